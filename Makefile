@@ -1,0 +1,51 @@
+# voc — see README.md.
+GO ?= go
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: run build test test-short generate check-generated lint fuzz bench clean
+
+## run: start voc on embedded defaults (local Postgres or a private one; offline analyser; no Redis)
+run: build
+	./bin/voc serve
+
+build:
+	$(GO) build -o bin/voc ./cmd/voc
+
+## test: every test, on the real Postgres and Redis
+test: check-generated lint
+	$(GO) test -count=1 -timeout 20m ./...
+	$(MAKE) fuzz
+
+## generate: regenerate sqlc output
+generate:
+	$(GO) tool sqlc generate
+
+## check-generated: fail when committed generated code is stale
+check-generated:
+	@tmp=$$(mktemp -d) && cp -r store/internal/dbsqlc $$tmp/before && \
+	$(GO) tool sqlc generate && \
+	if ! diff -r $$tmp/before store/internal/dbsqlc >/dev/null; then \
+		echo "generated sqlc code is stale: run 'make generate' and commit"; diff -r $$tmp/before store/internal/dbsqlc | head -40; rm -rf $$tmp; exit 1; fi; \
+	rm -rf $$tmp
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
+	elif [ -x "$$($(GO) env GOPATH)/bin/staticcheck" ]; then "$$($(GO) env GOPATH)/bin/staticcheck" ./...; \
+	else echo "staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@latest)"; fi
+
+## fuzz: run every fuzz target briefly
+FUZZTIME ?= 5s
+fuzz:
+	@for pkg in ./ingest; do \
+		for t in $$($(GO) test -list 'Fuzz.*' $$pkg | grep ^Fuzz); do \
+			echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voc-project/voc/jobs"
+	"github.com/voc-project/voc/store"
+)
+
+// StageProgress is one stage's counts.
+type StageProgress struct {
+	Total  int `json:"total"`
+	Done   int `json:"done"`
+	Failed int `json:"failed"`
+}
+
+// AnalysisStatus is a product's latest analysis with per-stage progress and
+// LLM spend.
+type AnalysisStatus struct {
+	AnalysisID int64                    `json:"analysis_id"`
+	ProductID  int64                    `json:"product_id"`
+	Kind       string                   `json:"kind"`
+	Status     string                   `json:"status"`
+	Stages     map[string]StageProgress `json:"stages"`
+	Calls      int64                    `json:"calls"`
+	CacheHits  int64                    `json:"cache_hits"`
+	TokensIn   int64                    `json:"tokens_in"`
+	TokensOut  int64                    `json:"tokens_out"`
+	store.Analysis
+}
+
+type productIDInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+type analysisOutput struct {
+	Body AnalysisStatus
+}
+
+type rerunOutput struct {
+	Status int
+	Body   struct {
+		AnalysisID int64 `json:"analysis_id"`
+		Jobs       int   `json:"jobs"`
+	}
+}
+
+func (s *server) registerAnalysisRoutes(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "get-analysis",
+		Method:      http.MethodGet,
+		Path:        "/api/v1/products/{id}/analysis",
+		Summary:     "Latest analysis of a product: status, per-stage progress, LLM calls and tokens",
+		Tags:        []string{"analysis"},
+		Errors:      []int{401, 404},
+	}, func(ctx context.Context, in *productIDInput) (*analysisOutput, error) {
+		a, err := store.AnalysisLatest(ctx, s.Pool, in.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "analysis of product", err)
+		}
+		u, err := store.AnalysisUsage(ctx, s.Pool, a.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "analysis usage", err)
+		}
+		st := AnalysisStatus{AnalysisID: a.ID, ProductID: a.ProductID, Kind: a.Kind, Status: a.Status, Analysis: a,
+			Calls: u.Calls, CacheHits: u.CacheHits, TokensIn: u.TokensIn, TokensOut: u.TokensOut,
+			Stages: map[string]StageProgress{
+				"translation":        {Total: a.ReviewsTotal, Done: a.TranslationDone, Failed: a.TranslationFailed},
+				"insight_extraction": {Total: a.ReviewsTotal, Done: a.InsightsDone, Failed: a.InsightsFailed},
+				"theme_extraction":   {Total: a.ReviewsTotal, Done: a.ThemesDone, Failed: a.ThemesFailed},
+			}}
+		return &analysisOutput{Body: st}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID:   "rerun-analysis",
+		Method:        http.MethodPost,
+		Path:          "/api/v1/products/{id}/rerun",
+		Summary:       "Re-run insights, themes and the report on the current model, without re-translating",
+		Tags:          []string{"analysis"},
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{401, 404, 409},
+	}, func(ctx context.Context, in *productIDInput) (*rerunOutput, error) {
+		p, err := store.ProductGet(ctx, s.Pool, in.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "product", err)
+		}
+		if p.ModelVersion == 0 {
+			return nil, huma.Error409Conflict("the product has no model yet; wait for its first analysis to learn one")
+		}
+		out := &rerunOutput{Status: http.StatusAccepted}
+		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+			aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, jobs.AnalysisRerun, nil)
+			if err != nil {
+				return err
+			}
+			if len(next) > 0 {
+				if _, err := s.River.InsertManyTx(ctx, tx, next); err != nil {
+					return fmt.Errorf("queue re-analysis: %w", err)
+				}
+			}
+			out.Body.AnalysisID, out.Body.Jobs = aid, len(next)
+			return nil
+		})
+		if err != nil {
+			return nil, s.storeError(ctx, "analysis", err)
+		}
+		return out, nil
+	})
+}

@@ -1,0 +1,189 @@
+// Package api is voc's HTTP layer: a chi router carrying the huma-described
+// REST API under /api/v1 (OpenAPI 3.1 at /openapi.json, docs at /docs), the
+// embedded web UI, River UI for admins, /metrics, /health and /ready. It is
+// thin: handlers decode, validate, call the store or insert jobs, and
+// encode. Errors are application/problem+json.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
+	"riverqueue.com/riverui"
+
+	"github.com/voc-project/voc/store"
+	"github.com/voc-project/voc/webui"
+)
+
+// Config is what the HTTP layer needs.
+type Config struct {
+	Pool           *pgxpool.Pool
+	River          *river.Client[pgx.Tx]
+	Log            *slog.Logger
+	MaxUploadBytes int64
+	// Ready reports extra readiness (Redis when configured); nil: none.
+	Ready func(context.Context) error
+}
+
+type server struct {
+	Config
+}
+
+// New returns the HTTP handler, or an error when River UI cannot be built.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 256 << 20
+	}
+	s := &server{Config: cfg}
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, securityHeaders)
+
+	r.Get("/health", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"healthy"}`))
+	})
+	r.Post("/api/v1/session", s.login)
+	r.Delete("/api/v1/session", s.logout)
+	// The web UI's static shell holds no data; every call it makes is
+	// authenticated.
+	r.Handle("/", webui.Handler())
+	r.Handle("/assets/*", webui.Handler())
+	r.Handle("/app.js", webui.Handler())
+	r.Handle("/style.css", webui.Handler())
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate)
+		r.Get("/ready", s.ready)
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
+		r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+		hcfg := huma.DefaultConfig("voc API", "1.0.0")
+		hcfg.CreateHooks = nil // no $schema links in bodies
+		hcfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
+		hcfg.Info.Description = "Voice-of-Customer pipeline. Authenticate with `Authorization: Bearer <token>`."
+		hcfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+			"bearer": {Type: "http", Scheme: "bearer"},
+		}
+		hcfg.Security = []map[string][]string{{"bearer": {}}}
+		api := humachi.New(r, hcfg)
+		s.registerUploadRoutes(api)
+		s.registerPipelineRoutes(api)
+	})
+
+	if cfg.River != nil {
+		ui, err := riverui.NewHandler(&riverui.HandlerOpts{
+			Endpoints: riverui.NewEndpoints(cfg.River, nil),
+			Logger:    cfg.Log,
+			Prefix:    "/riverui",
+		})
+		if err != nil {
+			return nil, fmt.Errorf("river ui: %w", err)
+		}
+		if err := ui.Start(context.Background()); err != nil {
+			return nil, fmt.Errorf("start river ui: %w", err)
+		}
+		r.Group(func(r chi.Router) {
+			r.Use(s.authenticate, requireAdmin)
+			r.Handle("/riverui", ui)
+			r.Handle("/riverui/*", ui)
+		})
+	}
+	return r, nil
+}
+
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := store.Ping(ctx, s.Pool); err != nil {
+		s.Log.WarnContext(ctx, "not ready: postgres", "error", err)
+		writeProblem(w, http.StatusServiceUnavailable, "postgres is not reachable")
+		return
+	}
+	if s.Ready != nil {
+		if err := s.Ready(ctx); err != nil {
+			s.Log.WarnContext(ctx, "not ready", "error", err)
+			writeProblem(w, http.StatusServiceUnavailable, err.Error())
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"status":"ready"}`))
+}
+
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		start := time.Now()
+		next.ServeHTTP(ww, r)
+		if r.URL.Path == "/health" {
+			return
+		}
+		// Only the path: query strings may carry filters but never secrets;
+		// tokens travel in headers, which are not logged.
+		s.Log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+			"bytes", ww.BytesWritten(), "took_ms", time.Since(start).Milliseconds(), "request_id", middleware.GetReqID(r.Context()))
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		if !strings.HasPrefix(r.URL.Path, "/riverui") && r.URL.Path != "/docs" {
+			h.Set("X-Frame-Options", "DENY")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// schemaName qualifies schema names of the ingest package, whose types
+// share names with the store's.
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if strings.HasSuffix(t.PkgPath(), "/ingest") {
+		return "Ingest" + name
+	}
+	return name
+}
+
+// writeProblem writes an RFC 9457 problem outside huma's handlers.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	b, _ := jsonMarshal(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
+	_, _ = w.Write(b)
+}
+
+// storeError maps store errors to problems: ErrNotFound → 404, ErrConflict →
+// 409, anything else → 500 with the cause logged, not shown.
+func (s *server) storeError(ctx context.Context, what string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return huma.Error404NotFound(what + " not found")
+	case errors.Is(err, store.ErrConflict):
+		return huma.Error409Conflict(what + " already exists")
+	}
+	s.Log.ErrorContext(ctx, "internal error", "what", what, "error", err)
+	return huma.Error500InternalServerError("internal error")
+}

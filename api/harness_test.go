@@ -1,0 +1,168 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/api"
+	"github.com/voc-project/voc/jobs"
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
+	"github.com/voc-project/voc/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplate()
+	os.Exit(code)
+}
+
+// dataPath is a file of the shared review data.
+func dataPath(name string) string { return filepath.Join("..", "..", "shared", "data", name) }
+
+type env struct {
+	t      *testing.T
+	url    string
+	token  string
+	pool   *pgxpool.Pool
+	client *river.Client[pgx.Tx]
+}
+
+type envOpts struct {
+	queues   map[string]int // nil: every queue
+	analyzer llm.Analyzer   // nil: offline
+	maxBytes int64
+}
+
+// newEnv starts voc's HTTP API and workers on a fresh database.
+func newEnv(t *testing.T, o envOpts) *env {
+	t.Helper()
+	pool := storetest.NewPool(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if o.analyzer == nil {
+		o.analyzer = defaultAnalyzer()
+	}
+	if o.queues == nil {
+		o.queues = jobs.DefaultConcurrency
+	}
+	client, err := jobs.NewClient(jobs.Deps{Pool: pool, Log: log, LLM: o.analyzer}, o.queues)
+	require.NoError(t, err)
+	ctx := context.Background()
+	if len(o.queues) > 0 {
+		require.NoError(t, client.Start(ctx))
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = client.StopAndCancel(sctx)
+		})
+	}
+	h, err := api.New(api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	token := store.NewTokenSecret()
+	_, err = store.TokenCreate(ctx, pool, "test", token, true)
+	require.NoError(t, err)
+	return &env{t: t, url: srv.URL, token: token, pool: pool, client: client}
+}
+
+// do sends a request with the env's token and decodes a JSON answer into
+// out (when not nil); it returns the status and the raw body.
+func (e *env) do(method, path string, body io.Reader, contentType string, out any) (int, []byte) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, body)
+	require.NoError(e.t, err)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(e.t, err)
+	if out != nil && resp.StatusCode < 300 {
+		require.NoError(e.t, json.Unmarshal(raw, out), string(raw))
+	}
+	return resp.StatusCode, raw
+}
+
+// multipartBody builds an upload form.
+func multipartBody(t *testing.T, filename string, content []byte, fields map[string]string) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		require.NoError(t, w.WriteField(k, v))
+	}
+	fw, err := w.CreateFormFile("file", filename)
+	require.NoError(t, err)
+	_, err = fw.Write(content)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return &buf, w.FormDataContentType()
+}
+
+// upload posts a file and returns the 202 answer.
+func (e *env) upload(filename string, content []byte, asin string, extra map[string]string) api.Accepted {
+	e.t.Helper()
+	fields := map[string]string{"asin": asin, "marketplace": "US"}
+	for k, v := range extra {
+		fields[k] = v
+	}
+	body, ct := multipartBody(e.t, filename, content, fields)
+	var acc api.Accepted
+	status, raw := e.do(http.MethodPost, "/api/v1/uploads", body, ct, &acc)
+	require.Equal(e.t, http.StatusAccepted, status, string(raw))
+	return acc
+}
+
+// waitUpload polls an upload until it is done or failed.
+func (e *env) waitUpload(id int64) store.Upload {
+	e.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		var u store.Upload
+		status, raw := e.do(http.MethodGet, fmt.Sprintf("/api/v1/uploads/%d", id), nil, "", &u)
+		require.Equal(e.t, http.StatusOK, status, string(raw))
+		if u.Status == store.UploadDone || u.Status == store.UploadFailed {
+			return u
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	e.t.Fatalf("upload %d did not finish", id)
+	return store.Upload{}
+}
+
+func (e *env) count(sql string, args ...any) int {
+	e.t.Helper()
+	var n int
+	require.NoError(e.t, e.pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+func readData(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(dataPath(name))
+	require.NoError(t, err)
+	return b
+}

@@ -1,0 +1,323 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voc-project/voc/ingest"
+	"github.com/voc-project/voc/jobs"
+	"github.com/voc-project/voc/store"
+)
+
+var (
+	asinRe        = regexp.MustCompile(`^[A-Za-z0-9_-]{5,20}$`)
+	marketplaceRe = regexp.MustCompile(`^[A-Z]{2,5}$`)
+	languageRe    = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
+)
+
+// Accepted is the answer to every upload: the work is queued.
+type Accepted struct {
+	UploadID  int64  `json:"upload_id"`
+	ProductID int64  `json:"product_id"`
+	Status    string `json:"status"`
+	StatusURL string `json:"status_url"`
+}
+
+type acceptedOutput struct {
+	Status int
+	Body   Accepted
+}
+
+type uploadInput struct {
+	RawBody multipart.Form
+}
+
+type extensionInput struct {
+	RawBody []byte
+}
+
+type uploadGetInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+type uploadGetOutput struct {
+	Body store.Upload
+}
+
+type collectionInput struct {
+	ASIN         string `path:"asin" minLength:"5" maxLength:"20"`
+	Marketplace  string `query:"marketplace" default:"US" pattern:"^[A-Z]{2,5}$"`
+	WorkflowMode string `query:"workflow_mode" default:"one_step_insight" enum:"one_step_insight,translate_only"`
+}
+
+type collectionOutput struct {
+	Status int
+	Body   struct {
+		ProductID int64  `json:"product_id"`
+		JobID     int64  `json:"job_id"`
+		Mode      string `json:"workflow_mode"`
+	}
+}
+
+type previewOutput struct {
+	Body ingest.PreviewResult
+}
+
+func (s *server) registerUploadRoutes(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID:   "create-upload",
+		Method:        http.MethodPost,
+		Path:          "/api/v1/uploads",
+		Summary:       "Upload a review file",
+		Description:   "Multipart fields: `file` (CSV, TSV, XLSX, JSON or JSONL), `asin`, `marketplace` (default US), optional `target_language` (default zh) and `mapping` (a JSON object of field → column, overriding the automatic header mapping). The body is stored and queued; parsing happens in the ingestion job. Poll the status URL.",
+		Tags:          []string{"ingest"},
+		MaxBodyBytes:  s.MaxUploadBytes,
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{400, 401, 413, 415, 422},
+	}, s.createUpload)
+	huma.Register(api, huma.Operation{
+		OperationID:  "preview-upload",
+		Method:       http.MethodPost,
+		Path:         "/api/v1/uploads/preview",
+		Summary:      "Preview how a file would be mapped",
+		Description:  "Same multipart fields as an upload. Parses the first rows only and stores nothing.",
+		Tags:         []string{"ingest"},
+		MaxBodyBytes: s.MaxUploadBytes,
+		Errors:       []int{400, 401, 413, 415, 422},
+	}, s.previewUpload)
+	huma.Register(api, huma.Operation{
+		OperationID: "get-upload",
+		Method:      http.MethodGet,
+		Path:        "/api/v1/uploads/{id}",
+		Summary:     "Upload status, counts and rejected rows",
+		Tags:        []string{"ingest"},
+		Errors:      []int{401, 404},
+	}, func(ctx context.Context, in *uploadGetInput) (*uploadGetOutput, error) {
+		u, err := store.UploadGet(ctx, s.Pool, in.ID, 1000)
+		if err != nil {
+			return nil, s.storeError(ctx, "upload", err)
+		}
+		return &uploadGetOutput{Body: u}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID:   "ingest-extension",
+		Method:        http.MethodPost,
+		Path:          "/api/v1/reviews/ingest",
+		Summary:       "Push reviews from the browser extension",
+		Description:   "JSON body per the extension contract (asin, marketplace, product metadata, reviews[]). The envelope is validated now; each review is validated by the ingestion job, and rejected reviews are listed on the upload.",
+		Tags:          []string{"ingest"},
+		MaxBodyBytes:  s.MaxUploadBytes,
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{400, 401, 413, 422},
+	}, s.ingestExtension)
+	huma.Register(api, huma.Operation{
+		OperationID:   "collection-complete",
+		Method:        http.MethodPost,
+		Path:          "/api/v1/products/{asin}/collection-complete",
+		Summary:       "Start the analysis of everything pushed for a product",
+		Description:   "Queues an analysis of the product's reviews not yet analysed, once its pushed uploads are ingested.",
+		Tags:          []string{"ingest"},
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{401, 404, 422},
+	}, s.collectionComplete)
+}
+
+// uploadForm is the validated multipart form.
+type uploadForm struct {
+	product  store.ProductInput
+	filename string
+	format   ingest.Format
+	mapping  ingest.Mapping
+	body     []byte
+}
+
+func formValue(f *multipart.Form, name string) string {
+	if v := f.Value[name]; len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}
+
+// readUploadForm validates the multipart fields and reads the file. It
+// sniffs the format from the name and the first bytes only; nothing is
+// parsed.
+func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm, error) {
+	var out uploadForm
+	var errs []error
+	files := f.File["file"]
+	if len(files) != 1 {
+		return out, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.file", Message: "send exactly one file in the multipart field \"file\""})
+	}
+	fh := files[0]
+	if fh.Size > s.MaxUploadBytes {
+		return out, huma.Error413RequestEntityTooLarge(fmt.Sprintf("file is %d bytes; the limit is %d (VOC_MAX_UPLOAD_BYTES)", fh.Size, s.MaxUploadBytes))
+	}
+	asin := formValue(f, "asin")
+	mp := strings.ToUpper(formValue(f, "marketplace"))
+	if mp == "" {
+		mp = "US"
+	}
+	lang := formValue(f, "target_language")
+	if needProduct {
+		if !asinRe.MatchString(asin) {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.asin", Message: "asin must be 5–20 letters, digits, - or _", Value: asin})
+		}
+		if !marketplaceRe.MatchString(mp) {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.marketplace", Message: "marketplace must be a 2–5 letter code such as US or DE", Value: mp})
+		}
+		if lang != "" && !languageRe.MatchString(lang) {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.target_language", Message: "target_language must be a language code such as zh or en", Value: lang})
+		}
+	}
+	if m := formValue(f, "mapping"); m != "" {
+		var raw map[string]string
+		if err := json.Unmarshal([]byte(m), &raw); err != nil {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.mapping", Message: "mapping must be a JSON object of field → column name: " + err.Error()})
+		} else {
+			out.mapping = ingest.Mapping{}
+			for k, v := range raw {
+				fld := ingest.Field(k)
+				if !fld.Valid() {
+					errs = append(errs, &huma.ErrorDetail{Location: "body.mapping." + k, Message: "unknown field; known fields: review_id, author, rating, title, body, review_date, variant, helpful_votes, verified_purchase, review_url, image_urls, video_url, has_video, has_images"})
+					continue
+				}
+				out.mapping[fld] = v
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return out, huma.Error422UnprocessableEntity("validation failed", errs...)
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return out, huma.Error400BadRequest("cannot read the uploaded file: " + err.Error())
+	}
+	defer file.Close()
+	body, err := io.ReadAll(io.LimitReader(file, s.MaxUploadBytes+1))
+	if err != nil {
+		return out, huma.Error400BadRequest("cannot read the uploaded file: " + err.Error())
+	}
+	if int64(len(body)) > s.MaxUploadBytes {
+		return out, huma.Error413RequestEntityTooLarge(fmt.Sprintf("file is over the %d-byte limit (VOC_MAX_UPLOAD_BYTES)", s.MaxUploadBytes))
+	}
+	if len(body) == 0 {
+		return out, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.file", Message: "the file is empty"})
+	}
+	head := body[:min(len(body), 8192)]
+	format, err := ingest.DetectFormat(fh.Filename, fh.Header.Get("Content-Type"), head)
+	if err != nil {
+		return out, huma.Error415UnsupportedMediaType(err.Error())
+	}
+	out.product = store.ProductInput{Marketplace: mp, ASIN: asin, TargetLanguage: lang}
+	out.filename, out.format, out.body = fh.Filename, format, body
+	return out, nil
+}
+
+func (s *server) createUpload(ctx context.Context, in *uploadInput) (*acceptedOutput, error) {
+	form, err := s.readUploadForm(&in.RawBody, true)
+	if err != nil {
+		return nil, err
+	}
+	mapping := map[string]string{}
+	for k, v := range form.mapping {
+		mapping[string(k)] = v
+	}
+	return s.acceptUpload(ctx, form.product, store.UploadInput{Source: store.SourceFile, Filename: form.filename,
+		Format: string(form.format), Mapping: mapping, Body: form.body, StartPipeline: true})
+}
+
+// acceptUpload stores the raw body and queues its ingestion in one
+// transaction, then answers 202.
+func (s *server) acceptUpload(ctx context.Context, p store.ProductInput, up store.UploadInput) (*acceptedOutput, error) {
+	var out Accepted
+	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		prod, err := store.ProductUpsert(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		up.ProductID = prod.ID
+		id, err := store.UploadCreate(ctx, tx, up)
+		if err != nil {
+			return err
+		}
+		if _, err := s.River.InsertTx(ctx, tx, jobs.IngestArgs{UploadID: id}, nil); err != nil {
+			return fmt.Errorf("queue ingestion of upload %d: %w", id, err)
+		}
+		out = Accepted{UploadID: id, ProductID: prod.ID, Status: store.UploadPending, StatusURL: fmt.Sprintf("/api/v1/uploads/%d", id)}
+		return nil
+	})
+	if err != nil {
+		return nil, s.storeError(ctx, "upload", err)
+	}
+	return &acceptedOutput{Status: http.StatusAccepted, Body: out}, nil
+}
+
+func (s *server) previewUpload(_ context.Context, in *uploadInput) (*previewOutput, error) {
+	form, err := s.readUploadForm(&in.RawBody, false)
+	if err != nil {
+		return nil, err
+	}
+	res, err := ingest.Preview(form.body, ingest.Options{Format: form.format, Mapping: form.mapping}, 20)
+	if err != nil {
+		var fe *ingest.FileError
+		if errors.As(err, &fe) {
+			return nil, huma.Error422UnprocessableEntity(fe.Reason)
+		}
+		return nil, err
+	}
+	return &previewOutput{Body: res}, nil
+}
+
+func (s *server) ingestExtension(ctx context.Context, in *extensionInput) (*acceptedOutput, error) {
+	p, err := ingest.DecodeExtensionProduct(in.RawBody)
+	if err != nil {
+		var ve *ingest.ValidationError
+		if errors.As(err, &ve) {
+			details := make([]error, len(ve.Errors))
+			for i, fe := range ve.Errors {
+				loc := "body"
+				if fe.Field != "" {
+					loc += "." + fe.Field
+				}
+				details[i] = &huma.ErrorDetail{Location: loc, Message: fe.Message}
+			}
+			return nil, huma.Error422UnprocessableEntity("validation failed", details...)
+		}
+		return nil, huma.Error400BadRequest(err.Error())
+	}
+	cats := make([]store.Category, len(p.Categories))
+	for i, c := range p.Categories {
+		cats[i] = store.Category{Name: c.Name, URL: c.URL}
+	}
+	return s.acceptUpload(ctx, store.ProductInput{Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title, ImageURL: p.ImageURL,
+		AverageRating: p.AverageRating, Price: p.Price, BulletPoints: p.BulletPoints, Categories: cats},
+		store.UploadInput{Source: store.SourceExtension, Format: string(ingest.FormatExtension), Body: in.RawBody})
+}
+
+func (s *server) collectionComplete(ctx context.Context, in *collectionInput) (*collectionOutput, error) {
+	p, err := store.ProductGetByKey(ctx, s.Pool, in.Marketplace, in.ASIN)
+	if err != nil {
+		return nil, s.storeError(ctx, "product "+in.Marketplace+"/"+in.ASIN, err)
+	}
+	kind := jobs.AnalysisFull
+	if in.WorkflowMode == "translate_only" {
+		kind = jobs.AnalysisTranslateOnly
+	}
+	res, err := s.River.Insert(ctx, jobs.CollectionCompleteArgs{ProductID: p.ID, AnalysisKind: kind}, nil)
+	if err != nil {
+		return nil, s.storeError(ctx, "analysis", err)
+	}
+	out := &collectionOutput{Status: http.StatusAccepted}
+	out.Body.ProductID, out.Body.JobID, out.Body.Mode = p.ID, res.Job.ID, in.WorkflowMode
+	return out, nil
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/voc-project/voc/devpg"
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/llm/offline"
+	"github.com/voc-project/voc/store"
+)
+
+// app holds a process's shared resources, closed in reverse order of
+// opening.
+type app struct {
+	cfg    *Config
+	log    *slog.Logger
+	pool   *pgxpool.Pool
+	closes []func(context.Context) error
+}
+
+// openApp resolves the database (starting a private Postgres if needed),
+// opens the pool, and applies migrations when migrate is set.
+func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
+	a := &app{cfg: cfg, log: slog.Default()}
+	dsn, stopPG, err := devpg.Ensure(ctx, devpg.Options{DatabaseURL: cfg.DatabaseURL, DataDir: filepath.Join(cfg.DataDir, "pgdata")}, a.log)
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	a.closes = append(a.closes, stopPG)
+	pcfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if pcfg.MaxConns < 20 {
+		pcfg.MaxConns = 40
+	}
+	pcfg.HealthCheckPeriod = 15 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("open pool: %w", err)
+	}
+	a.pool = pool
+	a.closes = append(a.closes, func(context.Context) error { pool.Close(); return nil })
+	if err := store.Ping(ctx, pool); err != nil {
+		a.close()
+		return nil, fmt.Errorf("connect to Postgres: %w", err)
+	}
+	if migrate {
+		if err := store.Migrate(ctx, pool, a.log); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (a *app) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := len(a.closes) - 1; i >= 0; i-- {
+		if err := a.closes[i](ctx); err != nil {
+			a.log.Warn("shutdown step", "error", err)
+		}
+	}
+}
+
+// analyzer builds the configured LLM provider.
+func (a *app) analyzer() (llm.Analyzer, error) {
+	p, err := a.cfg.provider()
+	if err != nil {
+		return nil, err
+	}
+	if p == "offline" {
+		a.log.Info("llm provider: offline analyser (no network; translation skipped)")
+		return offline.New(), nil
+	}
+	var lim llm.Limiter
+	if a.cfg.LLMRPS > 0 || a.cfg.LLMTPM > 0 {
+		lim = llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS, TPM: a.cfg.LLMTPM})
+	}
+	o, err := llm.NewOpenAI(llm.OpenAIConfig{
+		BaseURL: a.cfg.LLMBaseURL, APIKey: a.cfg.LLMAPIKey, Model: a.cfg.LLMModel, Timeout: a.cfg.LLMTimeout,
+		Limiter: lim, Recorder: store.CallRecorder{DB: a.pool, Log: a.log},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("llm provider: %w", err)
+	}
+	a.log.Info("llm provider: openai-compatible", "base_url", a.cfg.LLMBaseURL, "model", a.cfg.LLMModel, "rps", a.cfg.LLMRPS, "tpm", a.cfg.LLMTPM)
+	return o, nil
+}
+
+// ensureAdminToken stores VOC_ADMIN_TOKEN's hash, or, when it is unset and
+// no token exists, creates one and writes it to a 0600 file in the data
+// folder. The secret is never logged.
+func (a *app) ensureAdminToken(ctx context.Context) error {
+	if a.cfg.AdminToken != "" {
+		if len(a.cfg.AdminToken) < 16 {
+			return errors.New("VOC_ADMIN_TOKEN must be at least 16 characters")
+		}
+		_, err := store.TokenCreate(ctx, a.pool, "admin (VOC_ADMIN_TOKEN)", a.cfg.AdminToken, true)
+		return err
+	}
+	toks, err := store.TokenList(ctx, a.pool)
+	if err != nil || len(toks) > 0 {
+		return err
+	}
+	secret := store.NewTokenSecret()
+	path := filepath.Join(a.cfg.DataDir, "admin-token")
+	if err := os.MkdirAll(a.cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write admin token file: %w", err)
+	}
+	if _, err := store.TokenCreate(ctx, a.pool, "admin (generated)", secret, true); err != nil {
+		return err
+	}
+	a.log.Info("generated an admin API token; read it from the file", "file", path)
+	return nil
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/jobs"
+	"github.com/voc-project/voc/store"
+	"github.com/voc-project/voc/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplate()
+	os.Exit(code)
+}
+
+// buildVoc compiles the binary under test once per test.
+func buildVoc(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "voc")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+	return bin
+}
+
+// bigCSV replicates the MARC sample into n rows with unique review ids.
+func bigCSV(t *testing.T, n int, salt string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "marc_multilingual_sample.csv"))
+	require.NoError(t, err)
+	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"review_id", "rating", "text"})
+	for i := 0; i < n; i++ {
+		r := recs[1+i%(len(recs)-1)]
+		_ = w.Write([]string{fmt.Sprintf("%s-%s-%d", salt, r[0], i), r[2], r[3]})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// TestIngestSurvivesKill9 kills the worker process at random moments while
+// it ingests, restarts it, and checks that every review is there exactly
+// once.
+func TestIngestSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills processes")
+	}
+	bin := buildVoc(t)
+	dbURL := storetest.NewDB(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, dbURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	require.NoError(t, err)
+
+	const uploads, rows = 6, 40_000
+	// Two uploads per product, overlapping by half, so dedupe across uploads
+	// is exercised under crashes too.
+	var uploadIDs []int64
+	for i := 0; i < uploads; i++ {
+		prod := fmt.Sprintf("B0KILL%04d", i/2)
+		body := bigCSV(t, rows, prod)
+		if i%2 == 1 {
+			body = append(bigCSV(t, rows, prod)[:], bigCSV(t, rows/2, prod+"x")[len("review_id,rating,text\n"):]...)
+		}
+		err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+			p, err := store.ProductUpsert(ctx, tx, store.ProductInput{Marketplace: "US", ASIN: prod})
+			if err != nil {
+				return err
+			}
+			id, err := store.UploadCreate(ctx, tx, store.UploadInput{ProductID: p.ID, Source: store.SourceCLI, Format: "csv", Body: body})
+			if err != nil {
+				return err
+			}
+			uploadIDs = append(uploadIDs, id)
+			_, err = inserter.InsertTx(ctx, tx, jobs.IngestArgs{UploadID: id}, nil)
+			return err
+		})
+		require.NoError(t, err)
+	}
+
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin, "worker", "--queues", "ingestion=2", "--log-level", "error")
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "VOC_LLM_PROVIDER=offline")
+		cmd.Stderr = os.Stderr
+		require.NoError(t, cmd.Start())
+		return cmd
+	}
+	done := func() int {
+		var n int
+		require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM uploads WHERE status IN ('done','failed')").Scan(&n))
+		return n
+	}
+	kills := 0
+	for i := 0; i < 8 && done() < uploads; i++ {
+		cmd := start()
+		time.Sleep(time.Duration(300+rand.IntN(1500)) * time.Millisecond)
+		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		_ = cmd.Wait()
+		kills++
+	}
+	// River rescues jobs stuck "running" after their timeout; a dead
+	// worker's jobs are made available again right away for this test.
+	_, err = pool.Exec(ctx, "UPDATE river_job SET state = 'available', attempted_by = NULL WHERE state = 'running'")
+	require.NoError(t, err)
+	cmd := start()
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(3 * time.Minute)
+	for done() < uploads && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	require.Equal(t, uploads, done(), "all uploads finish")
+	t.Logf("killed the worker %d times", kills)
+
+	for i := 0; i < uploads/2; i++ {
+		prod := fmt.Sprintf("B0KILL%04d", i)
+		var n, distinct int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT source_review_id) FROM reviews r
+			JOIN products p ON p.id = r.product_id WHERE p.asin = $1`, prod).Scan(&n, &distinct))
+		require.Equal(t, rows+rows/2, n, prod)
+		require.Equal(t, n, distinct, prod)
+	}
+	var ingested, dup int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT sum(rows_ingested), sum(rows_duplicate) FROM uploads WHERE status = 'done'").Scan(&ingested, &dup))
+	require.Equal(t, (rows+rows/2)*uploads/2, ingested)
+	require.Equal(t, rows*uploads/2, dup)
+}

@@ -1,0 +1,56 @@
+// Package ingest turns uploaded review files (CSV, TSV, XLSX, JSON, JSON
+// Lines) and browser-extension bodies into validated reviews. It is pure Go
+// and touches no database: the ingestion job streams what Parse emits into
+// Postgres with COPY, and the HTTP layer uses DetectFormat, Preview and
+// DecodeExtensionProduct to answer before anything is queued.
+//
+// # Streaming
+//
+// Parse calls emit for each valid review and reject for each problem, in
+// source order, and never holds more than one row: a 1,000,000-row CSV parses
+// in memory bounded by the body itself (XLSX is the exception, because the
+// format keeps shared strings in one part). A whole-file problem is a
+// *FileError. Parse reports encoding, binary and JSON syntax problems before
+// the first emit, but a corrupt XLSX sheet can only be noticed part-way, so a
+// caller must treat a *FileError as "import nothing" and discard what it was
+// given (the ingestion job runs the COPY in one transaction).
+//
+// # Rows and rejections
+//
+// Rejection.Row is the 1-based ordinal of the data record, header excluded,
+// not counting blank lines or empty spreadsheet rows; Rejection.Line is where
+// the record starts in the file (text line, or sheet row for XLSX). A row
+// with several problems is rejected once (Summary.RowsRejected counts rows)
+// but reject is called once per problem so that the user can fix them all in
+// one go. Every Reason says what to fix.
+//
+// # Dedupe rule
+//
+// A review's dedupe key (Review.DedupeKey) is its source review id when the
+// file has one, else its content hash (Review.ContentHash): SHA-256 over the
+// normalised author, rating, title, body, review date and variant. Each value
+// is trimmed, Unicode NFC-normalised and has runs of white space collapsed to
+// one space; the date is the parsed calendar date (or instant) when ParseDate
+// understood it, else the normalised raw string. So:
+//
+//   - re-uploading the same file dedupes fully, whatever its format (a CSV and
+//     an XLSX of the same rows hash the same);
+//   - identical short texts such as "Love it!" from different people, on
+//     different dates, for different variants or with different ratings are
+//     all kept;
+//   - only rows identical in every one of those fields collapse — which in a
+//     file without ids is the best evidence of a duplicate there is.
+//
+// Parse does not drop duplicates itself (the database does, per product), but
+// it rejects a row whose source review id repeats an earlier row of the same
+// file with different content, because dedupe would silently drop it: that
+// usually means the mapped id column is a product or user id.
+//
+// # Mapping
+//
+// AutoMap maps the headers of common exports onto the canonical fields. It
+// never maps a binary sentiment column (label, sentiment, polarity, class,
+// feedback) to the rating: a 1/0 flag read as stars would turn every negative
+// review into a 1-star one. A file without a star rating column therefore
+// needs Options.DefaultRating, and its reviews are marked RatingDefaulted.
+package ingest

@@ -1,0 +1,145 @@
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Review is one validated review, ready to store.
+type Review struct {
+	// Row is the 1-based data row number in the source, header excluded.
+	Row int
+	// SourceReviewID is the review's id in the source, if the file has one.
+	SourceReviewID string
+	Author         string
+	// Rating is 1–5.
+	Rating int
+	// RatingDefaulted reports that the source had no rating for this review
+	// and Rating is Options.DefaultRating.
+	RatingDefaulted bool
+	Title, Body     string
+	// ReviewDate is valid when HasDate; ReviewDateRaw keeps the source text
+	// either way (an XLSX date cell is written as an ISO date).
+	ReviewDate    time.Time
+	HasDate       bool
+	ReviewDateRaw string
+	// VerifiedPurchase, HelpfulVotes, HasVideo and HasImages are false/0 when
+	// the source does not say.
+	VerifiedPurchase bool
+	HelpfulVotes     int
+	HasVideo         bool
+	HasImages        bool
+	ImageURLs        []string
+	VideoURL         string
+	ReviewURL        string
+	// Variant is the product variant ("Color: Black"), white space collapsed.
+	Variant string
+	// Language is the ISO 639-1 code detected from title and body, or "und".
+	Language string
+}
+
+// contentHashVersion prefixes the hashed data so that the normalisation can
+// change without old and new hashes ever colliding.
+const contentHashVersion = "voc-review-v1"
+
+// ContentHash returns the SHA-256 of the review's normalised author, rating,
+// title, body, date and variant: the dedupe key for reviews without a source
+// id. Each text is trimmed, NFC-normalised and has white-space runs collapsed
+// to one space; the date is the parsed date ("2006-01-02", or RFC 3339 in UTC
+// when it has a time of day) when HasDate, else the normalised raw date. See
+// the package documentation for why these fields.
+func (r *Review) ContentHash() [32]byte {
+	var stack [512]byte
+	b := append(stack[:0], contentHashVersion...)
+	b = append(b, 0)
+	b = appendNorm(b, r.Author)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, int64(r.Rating), 10)
+	b = append(b, 0)
+	b = appendNorm(b, r.Title)
+	b = append(b, 0)
+	b = appendNorm(b, r.Body)
+	b = append(b, 0)
+	if r.HasDate {
+		b = appendDate(b, r.ReviewDate)
+	} else {
+		b = appendNorm(b, r.ReviewDateRaw)
+	}
+	b = append(b, 0)
+	b = appendNorm(b, r.Variant)
+	return sha256.Sum256(b)
+}
+
+// DedupeKey returns "id:" and the source review id when there is one, else
+// "sha256:" and the hex content hash.
+func (r *Review) DedupeKey() string {
+	if r.SourceReviewID != "" {
+		return "id:" + r.SourceReviewID
+	}
+	h := r.ContentHash()
+	return "sha256:" + hex.EncodeToString(h[:])
+}
+
+func appendDate(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.AppendFormat(b, time.DateOnly)
+	}
+	return t.AppendFormat(b, time.RFC3339Nano)
+}
+
+// appendNorm appends s trimmed, NFC-normalised, with white-space runs
+// collapsed to one space. NUL bytes (the field separator) are dropped.
+func appendNorm(b []byte, s string) []byte {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii && !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
+	}
+	pending := false
+	wrote := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch c {
+			case ' ', '\t', '\n', '\r', '\v', '\f':
+				pending = wrote
+				continue
+			case 0:
+				continue
+			}
+			if pending {
+				b = append(b, ' ')
+				pending = false
+			}
+			b = append(b, c)
+			wrote = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsSpace(r) || r == '\uFEFF' {
+			pending = wrote
+			continue
+		}
+		if pending {
+			b = append(b, ' ')
+			pending = false
+		}
+		b = append(b, s[i-size:i]...)
+		wrote = true
+	}
+	return b
+}

@@ -1,0 +1,144 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/voc-project/voc/store"
+)
+
+// Analysis kinds, re-exported for callers that start analyses.
+const (
+	AnalysisFull          = store.AnalysisFull
+	AnalysisTranslateOnly = store.AnalysisTranslateOnly
+	AnalysisRerun         = store.AnalysisRerun
+)
+
+// Translation batch sizes (SPEC 3.3): 30 short reviews or 10 long ones per
+// call. Insights and themes follow the translation batch.
+var llmBatches = store.BatchSizes{ShortChars: 200, Short: 30, Long: 10}
+
+// LearnArgs asks for a product model to be learned for an analysis.
+type LearnArgs struct {
+	AnalysisID int64 `json:"analysis_id"`
+}
+
+// Kind implements river.JobArgs.
+func (LearnArgs) Kind() string { return "learn_model" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (LearnArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueLearning, MaxAttempts: 8, Priority: 1,
+		UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// BatchArgs is a stage's batch: review ids of one analysis. Args stay small
+// and readable; no review text ever goes in a job.
+type BatchArgs struct {
+	AnalysisID int64   `json:"analysis_id"`
+	ReviewIDs  []int64 `json:"review_ids"`
+}
+
+// TranslateArgs is a translation batch.
+type TranslateArgs BatchArgs
+
+// Kind implements river.JobArgs.
+func (TranslateArgs) Kind() string { return "translate_batch" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (TranslateArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueTranslate, MaxAttempts: 8, Priority: 2}
+}
+
+// InsightArgs is an insight-extraction batch.
+type InsightArgs BatchArgs
+
+// Kind implements river.JobArgs.
+func (InsightArgs) Kind() string { return "extract_insights" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (InsightArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueInsights, MaxAttempts: 8, Priority: 3}
+}
+
+// ThemeArgs is a theme-extraction batch.
+type ThemeArgs BatchArgs
+
+// Kind implements river.JobArgs.
+func (ThemeArgs) Kind() string { return "extract_themes" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (ThemeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueThemes, MaxAttempts: 8, Priority: 3}
+}
+
+// Report kinds.
+const (
+	ReportPreliminary = "preliminary"
+	ReportFinal       = "final"
+)
+
+// ReportArgs asks for an analysis's report of one kind. It is unique per
+// analysis and kind.
+type ReportArgs struct {
+	AnalysisID int64  `json:"analysis_id"`
+	ReportKind string `json:"report_kind"`
+}
+
+// Kind implements river.JobArgs.
+func (ReportArgs) Kind() string { return "build_report" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (ReportArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueReports, MaxAttempts: 8, Priority: 4,
+		UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// StartAnalysis creates an analysis of the product in tx and returns it with
+// the first jobs to insert in the same transaction: learning when the product
+// has no model yet, else translation batches (or insight batches for a
+// re-analysis, which never re-translates). uploadID scopes the analysis to
+// one upload's reviews; nil takes the product's unanalysed reviews, or all of
+// them for a re-analysis.
+func StartAnalysis(ctx context.Context, tx pgx.Tx, productID int64, kind string, uploadID *int64) (int64, []river.InsertManyParams, error) {
+	p, err := store.ProductGet(ctx, tx, productID)
+	if err != nil {
+		return 0, nil, fmt.Errorf("load product %d: %w", productID, err)
+	}
+	scope, upID := store.ScopeUnanalysed, int64(0)
+	switch {
+	case kind == AnalysisRerun:
+		scope = store.ScopeAllOfProduct
+	case uploadID != nil:
+		scope, upID = store.ScopeUpload, *uploadID
+	}
+	a, err := store.AnalysisCreate(ctx, tx, productID, kind, p.TargetLanguage, scope, upID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if kind != AnalysisTranslateOnly && p.ModelVersion == 0 {
+		return a.ID, []river.InsertManyParams{{Args: LearnArgs{AnalysisID: a.ID}}}, nil
+	}
+	next, err := batchJobs(ctx, tx, a.ID, kind == AnalysisRerun)
+	return a.ID, next, err
+}
+
+// batchJobs splits an analysis into its first LLM stage's batches.
+func batchJobs(ctx context.Context, tx pgx.Tx, analysisID int64, skipTranslation bool) ([]river.InsertManyParams, error) {
+	batches, err := store.AnalysisBatches(ctx, tx, analysisID, llmBatches)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]river.InsertManyParams, len(batches))
+	for i, ids := range batches {
+		if skipTranslation {
+			out[i] = river.InsertManyParams{Args: InsightArgs{AnalysisID: analysisID, ReviewIDs: ids}}
+		} else {
+			out[i] = river.InsertManyParams{Args: TranslateArgs{AnalysisID: analysisID, ReviewIDs: ids}}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,54 @@
+package jobs
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/voc-project/voc/llm"
+)
+
+// Deps are what the workers need.
+type Deps struct {
+	Pool *pgxpool.Pool
+	Log  *slog.Logger
+	// LLM is the analyser every stage calls (offline, openai-compatible).
+	LLM llm.Analyzer
+	// Recorder stores every LLM call; nil records nothing.
+	Recorder llm.Recorder
+}
+
+// Workers registers every job kind. Every process registers all of them,
+// whatever queues it serves, so any host can work any job it picks up.
+func Workers(d Deps) *river.Workers {
+	w := river.NewWorkers()
+	river.AddWorker(w, NewIngestWorker(d.Pool, d.Log))
+	addPipelineWorkers(w, d)
+	return w
+}
+
+// NewClient builds the process's one River client. With no queues it is an
+// insert-only client (an API-only host); otherwise it works those queues.
+func NewClient(d Deps, queues map[string]int) (*river.Client[pgx.Tx], error) {
+	cfg := &river.Config{
+		Logger:  d.Log,
+		Workers: Workers(d),
+		// A killed host's running jobs are rescued after this; every job is
+		// one transaction, so a rescued job that did commit is a no-op.
+		RescueStuckJobsAfter: 15 * time.Minute,
+		JobTimeout:           5 * time.Minute,
+	}
+	if len(queues) > 0 {
+		cfg.Queues = RiverQueues(queues)
+	}
+	c, err := river.NewClient(riverpgxv5.New(d.Pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,517 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
+)
+
+func addPipelineWorkers(w *river.Workers, d Deps) {
+	s := &stage{pool: d.Pool, log: d.Log, llm: d.LLM}
+	river.AddWorker(w, &LearnWorker{stage: s})
+	river.AddWorker(w, &TranslateWorker{stage: s})
+	river.AddWorker(w, &InsightWorker{stage: s})
+	river.AddWorker(w, &ThemeWorker{stage: s})
+	river.AddWorker(w, &ReportWorker{stage: s})
+	river.AddWorker(w, &CollectionCompleteWorker{stage: s})
+}
+
+// stage holds what every pipeline worker shares.
+type stage struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	llm  llm.Analyzer
+}
+
+// llmFailure turns an LLM error into the job's answer: a rate limit snoozes
+// (no attempt burnt); anything else is returned for River's retry with
+// backoff.
+func llmFailure(err error) error {
+	if rl, ok := llm.AsRateLimit(err); ok {
+		return river.JobSnooze(rl.RetryAfter)
+	}
+	return err
+}
+
+// lastAttempt reports whether a failure now would discard the job. Stages
+// then record the unresolved reviews as failed and move on, so nothing
+// stalls and nothing loops.
+func lastAttempt[T river.JobArgs](job *river.Job[T]) bool {
+	return job.Attempt >= job.MaxAttempts
+}
+
+// splitCall runs fn over ids, splitting on content refusals and invalid
+// output down to single reviews, and retrying ids missing from an answer in
+// a smaller batch. A single review that is still refused or unanswerable is
+// a failure with a reason. Other errors (transient, rate limits) return at
+// once. Every path shrinks the batch, so it ends.
+func splitCall[O any](ctx context.Context, ids []int64, fn func(ctx context.Context, ids []int64) (map[int64]O, error)) (map[int64]O, []store.Failure, error) {
+	results := make(map[int64]O, len(ids))
+	var fails []store.Failure
+	var run func(ids []int64) error
+	run = func(ids []int64) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		out, err := fn(ctx, ids)
+		if err != nil {
+			ref, refused := llm.AsRefusal(err)
+			if !refused && !llm.IsInvalidOutput(err) {
+				return err
+			}
+			if len(ids) == 1 {
+				reason := err.Error()
+				if refused {
+					reason = "refused by the provider (" + ref.Code + ")"
+				}
+				fails = append(fails, store.Failure{ReviewID: ids[0], Reason: reason})
+				return nil
+			}
+			mid := len(ids) / 2
+			if err := run(ids[:mid]); err != nil {
+				return err
+			}
+			return run(ids[mid:])
+		}
+		var missing []int64
+		for _, id := range ids {
+			if o, ok := out[id]; ok {
+				results[id] = o
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		switch {
+		case len(missing) == 0:
+			return nil
+		case len(ids) == 1:
+			fails = append(fails, store.Failure{ReviewID: ids[0], Reason: "the model returned no answer for this review"})
+			return nil
+		case len(missing) == len(ids):
+			mid := len(ids) / 2
+			if err := run(ids[:mid]); err != nil {
+				return err
+			}
+			return run(ids[mid:])
+		default:
+			return run(missing)
+		}
+	}
+	err := run(ids)
+	return results, fails, err
+}
+
+// giveUp turns every id without a result into a failure with err's reason.
+func giveUp[O any](ids []int64, results map[int64]O, fails []store.Failure, err error) []store.Failure {
+	failed := map[int64]bool{}
+	for _, f := range fails {
+		failed[f.ReviewID] = true
+	}
+	for _, id := range ids {
+		if _, ok := results[id]; !ok && !failed[id] {
+			fails = append(fails, store.Failure{ReviewID: id, Reason: "gave up after retries: " + err.Error()})
+		}
+	}
+	return fails
+}
+
+func reviewTexts(rs []store.BatchReview, ids []int64) []llm.ReviewText {
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := make([]llm.ReviewText, 0, len(ids))
+	for _, r := range rs {
+		if want[r.ID] {
+			out = append(out, llm.ReviewText{ID: r.ID, Rating: r.Rating, Title: r.Title, Body: r.Body, Language: r.Language,
+				TitleTranslated: r.TitleTranslated, BodyTranslated: r.BodyTranslated, HelpfulVotes: r.HelpfulVotes})
+		}
+	}
+	return out
+}
+
+func ids(rs []store.BatchReview) []int64 {
+	out := make([]int64, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// reportJobs decides, from the analysis row this transaction just updated
+// (and so holds locked), whether this commit is the one that first brings
+// insights and themes to 90% (preliminary) or to 100% (final). Each report
+// job is also unique per analysis and kind.
+func reportJobs(ctx context.Context, tx pgx.Tx, a store.Analysis) ([]river.InsertManyParams, error) {
+	if a.Kind == AnalysisTranslateOnly || a.ReviewsTotal == 0 {
+		return nil, nil
+	}
+	ins := a.InsightsDone + a.InsightsFailed
+	thm := a.ThemesDone + a.ThemesFailed
+	prelim := !a.PreliminaryQueued && ins*10 >= a.ReviewsTotal*9 && thm*10 >= a.ReviewsTotal*9
+	final := !a.FinalQueued && ins >= a.ReviewsTotal && thm >= a.ReviewsTotal
+	if !prelim && !final {
+		return nil, nil
+	}
+	if err := store.AnalysisMarkReportQueued(ctx, tx, a.ID, prelim, final); err != nil {
+		return nil, err
+	}
+	var out []river.InsertManyParams
+	if prelim {
+		out = append(out, river.InsertManyParams{Args: ReportArgs{AnalysisID: a.ID, ReportKind: ReportPreliminary}})
+	}
+	if final {
+		out = append(out, river.InsertManyParams{Args: ReportArgs{AnalysisID: a.ID, ReportKind: ReportFinal}})
+	}
+	return out, nil
+}
+
+// commit runs the stage's transaction: write, insert next jobs, complete.
+func commit[T river.JobArgs](ctx context.Context, pool *pgxpool.Pool, job *river.Job[T], write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		next, err := write(tx)
+		if err != nil {
+			return err
+		}
+		if err := insertMany(ctx, tx, next); err != nil {
+			return err
+		}
+		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
+			return err
+		}
+		return complete(ctx, tx, job)
+	})
+}
+
+// testHookBeforeCommit lets tests inject a failure between a stage's writes
+// and its commit. It is nil outside tests.
+var beforeCommitHook func(ctx context.Context, kind string) error
+
+func testHookBeforeCommit(ctx context.Context, kind string) error {
+	if beforeCommitHook == nil {
+		return nil
+	}
+	return beforeCommitHook(ctx, kind)
+}
+
+// ---- learning ----
+
+// LearnWorker learns a product's dimensions and 5W library from a stratified
+// sample, then queues the analysis's translation batches.
+type LearnWorker struct {
+	river.WorkerDefaults[LearnArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
+	if err != nil {
+		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	p, err := store.ProductGet(ctx, w.pool, a.ProductID)
+	if err != nil {
+		return fmt.Errorf("load product %d: %w", a.ProductID, err)
+	}
+	var out llm.LearnOutput
+	if p.ModelVersion == 0 {
+		sample, err := store.LearningSample(ctx, w.pool, a.ID, 12, 60)
+		if err != nil {
+			return err
+		}
+		out, _, err = w.llm.Learn(ctx, llm.LearnInput{ProductTitle: p.Title, BulletPoints: p.BulletPoints,
+			TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(sample, ids(sample))})
+		if err != nil {
+			return llmFailure(err)
+		}
+		out = cleanModel(out)
+		if len(out.Dimensions.Product) == 0 {
+			return errors.New("learned model has no product dimensions")
+		}
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		if p.ModelVersion == 0 {
+			if _, err := store.ModelStoreLearned(ctx, tx, p.ID, out); err != nil {
+				return nil, err
+			}
+		}
+		return batchJobs(ctx, tx, a.ID, false)
+	})
+}
+
+// cleanModel trims names and merges duplicates (case-insensitive) so the
+// stored model has each dimension and label once.
+func cleanModel(m llm.LearnOutput) llm.LearnOutput {
+	dedupeDims := func(ds []llm.Dimension) []llm.Dimension {
+		seen := map[string]bool{}
+		var out []llm.Dimension
+		for _, d := range ds {
+			d.Name = strings.TrimSpace(d.Name)
+			k := strings.ToLower(d.Name)
+			if d.Name == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, d)
+		}
+		return out
+	}
+	dedupeLabels := func(ls []llm.Label) []llm.Label {
+		seen := map[string]bool{}
+		var out []llm.Label
+		for _, l := range ls {
+			l.Name = strings.TrimSpace(l.Name)
+			k := strings.ToLower(l.Name)
+			if l.Name == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, l)
+		}
+		return out
+	}
+	m.Dimensions.Product = dedupeDims(m.Dimensions.Product)
+	m.Dimensions.Scenario = dedupeDims(m.Dimensions.Scenario)
+	m.Dimensions.Emotion = dedupeDims(m.Dimensions.Emotion)
+	m.Labels.Buyer = dedupeLabels(m.Labels.Buyer)
+	m.Labels.User = dedupeLabels(m.Labels.User)
+	m.Labels.Where = dedupeLabels(m.Labels.Where)
+	m.Labels.When = dedupeLabels(m.Labels.When)
+	m.Labels.Why = dedupeLabels(m.Labels.Why)
+	m.Labels.What = dedupeLabels(m.Labels.What)
+	return m
+}
+
+// ---- translation ----
+
+// TranslateWorker translates a batch's titles and bodies in one call.
+// Reviews already in the target language skip the LLM.
+type TranslateWorker struct {
+	river.WorkerDefaults[TranslateArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
+	if err != nil {
+		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	reviews, err := store.ReviewsForBatch(ctx, w.pool, job.Args.ReviewIDs)
+	if err != nil {
+		return err
+	}
+	var ts []store.Translation
+	var need []int64
+	for _, r := range reviews {
+		switch {
+		case r.TranslationStatus != store.TranslationPending:
+		case !w.llm.Translates() || sameLanguage(r.Language, a.TargetLanguage):
+			ts = append(ts, store.Translation{ReviewID: r.ID, Status: store.TranslationSkipped})
+		default:
+			need = append(need, r.ID)
+		}
+	}
+	results, fails, err := splitCall(ctx, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
+		out, _, err := w.llm.Translate(ctx, llm.TranslateInput{TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(reviews, sub)})
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[int64]llm.Translation, len(out.Translations))
+		for _, t := range out.Translations {
+			m[t.ID] = t
+		}
+		return m, nil
+	})
+	if err != nil {
+		if !lastAttempt(job) {
+			return llmFailure(err)
+		}
+		fails = giveUp(need, results, fails, err)
+	}
+	for id, t := range results {
+		ts = append(ts, store.Translation{ReviewID: id, Status: store.TranslationDone, Title: t.Title, Body: t.Body})
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		a, err := store.TranslationsApply(ctx, tx, a.ID, ts, fails)
+		if err != nil {
+			return nil, err
+		}
+		if a.Kind == AnalysisTranslateOnly {
+			if a.TranslationDone+a.TranslationFailed >= a.ReviewsTotal {
+				return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
+			}
+			return nil, nil
+		}
+		return []river.InsertManyParams{{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: job.Args.ReviewIDs}}}, nil
+	})
+}
+
+func sameLanguage(lang, target string) bool {
+	base := func(s string) string {
+		s = strings.ToLower(s)
+		if i := strings.IndexAny(s, "-_"); i > 0 {
+			s = s[:i]
+		}
+		return s
+	}
+	return base(lang) == base(target)
+}
+
+// ---- insights ----
+
+// InsightWorker extracts per-review insights against the product's model.
+type InsightWorker struct {
+	river.WorkerDefaults[InsightArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
+	if err != nil {
+		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	model, err := store.ModelGet(ctx, w.pool, a.ProductID)
+	if err != nil {
+		return err
+	}
+	reviews, err := store.ReviewsForBatch(ctx, w.pool, job.Args.ReviewIDs)
+	if err != nil {
+		return err
+	}
+	dims := model.LLMDimensions()
+	batchIDs := ids(reviews)
+	results, fails, err := splitCall(ctx, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
+		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(reviews, sub)})
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[int64]llm.ReviewInsights, len(out.Reviews))
+		for _, r := range out.Reviews {
+			m[r.ID] = r
+		}
+		return m, nil
+	})
+	if err != nil {
+		if !lastAttempt(job) {
+			return llmFailure(err)
+		}
+		fails = giveUp(batchIDs, results, fails, err)
+	}
+	dimIDs := map[string]int64{}
+	for _, d := range model.Dimensions {
+		dimIDs[d.Kind+"\x00"+strings.ToLower(d.Name)] = d.ID
+	}
+	var done []int64
+	var sentiments []string
+	var rows []store.StoredInsight
+	for _, id := range batchIDs {
+		r, ok := results[id]
+		if !ok {
+			continue
+		}
+		done = append(done, id)
+		sentiments = append(sentiments, r.Sentiment)
+		for _, in := range r.Insights {
+			kind := llm.DimensionKindFor(in.Type)
+			dimID, ok := dimIDs[kind+"\x00"+strings.ToLower(strings.TrimSpace(in.Dimension))]
+			if !ok {
+				continue // not in the model: dropped rather than invented
+			}
+			rows = append(rows, store.StoredInsight{ReviewID: id, DimensionID: dimID, DimensionKind: kind, Insight: in})
+		}
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		a, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
+		if err != nil {
+			return nil, err
+		}
+		next := []river.InsertManyParams{{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: job.Args.ReviewIDs}}}
+		reports, err := reportJobs(ctx, tx, a)
+		return append(next, reports...), err
+	})
+}
+
+// ---- themes ----
+
+// ThemeWorker tags reviews with 5W labels from the product's library only.
+type ThemeWorker struct {
+	river.WorkerDefaults[ThemeArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
+	if err != nil {
+		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	model, err := store.ModelGet(ctx, w.pool, a.ProductID)
+	if err != nil {
+		return err
+	}
+	reviews, err := store.ReviewsForBatch(ctx, w.pool, job.Args.ReviewIDs)
+	if err != nil {
+		return err
+	}
+	labels := model.LLMLabels()
+	batchIDs := ids(reviews)
+	results, fails, err := splitCall(ctx, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
+		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(reviews, sub)})
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[int64]llm.ReviewTags, len(out.Reviews))
+		for _, r := range out.Reviews {
+			m[r.ID] = r
+		}
+		return m, nil
+	})
+	if err != nil {
+		if !lastAttempt(job) {
+			return llmFailure(err)
+		}
+		fails = giveUp(batchIDs, results, fails, err)
+	}
+	labelIDs := map[string]int64{}
+	for _, l := range model.Labels {
+		labelIDs[l.Type+"\x00"+strings.ToLower(l.Name)] = l.ID
+	}
+	var done []int64
+	var rows []store.StoredTag
+	for _, id := range batchIDs {
+		r, ok := results[id]
+		if !ok {
+			continue
+		}
+		done = append(done, id)
+		for _, t := range r.Tags {
+			lid, ok := labelIDs[t.Type+"\x00"+strings.ToLower(strings.TrimSpace(t.Label))]
+			if !ok {
+				continue // labels come from the library; nothing invented
+			}
+			rows = append(rows, store.StoredTag{ReviewID: id, LabelID: lid, Tag: t})
+		}
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		a, err := store.ThemesApply(ctx, tx, a.ID, done, rows, fails)
+		if err != nil {
+			return nil, err
+		}
+		return reportJobs(ctx, tx, a)
+	})
+}

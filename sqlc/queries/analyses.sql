@@ -1,0 +1,49 @@
+-- name: AnalysisInsert :one
+INSERT INTO analyses (product_id, kind, target_language)
+VALUES (@product_id, @kind, @target_language)
+RETURNING *;
+
+-- name: AnalysisAddUploadReviews :execrows
+INSERT INTO analysis_reviews (analysis_id, review_id)
+SELECT @analysis_id, id FROM reviews WHERE upload_id = @upload_id;
+
+-- name: AnalysisAddPendingProductReviews :execrows
+-- Reviews of the product that no analysis has covered yet (extension pushes
+-- followed by collection-complete).
+INSERT INTO analysis_reviews (analysis_id, review_id)
+SELECT @analysis_id, r.id FROM reviews r
+WHERE r.product_id = @product_id
+  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar WHERE ar.review_id = r.id);
+
+-- name: AnalysisAddAllProductReviews :execrows
+INSERT INTO analysis_reviews (analysis_id, review_id)
+SELECT @analysis_id, id FROM reviews WHERE product_id = @product_id;
+
+-- name: AnalysisSetTotal :one
+UPDATE analyses SET reviews_total = (SELECT count(*) FROM analysis_reviews WHERE analysis_id = @id)
+WHERE id = @id
+RETURNING reviews_total;
+
+-- name: AnalysisGetByID :one
+SELECT * FROM analyses WHERE id = @id;
+
+-- name: AnalysisLatestByProduct :one
+SELECT * FROM analyses WHERE product_id = @product_id ORDER BY id DESC LIMIT 1;
+
+-- name: AnalysisListByProduct :many
+SELECT * FROM analyses WHERE product_id = @product_id ORDER BY id DESC LIMIT @lim;
+
+-- name: AnalysisBatches :many
+-- Splits an analysis's reviews into LLM batches: short reviews (under
+-- @short_chars characters) @short_size per batch, long ones @long_size. Only
+-- reviews still needing translation when @untranslated_only.
+SELECT array_agg(id ORDER BY id)::bigint[] AS review_ids
+FROM (
+    SELECT r.id,
+           (char_length(r.body) + char_length(r.title) < @short_chars::int) AS short,
+           row_number() OVER (PARTITION BY (char_length(r.body) + char_length(r.title) < @short_chars::int) ORDER BY r.id) AS rn
+    FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
+    WHERE ar.analysis_id = @analysis_id
+) s
+GROUP BY short, (rn - 1) / CASE WHEN short THEN @short_size::int ELSE @long_size::int END
+ORDER BY min(id);

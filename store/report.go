@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voc-project/voc/store/internal/dbsqlc"
+)
+
+// Aggregates are a report's numbers, computed in SQL over all of the
+// product's reviews. Every evidence item names its review.
+type Aggregates struct {
+	Reviews           int64           `json:"reviews"`
+	Insights          int64           `json:"insights"`
+	Tags              int64           `json:"tags"`
+	RatingDist        []CountItem     `json:"rating_distribution"`
+	SentimentShare    []ShareItem     `json:"sentiment_share"`
+	Dimensions        []DimensionStat `json:"dimensions"`
+	TopStrengths      []TopicStat     `json:"top_strengths"`
+	TopWeaknesses     []TopicStat     `json:"top_weaknesses"`
+	TopSuggestions    []TopicStat     `json:"top_suggestions"`
+	FiveW             []FiveWStat     `json:"five_w"`
+	MonthlyTrend      []MonthStat     `json:"monthly_trend"`
+	RatingVsSentiment Agreement       `json:"rating_vs_sentiment"`
+	Coverage          Coverage        `json:"coverage"`
+	FailedReviews     []FailedReview  `json:"failed_reviews"`
+}
+
+// CountItem is a count for a key.
+type CountItem struct {
+	Key   string `json:"key"`
+	Count int64  `json:"count"`
+}
+
+// ShareItem is a count and its share of the total.
+type ShareItem struct {
+	Key   string  `json:"key"`
+	Count int64   `json:"count"`
+	Share float64 `json:"share"`
+}
+
+// DimensionStat is a dimension's sentiment balance.
+type DimensionStat struct {
+	Kind     string  `json:"kind"`
+	Name     string  `json:"name"`
+	Positive int64   `json:"positive"`
+	Negative int64   `json:"negative"`
+	Neutral  int64   `json:"neutral"`
+	Net      float64 `json:"net"`
+}
+
+// Quote is evidence: a verbatim quote and its review.
+type Quote struct {
+	ReviewID int64  `json:"review_id"`
+	Quote    string `json:"quote"`
+}
+
+// TopicStat is a dimension's or label's count with evidence.
+type TopicStat struct {
+	Topic    string  `json:"topic"`
+	Count    int64   `json:"count"`
+	Share    float64 `json:"share,omitempty"`
+	Evidence []Quote `json:"evidence"`
+}
+
+// FiveWStat is one 5W type's distribution.
+type FiveWStat struct {
+	Type   string      `json:"type"`
+	Labels []TopicStat `json:"labels"`
+}
+
+// MonthStat is one month of the trend.
+type MonthStat struct {
+	Month     string   `json:"month"`
+	Reviews   int64    `json:"reviews"`
+	AvgRating *float64 `json:"avg_rating"`
+	Positive  int64    `json:"positive"`
+	Negative  int64    `json:"negative"`
+}
+
+// Agreement compares star ratings with extracted sentiment.
+type Agreement struct {
+	Compared int64   `json:"compared"`
+	Agree    int64   `json:"agree"`
+	Rate     float64 `json:"rate"`
+}
+
+// Coverage says how much of the analysis the report rests on.
+type Coverage struct {
+	ReviewsTotal      int     `json:"reviews_total"`
+	TranslationDone   int     `json:"translation_done"`
+	TranslationFailed int     `json:"translation_failed"`
+	InsightsDone      int     `json:"insights_done"`
+	InsightsFailed    int     `json:"insights_failed"`
+	ThemesDone        int     `json:"themes_done"`
+	ThemesFailed      int     `json:"themes_failed"`
+	Fraction          float64 `json:"fraction"`
+}
+
+// FailedReview is a review a stage gave up on.
+type FailedReview struct {
+	ReviewID int64  `json:"review_id"`
+	Stage    string `json:"stage"`
+	Reason   string `json:"reason"`
+}
+
+const evidencePerTopic = 3
+
+// ReportAggregates computes a report's aggregates for an analysis's product.
+func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, error) {
+	var g Aggregates
+	pid := a.ProductID
+	one := func(sql string, dst ...any) error { return db.QueryRow(ctx, sql, pid).Scan(dst...) }
+	if err := one(`SELECT (SELECT count(*) FROM reviews WHERE product_id = $1),
+		(SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id WHERE r.product_id = $1),
+		(SELECT count(*) FROM review_tags t JOIN reviews r ON r.id = t.review_id WHERE r.product_id = $1)`,
+		&g.Reviews, &g.Insights, &g.Tags); err != nil {
+		return g, fmt.Errorf("count report totals: %w", err)
+	}
+	var err error
+	if g.RatingDist, err = collect(ctx, db, `SELECT coalesce(rating::text, 'none'), count(*) FROM reviews
+		WHERE product_id = $1 GROUP BY rating ORDER BY rating NULLS LAST`, []any{pid}, func(r pgx.Rows) (CountItem, error) {
+		var c CountItem
+		return c, r.Scan(&c.Key, &c.Count)
+	}); err != nil {
+		return g, err
+	}
+	if g.SentimentShare, err = collect(ctx, db, `SELECT sentiment, count(*), count(*)::float8 / sum(count(*)) OVER ()
+		FROM reviews WHERE product_id = $1 AND sentiment IS NOT NULL GROUP BY sentiment ORDER BY sentiment`, []any{pid},
+		func(r pgx.Rows) (ShareItem, error) {
+			var s ShareItem
+			return s, r.Scan(&s.Key, &s.Count, &s.Share)
+		}); err != nil {
+		return g, err
+	}
+	if g.Dimensions, err = collect(ctx, db, `SELECT d.kind, d.name,
+			count(*) FILTER (WHERE i.sentiment = 'positive'), count(*) FILTER (WHERE i.sentiment = 'negative'),
+			count(*) FILTER (WHERE i.sentiment = 'neutral')
+		FROM dimensions d LEFT JOIN insights i ON i.dimension_id = d.id
+		WHERE d.product_id = $1 GROUP BY d.id ORDER BY d.kind, count(i.id) DESC, d.name`, []any{pid},
+		func(r pgx.Rows) (DimensionStat, error) {
+			var s DimensionStat
+			err := r.Scan(&s.Kind, &s.Name, &s.Positive, &s.Negative, &s.Neutral)
+			if n := s.Positive + s.Negative + s.Neutral; n > 0 {
+				s.Net = float64(s.Positive-s.Negative) / float64(n)
+			}
+			return s, err
+		}); err != nil {
+		return g, err
+	}
+	topics := func(insightType string) ([]TopicStat, error) {
+		return collect(ctx, db, `SELECT d.name, count(*),
+				(array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote) ORDER BY i.confidence = 'high' DESC, i.id))[1:$3]
+			FROM insights i JOIN dimensions d ON d.id = i.dimension_id
+			WHERE d.product_id = $1 AND i.type = $2
+			GROUP BY d.name ORDER BY count(*) DESC, d.name LIMIT 10`, []any{pid, insightType, evidencePerTopic}, scanTopic)
+	}
+	if g.TopStrengths, err = topics("strength"); err != nil {
+		return g, err
+	}
+	if g.TopWeaknesses, err = topics("weakness"); err != nil {
+		return g, err
+	}
+	if g.TopSuggestions, err = topics("suggestion"); err != nil {
+		return g, err
+	}
+	for _, t := range []string{"buyer", "user", "where", "when", "why", "what"} {
+		labels, err := collect(ctx, db, `SELECT l.name, count(t.id),
+				coalesce((array_agg(jsonb_build_object('review_id', t.review_id, 'quote', t.quote) ORDER BY t.id) FILTER (WHERE t.id IS NOT NULL))[1:$3], '{}'),
+				coalesce(count(t.id)::float8 / nullif(sum(count(t.id)) OVER (), 0), 0)
+			FROM labels l LEFT JOIN review_tags t ON t.label_id = l.id
+			WHERE l.product_id = $1 AND l.type = $2
+			GROUP BY l.id ORDER BY count(t.id) DESC, l.name`, []any{pid, t, evidencePerTopic},
+			func(r pgx.Rows) (TopicStat, error) {
+				var s TopicStat
+				var ev []map[string]any
+				if err := r.Scan(&s.Topic, &s.Count, &ev, &s.Share); err != nil {
+					return s, err
+				}
+				s.Evidence = quotesFrom(ev)
+				return s, nil
+			})
+		if err != nil {
+			return g, err
+		}
+		g.FiveW = append(g.FiveW, FiveWStat{Type: t, Labels: labels})
+	}
+	if g.MonthlyTrend, err = collect(ctx, db, `SELECT to_char(date_trunc('month', review_date), 'YYYY-MM'), count(*),
+			avg(rating)::float8, count(*) FILTER (WHERE sentiment = 'positive'), count(*) FILTER (WHERE sentiment = 'negative')
+		FROM reviews WHERE product_id = $1 AND review_date IS NOT NULL
+		GROUP BY 1 ORDER BY 1`, []any{pid}, func(r pgx.Rows) (MonthStat, error) {
+		var m MonthStat
+		return m, r.Scan(&m.Month, &m.Reviews, &m.AvgRating, &m.Positive, &m.Negative)
+	}); err != nil {
+		return g, err
+	}
+	if err := one(`SELECT count(*), count(*) FILTER (WHERE
+			(rating >= 4 AND sentiment = 'positive') OR (rating <= 2 AND sentiment = 'negative') OR (rating = 3 AND sentiment = 'neutral'))
+		FROM reviews WHERE product_id = $1 AND rating IS NOT NULL AND sentiment IS NOT NULL`,
+		&g.RatingVsSentiment.Compared, &g.RatingVsSentiment.Agree); err != nil {
+		return g, fmt.Errorf("rating vs sentiment: %w", err)
+	}
+	if g.RatingVsSentiment.Compared > 0 {
+		g.RatingVsSentiment.Rate = float64(g.RatingVsSentiment.Agree) / float64(g.RatingVsSentiment.Compared)
+	}
+	g.Coverage = Coverage{ReviewsTotal: a.ReviewsTotal, TranslationDone: a.TranslationDone, TranslationFailed: a.TranslationFailed,
+		InsightsDone: a.InsightsDone, InsightsFailed: a.InsightsFailed, ThemesDone: a.ThemesDone, ThemesFailed: a.ThemesFailed}
+	if a.ReviewsTotal > 0 {
+		g.Coverage.Fraction = float64(min(a.InsightsDone, a.ThemesDone)) / float64(a.ReviewsTotal)
+	}
+	if g.FailedReviews, err = collect(ctx, db, `SELECT review_id, stage, reason FROM review_failures
+		WHERE analysis_id = $1 ORDER BY review_id, stage LIMIT 200`, []any{a.ID}, func(r pgx.Rows) (FailedReview, error) {
+		var f FailedReview
+		return f, r.Scan(&f.ReviewID, &f.Stage, &f.Reason)
+	}); err != nil {
+		return g, err
+	}
+	return g, nil
+}
+
+func scanTopic(r pgx.Rows) (TopicStat, error) {
+	var s TopicStat
+	var ev []map[string]any
+	if err := r.Scan(&s.Topic, &s.Count, &ev); err != nil {
+		return s, err
+	}
+	s.Evidence = quotesFrom(ev)
+	return s, nil
+}
+
+func quotesFrom(ev []map[string]any) []Quote {
+	out := make([]Quote, 0, len(ev))
+	for _, e := range ev {
+		id, _ := e["review_id"].(float64)
+		q, _ := e["quote"].(string)
+		out = append(out, Quote{ReviewID: int64(id), Quote: q})
+	}
+	return out
+}
+
+func collect[T any](ctx context.Context, db DBTX, sql string, args []any, scan func(pgx.Rows) (T, error)) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report query: %w", err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("report scan: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Report is a stored report.
+type Report struct {
+	ID         int64           `json:"id"`
+	AnalysisID int64           `json:"analysis_id"`
+	ProductID  int64           `json:"product_id"`
+	Kind       string          `json:"kind"`
+	Coverage   float64         `json:"coverage"`
+	Aggregates json.RawMessage `json:"aggregates,omitempty"`
+	Narrative  json.RawMessage `json:"narrative,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// ReportCreate stores a report unless the analysis already has one of that
+// kind; it reports whether it stored.
+func ReportCreate(ctx context.Context, db DBTX, a Analysis, kind string, coverage float64, agg, narrative any) (bool, error) {
+	aggJSON, err := json.Marshal(agg)
+	if err != nil {
+		return false, fmt.Errorf("encode aggregates: %w", err)
+	}
+	narJSON, err := json.Marshal(narrative)
+	if err != nil {
+		return false, fmt.Errorf("encode narrative: %w", err)
+	}
+	_, err = q(db).ReportInsert(ctx, dbsqlc.ReportInsertParams{AnalysisID: a.ID, ProductID: a.ProductID, Kind: kind,
+		Coverage: coverage, Aggregates: aggJSON, Narrative: narJSON})
+	if err == pgx.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert %s report of analysis %d: %w", kind, a.ID, err)
+	}
+	return true, nil
+}
+
+// ReportGet returns a report, or ErrNotFound.
+func ReportGet(ctx context.Context, db DBTX, id int64) (Report, error) {
+	r, err := q(db).ReportGetByID(ctx, id)
+	if err != nil {
+		return Report{}, mapErr(err)
+	}
+	return Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Coverage: r.Coverage,
+		Aggregates: r.Aggregates, Narrative: r.Narrative, CreatedAt: r.CreatedAt}, nil
+}
+
+// ReportList returns a product's reports, newest first, without bodies.
+func ReportList(ctx context.Context, db DBTX, productID int64) ([]Report, error) {
+	rows, err := q(db).ReportListByProduct(ctx, productID)
+	if err != nil {
+		return nil, fmt.Errorf("list reports of product %d: %w", productID, err)
+	}
+	out := make([]Report, len(rows))
+	for i, r := range rows {
+		out[i] = Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Coverage: r.Coverage, CreatedAt: r.CreatedAt}
+	}
+	return out, nil
+}

@@ -1,0 +1,453 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store/internal/dbsqlc"
+)
+
+// Translation states of a review.
+const (
+	TranslationPending = "pending"
+	TranslationDone    = "done"
+	TranslationSkipped = "skipped"
+	TranslationFailed  = "failed"
+)
+
+// BatchReview is a review as a stage reads it.
+type BatchReview struct {
+	ID                int64
+	ProductID         int64
+	Rating            int
+	Title             string
+	Body              string
+	Language          string
+	TranslationStatus string
+	TitleTranslated   string
+	BodyTranslated    string
+	HelpfulVotes      int
+}
+
+// ReviewsForBatch returns the reviews with these ids, ordered by id.
+func ReviewsForBatch(ctx context.Context, db DBTX, ids []int64) ([]BatchReview, error) {
+	rows, err := q(db).ReviewsForBatch(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load %d reviews: %w", len(ids), err)
+	}
+	out := make([]BatchReview, len(rows))
+	for i, r := range rows {
+		out[i] = BatchReview{ID: r.ID, ProductID: r.ProductID, Rating: int(deref(r.Rating)), Title: r.Title, Body: r.Body,
+			Language: r.Language, TranslationStatus: r.TranslationStatus, TitleTranslated: deref(r.TitleTranslated),
+			BodyTranslated: deref(r.BodyTranslated), HelpfulVotes: int(r.HelpfulVotes)}
+	}
+	return out, nil
+}
+
+// LearningSample returns a stratified sample of an analysis's reviews: up to
+// perRating per star rating, helpful and long ones first, at most limit.
+func LearningSample(ctx context.Context, db DBTX, analysisID int64, perRating, limit int) ([]BatchReview, error) {
+	rows, err := q(db).ReviewsLearningSample(ctx, dbsqlc.ReviewsLearningSampleParams{AnalysisID: analysisID, PerRating: int32(perRating), Lim: int32(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("sample reviews of analysis %d: %w", analysisID, err)
+	}
+	out := make([]BatchReview, len(rows))
+	for i, r := range rows {
+		out[i] = BatchReview{ID: r.ID, Rating: int(deref(r.Rating)), Title: r.Title, Body: r.Body, Language: r.Language, HelpfulVotes: int(r.HelpfulVotes)}
+	}
+	return out, nil
+}
+
+// Dimension is one dimension of a product's model.
+type Dimension struct {
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
+}
+
+// Label is one 5W label of a product's library.
+type Label struct {
+	ID         int64  `json:"id"`
+	Type       string `json:"type"`
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
+}
+
+// Model is a product's current dimensions and labels.
+type Model struct {
+	Version    int         `json:"version"`
+	Dimensions []Dimension `json:"dimensions"`
+	Labels     []Label     `json:"labels"`
+}
+
+// ModelGet returns a product's live model.
+func ModelGet(ctx context.Context, db DBTX, productID int64) (Model, error) {
+	p, err := ProductGet(ctx, db, productID)
+	if err != nil {
+		return Model{}, err
+	}
+	dims, err := q(db).DimensionList(ctx, productID)
+	if err != nil {
+		return Model{}, fmt.Errorf("list dimensions of product %d: %w", productID, err)
+	}
+	labels, err := q(db).LabelList(ctx, productID)
+	if err != nil {
+		return Model{}, fmt.Errorf("list labels of product %d: %w", productID, err)
+	}
+	m := Model{Version: p.ModelVersion, Dimensions: make([]Dimension, len(dims)), Labels: make([]Label, len(labels))}
+	for i, d := range dims {
+		m.Dimensions[i] = Dimension{ID: d.ID, Kind: d.Kind, Name: d.Name, Definition: d.Definition}
+	}
+	for i, l := range labels {
+		m.Labels[i] = Label{ID: l.ID, Type: l.Type, Name: l.Name, Definition: l.Definition}
+	}
+	return m, nil
+}
+
+// LLMDimensions returns the model's dimensions in the LLM contract's shape.
+func (m Model) LLMDimensions() llm.Dimensions {
+	var d llm.Dimensions
+	for _, x := range m.Dimensions {
+		v := llm.Dimension{Name: x.Name, Definition: x.Definition}
+		switch x.Kind {
+		case llm.DimProduct:
+			d.Product = append(d.Product, v)
+		case llm.DimScenario:
+			d.Scenario = append(d.Scenario, v)
+		case llm.DimEmotion:
+			d.Emotion = append(d.Emotion, v)
+		}
+	}
+	return d
+}
+
+// LLMLabels returns the model's 5W library in the LLM contract's shape.
+func (m Model) LLMLabels() llm.Labels {
+	var l llm.Labels
+	for _, x := range m.Labels {
+		v := llm.Label{Name: x.Name, Definition: x.Definition}
+		switch x.Type {
+		case llm.WBuyer:
+			l.Buyer = append(l.Buyer, v)
+		case llm.WUser:
+			l.User = append(l.User, v)
+		case llm.WWhere:
+			l.Where = append(l.Where, v)
+		case llm.WWhen:
+			l.When = append(l.When, v)
+		case llm.WWhy:
+			l.Why = append(l.Why, v)
+		case llm.WWhat:
+			l.What = append(l.What, v)
+		}
+	}
+	return l
+}
+
+// ModelStoreLearned stores a learned model as version 1 of the product's
+// model unless the product already has one (another analysis learned it
+// first); it reports whether it stored.
+func ModelStoreLearned(ctx context.Context, tx pgx.Tx, productID int64, out llm.LearnOutput) (bool, error) {
+	version, err := q(tx).ProductLockModel(ctx, productID)
+	if err != nil {
+		return false, fmt.Errorf("lock model of product %d: %w", productID, mapErr(err))
+	}
+	if version > 0 {
+		return false, nil
+	}
+	add := func(kind string, ds []llm.Dimension) error {
+		for _, d := range ds {
+			if _, err := q(tx).DimensionInsert(ctx, dbsqlc.DimensionInsertParams{ProductID: productID, Kind: kind, Name: d.Name, Definition: d.Definition}); err != nil {
+				return fmt.Errorf("insert %s dimension %q: %w", kind, d.Name, err)
+			}
+		}
+		return nil
+	}
+	for kind, ds := range map[string][]llm.Dimension{llm.DimProduct: out.Dimensions.Product, llm.DimScenario: out.Dimensions.Scenario, llm.DimEmotion: out.Dimensions.Emotion} {
+		if err := add(kind, ds); err != nil {
+			return false, err
+		}
+	}
+	for _, t := range llm.WTypes {
+		for _, l := range out.Labels.ByType(t) {
+			if _, err := q(tx).LabelInsert(ctx, dbsqlc.LabelInsertParams{ProductID: productID, Type: t, Name: l.Name, Definition: l.Definition}); err != nil {
+				return false, fmt.Errorf("insert %s label %q: %w", t, l.Name, err)
+			}
+		}
+	}
+	if err := snapshotModel(ctx, tx, productID, 1, "learned"); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// snapshotModel records the live model as a version and makes it current.
+func snapshotModel(ctx context.Context, tx pgx.Tx, productID int64, version int, source string) error {
+	m, err := ModelGet(ctx, tx, productID)
+	if err != nil {
+		return err
+	}
+	m.Version = version
+	snap, _ := json.Marshal(m)
+	if err := q(tx).ProductModelInsert(ctx, dbsqlc.ProductModelInsertParams{ProductID: productID, Version: int32(version), Source: source, Snapshot: snap}); err != nil {
+		return fmt.Errorf("snapshot model v%d of product %d: %w", version, productID, err)
+	}
+	if err := q(tx).ProductSetModelVersion(ctx, dbsqlc.ProductSetModelVersionParams{ID: productID, ModelVersion: int32(version)}); err != nil {
+		return fmt.Errorf("set model version of product %d: %w", productID, err)
+	}
+	return nil
+}
+
+// Failure is a review a stage gave up on, with the reason.
+type Failure struct {
+	ReviewID int64
+	Reason   string
+}
+
+// Translation is one review's translation outcome.
+type Translation struct {
+	ReviewID int64
+	Status   string // done, skipped
+	Title    string
+	Body     string
+}
+
+// TranslationsApply stores a batch's translations and failures and bumps
+// the analysis's progress by the reviews that actually changed, so a
+// replayed batch counts nothing twice. It returns the updated analysis.
+func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Translation, fails []Failure) (Analysis, error) {
+	var done, failed int64
+	if len(ts) > 0 {
+		p := dbsqlc.ReviewsSetTranslationParams{}
+		for _, t := range ts {
+			p.Ids = append(p.Ids, t.ReviewID)
+			p.Statuses = append(p.Statuses, t.Status)
+			p.Titles = append(p.Titles, t.Title)
+			p.Bodies = append(p.Bodies, t.Body)
+		}
+		n, err := q(tx).ReviewsSetTranslation(ctx, p)
+		if err != nil {
+			return Analysis{}, fmt.Errorf("store %d translations: %w", len(ts), err)
+		}
+		done = n
+	}
+	if len(fails) > 0 {
+		p := dbsqlc.ReviewsSetTranslationParams{}
+		for _, f := range fails {
+			p.Ids = append(p.Ids, f.ReviewID)
+			p.Statuses = append(p.Statuses, TranslationFailed)
+			p.Titles = append(p.Titles, "")
+			p.Bodies = append(p.Bodies, "")
+		}
+		n, err := q(tx).ReviewsSetTranslation(ctx, p)
+		if err != nil {
+			return Analysis{}, fmt.Errorf("mark %d translations failed: %w", len(fails), err)
+		}
+		failed = n
+		if err := insertFailures(ctx, tx, analysisID, llm.StageTranslation, fails); err != nil {
+			return Analysis{}, err
+		}
+	}
+	r, err := q(tx).AnalysisBumpTranslation(ctx, dbsqlc.AnalysisBumpTranslationParams{ID: analysisID, Done: int32(done), Failed: int32(failed)})
+	if err != nil {
+		return Analysis{}, fmt.Errorf("bump translation progress of analysis %d: %w", analysisID, mapErr(err))
+	}
+	return analysisFromRow(r), nil
+}
+
+func insertFailures(ctx context.Context, tx pgx.Tx, analysisID int64, stage string, fails []Failure) error {
+	for _, f := range fails {
+		if _, err := q(tx).FailureInsert(ctx, dbsqlc.FailureInsertParams{AnalysisID: analysisID, ReviewID: f.ReviewID, Stage: stage, Reason: f.Reason}); err != nil {
+			return fmt.Errorf("record %s failure of review %d: %w", stage, f.ReviewID, err)
+		}
+	}
+	return nil
+}
+
+// StoredInsight is an insight resolved against the product's model.
+type StoredInsight struct {
+	ReviewID      int64
+	DimensionID   int64
+	DimensionKind string
+	llm.Insight
+}
+
+// InsightsApply replaces the insights of the done reviews, sets their
+// overall sentiment, records failures, and bumps progress by the reviews
+// whose state changed. It returns the updated analysis, row-locked until
+// the transaction ends.
+func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, sentiments []string, ins []StoredInsight, fails []Failure) (Analysis, error) {
+	var nDone, nFailed int64
+	if len(done) > 0 {
+		if err := q(tx).InsightsDeleteForReviews(ctx, done); err != nil {
+			return Analysis{}, fmt.Errorf("clear insights: %w", err)
+		}
+		rows := make([]dbsqlc.InsightInsertBatchParams, len(ins))
+		for i, x := range ins {
+			rows[i] = dbsqlc.InsightInsertBatchParams{ReviewID: x.ReviewID, AnalysisID: analysisID, Type: x.Type, DimensionID: x.DimensionID,
+				DimensionKind: x.DimensionKind, Quote: x.Quote, QuoteTranslated: x.QuoteTranslated, Analysis: x.Analysis,
+				Sentiment: x.Sentiment, Confidence: x.Confidence}
+		}
+		if _, err := q(tx).InsightInsertBatch(ctx, rows); err != nil {
+			return Analysis{}, fmt.Errorf("insert %d insights: %w", len(rows), err)
+		}
+		if err := q(tx).ReviewsSetSentiment(ctx, dbsqlc.ReviewsSetSentimentParams{Ids: done, Sentiments: sentiments}); err != nil {
+			return Analysis{}, fmt.Errorf("set review sentiment: %w", err)
+		}
+		n, err := q(tx).AnalysisReviewsSetInsightState(ctx, dbsqlc.AnalysisReviewsSetInsightStateParams{State: "done", AnalysisID: analysisID, Ids: done})
+		if err != nil {
+			return Analysis{}, fmt.Errorf("mark insights done: %w", err)
+		}
+		nDone = n
+	}
+	if len(fails) > 0 {
+		if err := insertFailures(ctx, tx, analysisID, llm.StageInsights, fails); err != nil {
+			return Analysis{}, err
+		}
+		n, err := q(tx).AnalysisReviewsSetInsightState(ctx, dbsqlc.AnalysisReviewsSetInsightStateParams{State: "failed", AnalysisID: analysisID, Ids: failureIDs(fails)})
+		if err != nil {
+			return Analysis{}, fmt.Errorf("mark insights failed: %w", err)
+		}
+		nFailed = n
+	}
+	r, err := q(tx).AnalysisBumpInsights(ctx, dbsqlc.AnalysisBumpInsightsParams{ID: analysisID, Done: int32(nDone), Failed: int32(nFailed)})
+	if err != nil {
+		return Analysis{}, fmt.Errorf("bump insight progress of analysis %d: %w", analysisID, mapErr(err))
+	}
+	return analysisFromRow(r), nil
+}
+
+// StoredTag is a 5W tag resolved against the product's label library.
+type StoredTag struct {
+	ReviewID int64
+	LabelID  int64
+	llm.Tag
+}
+
+// ThemesApply replaces the tags of the done reviews, records failures and
+// bumps progress like InsightsApply.
+func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, tags []StoredTag, fails []Failure) (Analysis, error) {
+	var nDone, nFailed int64
+	if len(done) > 0 {
+		if err := q(tx).TagsDeleteForReviews(ctx, done); err != nil {
+			return Analysis{}, fmt.Errorf("clear tags: %w", err)
+		}
+		rows := make([]dbsqlc.TagInsertBatchParams, len(tags))
+		for i, x := range tags {
+			rows[i] = dbsqlc.TagInsertBatchParams{ReviewID: x.ReviewID, AnalysisID: analysisID, Type: x.Type, LabelID: x.LabelID,
+				Quote: x.Quote, QuoteTranslated: x.QuoteTranslated, Explanation: x.Explanation, Confidence: x.Confidence}
+		}
+		if _, err := q(tx).TagInsertBatch(ctx, rows); err != nil {
+			return Analysis{}, fmt.Errorf("insert %d tags: %w", len(rows), err)
+		}
+		n, err := q(tx).AnalysisReviewsSetThemeState(ctx, dbsqlc.AnalysisReviewsSetThemeStateParams{State: "done", AnalysisID: analysisID, Ids: done})
+		if err != nil {
+			return Analysis{}, fmt.Errorf("mark themes done: %w", err)
+		}
+		nDone = n
+	}
+	if len(fails) > 0 {
+		if err := insertFailures(ctx, tx, analysisID, llm.StageThemes, fails); err != nil {
+			return Analysis{}, err
+		}
+		n, err := q(tx).AnalysisReviewsSetThemeState(ctx, dbsqlc.AnalysisReviewsSetThemeStateParams{State: "failed", AnalysisID: analysisID, Ids: failureIDs(fails)})
+		if err != nil {
+			return Analysis{}, fmt.Errorf("mark themes failed: %w", err)
+		}
+		nFailed = n
+	}
+	r, err := q(tx).AnalysisBumpThemes(ctx, dbsqlc.AnalysisBumpThemesParams{ID: analysisID, Done: int32(nDone), Failed: int32(nFailed)})
+	if err != nil {
+		return Analysis{}, fmt.Errorf("bump theme progress of analysis %d: %w", analysisID, mapErr(err))
+	}
+	return analysisFromRow(r), nil
+}
+
+func failureIDs(fs []Failure) []int64 {
+	ids := make([]int64, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ReviewID
+	}
+	return ids
+}
+
+// AnalysisMarkReportQueued records that a report job was queued.
+func AnalysisMarkReportQueued(ctx context.Context, tx pgx.Tx, id int64, preliminary, final bool) error {
+	if err := q(tx).AnalysisMarkReportQueued(ctx, dbsqlc.AnalysisMarkReportQueuedParams{ID: id, Preliminary: preliminary, Final: final}); err != nil {
+		return fmt.Errorf("mark report queued for analysis %d: %w", id, err)
+	}
+	return nil
+}
+
+// AnalysisFinish ends a running analysis with a status.
+func AnalysisFinish(ctx context.Context, db DBTX, id int64, status string) error {
+	if err := q(db).AnalysisFinish(ctx, dbsqlc.AnalysisFinishParams{ID: id, Status: status}); err != nil {
+		return fmt.Errorf("finish analysis %d: %w", id, err)
+	}
+	return nil
+}
+
+// Usage is an analysis's LLM spend.
+type Usage struct {
+	Calls     int64 `json:"calls"`
+	CacheHits int64 `json:"cache_hits"`
+	TokensIn  int64 `json:"tokens_in"`
+	TokensOut int64 `json:"tokens_out"`
+}
+
+// AnalysisUsage sums the LLM calls recorded for an analysis.
+func AnalysisUsage(ctx context.Context, db DBTX, analysisID int64) (Usage, error) {
+	r, err := q(db).LLMUsageForAnalysis(ctx, &analysisID)
+	if err != nil {
+		return Usage{}, fmt.Errorf("sum llm usage of analysis %d: %w", analysisID, err)
+	}
+	return Usage{Calls: r.Calls, CacheHits: r.CacheHits, TokensIn: r.TokensIn, TokensOut: r.TokensOut}, nil
+}
+
+type analysisKey struct{}
+
+// WithAnalysisID tags ctx so LLM calls made under it are recorded against
+// the analysis.
+func WithAnalysisID(ctx context.Context, id int64) context.Context {
+	return context.WithValue(ctx, analysisKey{}, id)
+}
+
+// CallRecorder stores every LLM call in llm_calls. It implements
+// llm.Recorder; a failed insert is logged by the caller's logger, never
+// fails the job.
+type CallRecorder struct {
+	DB  DBTX
+	Log interface {
+		WarnContext(ctx context.Context, msg string, args ...any)
+	}
+}
+
+// RecordCall implements llm.Recorder.
+func (r CallRecorder) RecordCall(ctx context.Context, c llm.Call) {
+	var aid *int64
+	if v, ok := ctx.Value(analysisKey{}).(int64); ok {
+		aid = &v
+	}
+	err := q(r.DB).LLMCallInsert(context.WithoutCancel(ctx), dbsqlc.LLMCallInsertParams{
+		AnalysisID: aid, Stage: c.Stage, Provider: c.Provider, Model: c.Model, TokensIn: int32(c.TokensIn),
+		TokensOut: int32(c.TokensOut), LatencyMs: int32(c.Latency / time.Millisecond), Status: c.Status,
+		CacheHit: c.CacheHit, Error: c.Error,
+	})
+	if err != nil && r.Log != nil {
+		r.Log.WarnContext(ctx, "record llm call", "error", err)
+	}
+}
+
+func deref[T any](p *T) T {
+	var z T
+	if p == nil {
+		return z
+	}
+	return *p
+}

@@ -1,0 +1,81 @@
+package webui_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/webui"
+)
+
+func TestHandler(t *testing.T) {
+	t.Parallel()
+	h := webui.Handler()
+
+	tests := []struct {
+		name, method, path string
+		wantStatus         int
+		wantType           string
+		wantBody           string
+	}{
+		{"index at root", http.MethodGet, "/", http.StatusOK, "text/html", "<title>voc"},
+		{"index by name", http.MethodGet, "/index.html", http.StatusOK, "text/html", "<title>voc"},
+		{"script", http.MethodGet, "/app.js", http.StatusOK, "javascript", "textContent"},
+		{"style", http.MethodGet, "/style.css", http.StatusOK, "text/css", ":root"},
+		{"head", http.MethodHead, "/", http.StatusOK, "text/html", ""},
+		{"missing", http.MethodGet, "/nope.js", http.StatusNotFound, "text/plain", "404"},
+		{"directory escape", http.MethodGet, "/../embed.go", http.StatusNotFound, "text/plain", "404"},
+		{"post", http.MethodPost, "/", http.StatusMethodNotAllowed, "text/plain", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			res := rec.Result()
+			body, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+
+			require.Equal(t, tt.wantStatus, res.StatusCode)
+			require.Contains(t, res.Header.Get("Content-Type"), tt.wantType)
+			require.Contains(t, string(body), tt.wantBody)
+			require.Equal(t, webui.ContentSecurityPolicy, res.Header.Get("Content-Security-Policy"))
+			require.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'self'")
+			require.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
+		})
+	}
+}
+
+func TestHandlerRevalidatesWithETag(t *testing.T) {
+	t.Parallel()
+	h := webui.Handler()
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	etag := rec.Header().Get("ETag")
+	require.NotEmpty(t, etag)
+	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("If-None-Match", etag)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusNotModified, rec.Code)
+}
+
+// The page must not rely on inline code, which the CSP blocks.
+func TestIndexHasNoInlineCode(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	webui.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	body := rec.Body.String()
+
+	require.NotContains(t, body, "<script>")
+	require.NotContains(t, body, "<style")
+	require.NotContains(t, body, " style=")
+	require.NotContains(t, strings.ToLower(body), " onclick=")
+}
