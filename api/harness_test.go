@@ -23,6 +23,7 @@ import (
 	"github.com/voc-project/voc/api"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/llm/llmsim"
 	"github.com/voc-project/voc/store"
 	"github.com/voc-project/voc/store/storetest"
 )
@@ -37,26 +38,32 @@ func TestMain(m *testing.M) {
 func dataPath(name string) string { return filepath.Join("..", "..", "shared", "data", name) }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	token  string
 	pool   *pgxpool.Pool
 	client *river.Client[pgx.Tx]
+	sim    *llmsim.Server
 }
 
 type envOpts struct {
 	queues   map[string]int // nil: every queue
-	analyzer llm.Analyzer   // nil: offline
+	analyzer llm.Analyzer   // nil: offline, or sim when set
+	sim      *llmsim.Config // set: the OpenAI provider against llmsim over HTTP
 	maxBytes int64
 }
 
 // newEnv starts voc's HTTP API and workers on a fresh database.
-func newEnv(t *testing.T, o envOpts) *env {
+func newEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	pool := storetest.NewPool(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	var sim *llmsim.Server
+	if o.sim != nil {
+		o.analyzer, sim = simAnalyzer(t, *o.sim, store.CallRecorder{DB: pool})
 	}
 	if o.analyzer == nil {
 		o.analyzer = defaultAnalyzer()
@@ -82,7 +89,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 	token := store.NewTokenSecret()
 	_, err = store.TokenCreate(ctx, pool, "test", token, true)
 	require.NoError(t, err)
-	return &env{t: t, url: srv.URL, token: token, pool: pool, client: client}
+	return &env{t: t, url: srv.URL, token: token, pool: pool, client: client, sim: sim}
 }
 
 // do sends a request with the env's token and decodes a JSON answer into
@@ -107,7 +114,7 @@ func (e *env) do(method, path string, body io.Reader, contentType string, out an
 }
 
 // multipartBody builds an upload form.
-func multipartBody(t *testing.T, filename string, content []byte, fields map[string]string) (io.Reader, string) {
+func multipartBody(t testing.TB, filename string, content []byte, fields map[string]string) (io.Reader, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -160,7 +167,7 @@ func (e *env) count(sql string, args ...any) int {
 	return n
 }
 
-func readData(t *testing.T, name string) []byte {
+func readData(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(dataPath(name))
 	require.NoError(t, err)

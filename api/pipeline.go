@@ -2,8 +2,13 @@ package api
 
 import "github.com/danielgtaylor/huma/v2"
 
-// registerPipelineRoutes registers analysis, review, model, report and
-// export routes.
+// registerPipelineRoutes registers product, analysis, review, model,
+// report and export routes.
 func (s *server) registerPipelineRoutes(api huma.API) {
+	s.registerProductRoutes(api)
 	s.registerAnalysisRoutes(api)
+	s.registerReviewRoutes(api)
+	s.registerModelRoutes(api)
+	s.registerReportRoutes(api)
+	s.registerExportRoutes(api)
 }

@@ -19,12 +19,14 @@ func (p *parser) parseXLSX(body []byte) error {
 		}
 		return &FileError{Reason: "this is not an XLSX file (it is not a ZIP archive): upload a real .xlsx, or the file as CSV UTF-8"}
 	}
-	// Cap decompression so that a small zip bomb cannot take the host down.
-	limit := min(max(int64(len(body))*50, 256<<20), 4<<30)
+	// Cap decompression so that a small zip bomb cannot take the host down:
+	// excelize allocates each part's declared size up front. Real workbooks
+	// expand 5–30 times; 100 leaves room without trusting the headers.
+	limit := min(max(int64(len(body))*100, 16<<20), 4<<30)
 	f, err := guard(func() (*excelize.File, error) {
 		return excelize.OpenReader(bytes.NewReader(body), excelize.Options{
 			UnzipSizeLimit:    limit,
-			UnzipXMLSizeLimit: 16 << 20,
+			UnzipXMLSizeLimit: min(limit, 16<<20),
 		})
 	})
 	if err != nil {

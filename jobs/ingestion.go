@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
@@ -39,13 +38,7 @@ func (IngestArgs) InsertOpts() river.InsertOpts {
 // completion.
 type IngestWorker struct {
 	river.WorkerDefaults[IngestArgs]
-	pool *pgxpool.Pool
-	log  *slog.Logger
-}
-
-// NewIngestWorker returns the ingestion worker.
-func NewIngestWorker(pool *pgxpool.Pool, log *slog.Logger) *IngestWorker {
-	return &IngestWorker{pool: pool, log: log}
+	*stage
 }
 
 // Timeout allows for million-row files.
@@ -53,6 +46,22 @@ func (w *IngestWorker) Timeout(*river.Job[IngestArgs]) time.Duration { return 10
 
 // Work implements river.Worker.
 func (w *IngestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) error {
+	err := w.ingest(ctx, job)
+	if err == nil || !lastAttempt(job) {
+		return err
+	}
+	// Out of attempts: end the upload as failed, with the reason, so that
+	// nothing waits on it forever.
+	return store.InTx(ctx, w.pool, func(tx pgx.Tx) error {
+		if err := store.UploadFinish(ctx, tx, job.Args.UploadID, store.UploadOutcome{Status: store.UploadFailed,
+			Error: fmt.Sprintf("ingestion failed after %d attempts: %v", job.Attempt, err)}); err != nil {
+			return err
+		}
+		return complete(ctx, tx, job)
+	})
+}
+
+func (w *IngestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) error {
 	id := job.Args.UploadID
 	if err := store.UploadMarkIngesting(ctx, w.pool, id); err != nil {
 		return err

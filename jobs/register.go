@@ -11,11 +11,15 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
 )
 
 // Deps are what the workers need.
 type Deps struct {
 	Pool *pgxpool.Pool
+	// DB is what workers read and write through; nil means Pool. Tests set
+	// it to a transaction to run whole jobs inside it.
+	DB  store.DB
 	Log  *slog.Logger
 	// LLM is the analyser every stage calls (offline, openai-compatible).
 	LLM llm.Analyzer
@@ -27,8 +31,14 @@ type Deps struct {
 // whatever queues it serves, so any host can work any job it picks up.
 func Workers(d Deps) *river.Workers {
 	w := river.NewWorkers()
-	river.AddWorker(w, NewIngestWorker(d.Pool, d.Log))
-	addPipelineWorkers(w, d)
+	s := newStage(d)
+	river.AddWorker(w, &IngestWorker{stage: s})
+	river.AddWorker(w, &LearnWorker{stage: s})
+	river.AddWorker(w, &TranslateWorker{stage: s})
+	river.AddWorker(w, &InsightWorker{stage: s})
+	river.AddWorker(w, &ThemeWorker{stage: s})
+	river.AddWorker(w, &ReportWorker{stage: s})
+	river.AddWorker(w, &CollectionCompleteWorker{stage: s})
 	return w
 }
 

@@ -8,28 +8,49 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
 
-func addPipelineWorkers(w *river.Workers, d Deps) {
-	s := &stage{pool: d.Pool, log: d.Log, llm: d.LLM}
-	river.AddWorker(w, &LearnWorker{stage: s})
-	river.AddWorker(w, &TranslateWorker{stage: s})
-	river.AddWorker(w, &InsightWorker{stage: s})
-	river.AddWorker(w, &ThemeWorker{stage: s})
-	river.AddWorker(w, &ReportWorker{stage: s})
-	river.AddWorker(w, &CollectionCompleteWorker{stage: s})
-}
-
-// stage holds what every pipeline worker shares.
+// stage holds what every worker shares.
 type stage struct {
-	pool *pgxpool.Pool
+	pool store.DB
 	log  *slog.Logger
 	llm  llm.Analyzer
+}
+
+func newStage(d Deps) *stage {
+	db := d.DB
+	if db == nil {
+		db = d.Pool
+	}
+	return &stage{pool: db, log: d.Log, llm: d.LLM}
+}
+
+// NewWorker returns the worker of one job kind, for tests that work single
+// jobs with rivertest.
+func NewWorker[T river.JobArgs](d Deps) river.Worker[T] {
+	s := newStage(d)
+	var w any
+	switch any(*new(T)).(type) {
+	case IngestArgs:
+		w = &IngestWorker{stage: s}
+	case LearnArgs:
+		w = &LearnWorker{stage: s}
+	case TranslateArgs:
+		w = &TranslateWorker{stage: s}
+	case InsightArgs:
+		w = &InsightWorker{stage: s}
+	case ThemeArgs:
+		w = &ThemeWorker{stage: s}
+	case ReportArgs:
+		w = &ReportWorker{stage: s}
+	case CollectionCompleteArgs:
+		w = &CollectionCompleteWorker{stage: s}
+	}
+	return w.(river.Worker[T])
 }
 
 // llmFailure turns an LLM error into the job's answer: a rate limit snoozes
@@ -176,7 +197,7 @@ func reportJobs(ctx context.Context, tx pgx.Tx, a store.Analysis) ([]river.Inser
 }
 
 // commit runs the stage's transaction: write, insert next jobs, complete.
-func commit[T river.JobArgs](ctx context.Context, pool *pgxpool.Pool, job *river.Job[T], write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
+func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		next, err := write(tx)
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
@@ -43,10 +42,18 @@ func mapErr(err error) error {
 	return err
 }
 
-// InTx runs fn in a transaction on pool, committing when fn returns nil and
+// DB is a DBTX that can open transactions: the pool, or a transaction
+// (whose Begin opens a savepoint, which lets tests run a whole job inside
+// their own transaction).
+type DB interface {
+	DBTX
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// InTx runs fn in a transaction on db, committing when fn returns nil and
 // rolling back otherwise. It returns fn's error or the commit's.
-func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) error {
-	tx, err := pool.Begin(ctx)
+func InTx(ctx context.Context, db DB, fn func(tx pgx.Tx) error) error {
+	tx, err := db.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -61,7 +68,7 @@ func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) err
 }
 
 // Ping checks that the database answers.
-func Ping(ctx context.Context, pool *pgxpool.Pool) error {
+func Ping(ctx context.Context, db DBTX) error {
 	var one int
-	return pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+	return db.QueryRow(ctx, "SELECT 1").Scan(&one)
 }

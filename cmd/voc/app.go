@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/voc-project/voc/devpg"
 	"github.com/voc-project/voc/llm"
@@ -23,6 +24,7 @@ type app struct {
 	cfg    *Config
 	log    *slog.Logger
 	pool   *pgxpool.Pool
+	redis  *redis.Client // nil without REDIS_URL
 	closes []func(context.Context) error
 }
 
@@ -54,6 +56,15 @@ func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
 	if err := store.Ping(ctx, pool); err != nil {
 		a.close()
 		return nil, fmt.Errorf("connect to Postgres: %w", err)
+	}
+	if cfg.RedisURL != "" {
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		a.redis = redis.NewClient(opt)
+		a.closes = append(a.closes, func(context.Context) error { return a.redis.Close() })
 	}
 	if migrate {
 		if err := store.Migrate(ctx, pool, a.log); err != nil {
@@ -126,5 +137,16 @@ func (a *app) ensureAdminToken(ctx context.Context) error {
 		return err
 	}
 	a.log.Info("generated an admin API token; read it from the file", "file", path)
+	return nil
+}
+
+// readyRedis reports whether the configured Redis answers; nil without one.
+func (a *app) readyRedis(ctx context.Context) error {
+	if a.redis == nil {
+		return nil
+	}
+	if err := a.redis.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis is not reachable: %w", err)
+	}
 	return nil
 }

@@ -42,8 +42,9 @@ type Server struct {
 	srv   *http.Server
 }
 
-// New returns a simulator answering from a. Invalid rates are clamped to
-// [0, 1]; use Config.Validate first to reject them instead.
+// New returns a simulator answering from a, or from offline.New() when a is
+// nil. Invalid rates are clamped to [0, 1]; use Config.Validate first to
+// reject them instead.
 func New(cfg Config, a llm.Analyzer) *Server {
 	if a == nil {
 		a = defaultAnalyzer()

@@ -36,7 +36,7 @@ func allConcepts() []*concept {
 		"欲しい|ほしい|してほしい|して欲しい|希望|改善|改良|べき|ればいい|たらいい|といいな|といいのに|願い|期待します"),
 	}})
 	add(tFor, []*concept{{key: "for", en: "for", zh: "给", terms: terms(
-		"for|for my|for our|bought for|gift for|got it for|got this for|gave it to|gave this to|gift to",
+		"for|for my|for our|bought for|got it for|got this for|gave it to|gave this to",
 		"für|fürs|an meine|an meinen|geschenkt",
 		"pour|offert a|offerte a|offert pour",
 		"para|a mi|a mis|regalado a",
@@ -48,11 +48,11 @@ func allConcepts() []*concept {
 // cueBlocks are phrases that shadow shorter cues without meaning anything.
 var cueBlocks = map[string]string{
 	"*":  "brand new|looks like|look like|sounds like|for sure|for example|for instance|for now|for a while|for the price|for the money|for years|for months|for weeks|for days|for hours|for ever|forever|what for|for free",
-	"en": "kind of|sort of|no matter|at home depot|home button|home screen|game changer|old school|light weight|lightweight|the car charger",
+	"en": "big deal|no big deal|not a big deal|kind of|sort of|no matter|at home depot|home button|home screen|game changer|old school|light weight|lightweight|the car charger",
 	"de": "zum beispiel|auf jeden fall|für mich persönlich",
 	"fr": "par exemple|en tout cas|pour le prix|pour l'instant|pour info",
 	"es": "por ejemplo|para nada|para el precio|por el precio|a mi parecer|a mi juicio",
-	"zh": "给力|给予|送货|送达|为了|为什么|因为|以为|认为|作为|成为|行为|帮助|大家|商家|卖家|厂家|专家|国家|家电|家居|车速|小时|时候|时间|时尚|同时|及时|准时|按时|有时|当时",
+	"zh": "关键|一键|给力|给予|送货|送达|为了|为什么|因为|以为|认为|作为|成为|行为|帮助|大家|商家|卖家|厂家|专家|国家|家电|家居|车速|小时|时候|时间|时尚|同时|及时|准时|按时|有时|当时",
 	"ja": "親切|親身|親友|親指|親しみ|大丈夫|工夫|曲が|曲げ|曲線|について|によって|により|にとって|には|にも|への|ために",
 }
 
@@ -184,7 +184,7 @@ func productConcepts() []*concept {
 				"tastatur|tasten|taste|knopf|knöpfe|touchpad|fernbedienung|maus",
 				"clavier|touches|touche|bouton|boutons|pave tactile|telecommande|souris",
 				"teclado|teclas|tecla|boton|botones|raton|mando|control remoto",
-				"键盘|按键|键|按钮|触摸板|遥控器|鼠标|滑盖|翻盖|键盘手感",
+				"键盘|按键|按钮|触摸板|遥控器|鼠标|滑盖|翻盖|键盘手感",
 				"キーボード|ボタン|キー|リモコン|マウス|タッチパッド")},
 		{key: "software", en: "Software & features", zh: "软件与功能",
 			defEN: "Apps, features, operating system and updates.", defZH: "软件、功能、系统与更新。",
@@ -194,7 +194,7 @@ func productConcepts() []*concept {
 				"software|app|apps|funktion|funktionen|update|updates|betriebssystem|programm|programme|einstellungen",
 				"logiciel|application|appli|applications|fonction|fonctions|fonctionnalite|fonctionnalites|mise a jour|parametres",
 				"software|aplicacion|app|funcion|funciones|actualizacion|programa|programas|sistema operativo|ajustes",
-				"软件|功能|系统|程序|应用|固件|升级|java|菜单|短信功能|电话本|闹钟功能|彩信|mp3",
+				"软件|功能|系统|程序|应用|固件|升级|java|菜单|短信功能|电话本|闹钟功能|mp3",
 				"機能|アプリ|ソフト|設定|アップデート|システム|ファームウェア")},
 		{key: "service", en: "Delivery & service", zh: "物流与服务",
 			defEN: "Shipping, packaging, seller and customer support.", defZH: "物流、包装、卖家与售后服务。",
@@ -202,7 +202,7 @@ func productConcepts() []*concept {
 			terms: terms("delivery|shipping|shipped|arrived|arrival|package|packaging|packaged|box|seller|customer service|"+
 				"support|warranty|refund|return|returned|replacement|amazon|tech support|customer support|vendor",
 				"lieferung|versand|verpackung|geliefert|verkäufer|kundenservice|kundendienst|garantie|rücksendung|paket|"+
-				"händler|angekommen|lieferzeit|support|erstattung",
+					"händler|angekommen|lieferzeit|support|erstattung",
 				"livraison|colis|emballage|livre|vendeur|service client|sav|garantie|remboursement|expedition|recu|arrive",
 				"envio|entrega|paquete|embalaje|vendedor|llego|servicio|atencion al cliente|garantia|devolucion|reembolso",
 				"物流|快递|发货|包装|客服|卖家|售后|送货|服务|保修|到货|商家|店家|退货|换货|京东|卓越|亚马逊",
@@ -464,6 +464,7 @@ func buyerConcepts() []*concept {
 			aliases: "repeat buyers|repeat customers|loyal customers|returning customers|回头客|复购|回购",
 			terms: terms("bought another|buy another|ordered another|second one|third one|another one|bought a second|"+
 				"buying again|bought again|order again|ordered again|purchase again|repeat customer|reorder|reordered|repurchase|"+
+				"second unit|another unit|second echo|second dot|third echo|third dot|"+
 				"my second|my third|one for each|bought two|bought 2",
 				"zweite|zweiten|nachbestellt|nachgekauft|wieder bestellt|erneut bestellt|erneut gekauft|wieder gekauft|noch eins",
 				"deuxieme|rachete|second achat|rachat|commande a nouveau|recommande|un autre",
@@ -699,11 +700,11 @@ func whatConcepts() []*concept {
 		{key: "info", en: "News, weather & questions", zh: "新闻天气查询", aliases: "information|news|weather|questions|信息查询|天气|新闻",
 			terms: terms("weather|news|forecast|questions|trivia|jokes|facts|traffic|flash briefing",
 				"wetter|nachrichten|fragen|witze", "meteo|actualites|infos|questions|blagues",
-				"clima|noticias|pronostico|preguntas|chistes", "天气|新闻|问答|讲笑话|查询|资讯", "天気|ニュース|天気予報")},
+				"clima|noticias|pronostico|preguntas|chistes", "天气|新闻|问答|讲笑话|天气预报|资讯", "天気|ニュース|天気予報")},
 		{key: "calls", en: "Calls & messaging", zh: "通话与短信", aliases: "calls|messaging|communication|通话|短信|通讯",
 			terms: terms("phone calls|make calls|calling|texting|texts|messages|messaging|video calls|drop in|intercom|calls",
 				"telefonieren|anrufe|anrufen|sms|whatsapp", "appels|appeler|telephoner|sms|messages",
-				"llamadas|llamar|mensajes|whatsapp|sms", "打电话|通话|接电话|短信|发短信|聊天|微信|彩信",
+				"llamadas|llamar|mensajes|whatsapp|sms", "打电话|通话|接电话|短信|发短信|聊天|微信",
 				"通話|電話|メール|チャット")},
 		{key: "photos", en: "Photos & video", zh: "拍照摄像", aliases: "photos|photography|video recording|拍照|摄像",
 			terms: terms("take pictures|taking pictures|take photos|taking photos|photography|selfies|record video|recording video",

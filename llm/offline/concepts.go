@@ -97,6 +97,9 @@ var (
 	conceptsBy  [numTables][]*concept
 	conceptKey  map[string]*concept // table-qualified key → concept
 	cueIndexes  map[string]*cueIndex
+	// seedNamesEN are the English seed names: common nouns that are safe to
+	// lower-case inside a sentence.
+	seedNamesEN map[string]bool
 )
 
 func qualified(t table, key string) string { return string(rune('a'+t)) + ":" + key }
@@ -104,9 +107,11 @@ func qualified(t table, key string) string { return string(rune('a'+t)) + ":" + 
 func initConcepts() {
 	conceptOnce.Do(func() {
 		conceptKey = map[string]*concept{}
+		seedNamesEN = map[string]bool{}
 		for _, c := range allConcepts() {
 			conceptsBy[c.table] = append(conceptsBy[c.table], c)
 			conceptKey[qualified(c.table, c.key)] = c
+			seedNamesEN[c.en] = true
 		}
 		cueIndexes = map[string]*cueIndex{}
 		for _, l := range langs {
@@ -339,6 +344,17 @@ func (m *nameMatcher) contained(s string) []int {
 		}
 	}
 	return out
+}
+
+// literalPhrase returns a label name that matched no concept as one folded
+// phrase of at most three words, so a hand-made label such as "Christmas
+// morning" matches only that phrase; single generic words never tag alone.
+func literalPhrase(name string) []string {
+	f := strings.Join(strings.Fields(foldString(name, true)), " ")
+	if f == "" || len(strings.Fields(f)) > 3 || utf8.RuneCountInString(f) < 3 || nameStopwords[f] {
+		return nil
+	}
+	return []string{f}
 }
 
 // literalTerms returns the content words of a name that matched no concept,

@@ -21,7 +21,9 @@ func TestDebugMARC(t *testing.T) {
 		gold := starPolarity(r.stars)
 		if gold+">"+pred == want {
 			n++
-			if n > 40 { break }
+			if n > 40 {
+				break
+			}
 			fmt.Printf("%d %+.2f %s\n", r.stars, sc, r.text)
 		}
 	}

@@ -73,6 +73,8 @@ var enLexicon = []group{
 	sent(-1.5, "only had|after only|for only|only lasted|only a few|only one|that's about it|not eligible|undesirable|"+
 		"doesn't fit|does not fit|didn't fit|did not fit|too small|too big|way too|runs small|runs big|runs large"),
 	mk(kInt, 1.5, "never been more|never been so|never been this|never been as"),
+	sent(2, "should have bought|wish i had bought|wish i'd bought|wish i had done this|should have done this|"+
+		"should have switched|wish i had switched|can't say enough|cannot say enough|can't say enough good"),
 	sentNeg(0.2, -2.5, "received|arrived|came|delivered|shipped|got it"),
 
 	// Verbs of function: negation is much stronger than assertion.
@@ -152,15 +154,15 @@ var enLexicon = []group{
 	mk(kNeg, -1.5, "no longer|not anymore|any more"),
 	mk(kNeg, 0, "not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot|can't|cant|"+
 		"don't|dont|doesn't|doesnt|didn't|didnt|isn't|isnt|aren't|arent|wasn't|wasnt|weren't|werent|"+
-		"won't|wouldn't|wouldnt|couldn't|couldnt|shouldn't|shouldnt|haven't|havent|hasn't|hasnt|hadn't|"+
-		"hardly|scarcely|lack of|lacks any|zero|ain't|n't|nope|never been"),
+		"won't|wont|wouldn't|wouldnt|couldn't|couldnt|shouldn't|shouldnt|haven't|havent|hasn't|hasnt|hadn't|"+
+		"hardly|scarcely|lack of|lacks any|zero|ain't|n't|nope|never been|rarely|seldom"),
 	mk(kInt, 1.5, "very|really|extremely|incredibly|absolutely|totally|completely|truly|highly|"+
 		"exceptionally|remarkably|so|such|especially|particularly|amazingly|insanely|ridiculously|"+
 		"seriously|utterly|thoroughly|most|much|way|real|damn|darn|freaking|hugely|immensely|deeply|"+
 		"definitely|certainly|surely|genuinely|extra|ultra|unbelievably|exceedingly"),
 	mk(kInt, 1.25, "quite|fairly|rather|even|all|fully|entirely"),
 	mk(kIntSent, 2, "super|pretty"),
-	mk(kDown, 0.6, "slightly|somewhat|a bit|a little|kind of|kinda|sort of|sorta|a tad|marginally|mildly|"+
+	mk(kDown, 0.6, "minor|slightly|somewhat|a bit|a little|kind of|kinda|sort of|sorta|a tad|marginally|mildly|"+
 		"partially|partly|relatively|moderately|almost|nearly|reasonably|mostly|more or less"),
 	mk(kExcess, 1.3, "too|overly|way too|far too|a bit too|a little too|excessively"),
 	mk(kExcessTo, 1.5, "small|big|large|short|long|loud|light|thin|thick|tight|hard|dark|sensitive|cold|"+

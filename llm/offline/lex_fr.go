@@ -59,9 +59,14 @@ var frLexicon = []group{
 		"seul defaut|seul point negatif|point negatif|points negatifs|inconvenient|inconvenients"),
 
 	sent(-2.5, "passez votre chemin|passe ton chemin|jamais recu|pas recu|toujours pas recu|jamais arrive|"+
-		"jamais livre|pas livre|delais|delai non respecte|eclate|fissure|fissuree|bulles|decolle|se decolle|"+
+		"jamais livre|pas livre|delai non respecte|eclate|fissure|fissuree|bulles|decolle|se decolle|"+
 		"inadapte|inutilisable|plus jamais|a eviter absolument"),
 	sentPost(0.2, -2.5, "recu|recue|arrive|arrivee|livre|livree"),
+	sent(2.5, "sans hesitation|sans hesiter|sans souci|sans probleme|sans aucun probleme|sans aucun souci|"+
+		"agreablement surpris|agreablement surprise|foncez|concluant|concluante|captivant|interessant|"+
+		"a voir|a recommander|je conseille|je vous le conseille"),
+	sent(1, "merci"),
+	group{kind: kIntSent, score: 2.5, terms: "parfaitement"},
 	sentPost(1.5, -2.5, "racheterai|rachete|recommanderai|commanderai|referai"),
 
 	// Neutral shadows.

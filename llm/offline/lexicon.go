@@ -72,8 +72,8 @@ type lexicon struct {
 	// in English, German and Spanish; in Chinese 太好 and French "trop
 	// bien" it intensifies instead.
 	excessFlips bool
-	trie    *trie
-	entries []entry
+	trie        *trie
+	entries     []entry
 }
 
 // inflector generates inflected forms of a single-word key (adjective

@@ -12,7 +12,7 @@ import (
 // sentences and the Alexa reviews (English), then checked, not fitted, on
 // the multilingual sets; see docs/OFFLINE.md.
 const (
-	negWindowWords = 3   // "not very good", "doesn't really work"
+	negWindowWords = 4   // "not very good", "doesn't really work"
 	negWindowRunes = 3   // 不是很好, 没有那么好
 	postWindowRune = 3   // 満足できない
 	intWindowWords = 2   // "very very good"
@@ -52,6 +52,7 @@ type scratch struct {
 	hits []hit
 	cons []contrib
 	used []bool // negators that negated something
+	cues []cueHit
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -112,7 +113,7 @@ func scoreSentence(lx *lexicon, sc *scratch) sentenceResult {
 					continue // acts as an intensifier of the next item
 				}
 			}
-			if !lx.cjk && followedByWord(rs, int(h.end)) {
+			if !lx.cjk && followedByModifiedWord(rs, int(h.end)) {
 				continue // modifies a word the lexicon does not know ("super shiny")
 			}
 		}
@@ -247,16 +248,27 @@ func scoreSentence(lx *lexicon, sc *scratch) sentenceResult {
 	return res
 }
 
-// followedByWord reports whether the next non-space rune after position i
-// starts a word.
-func followedByWord(rs []rune, i int) bool {
-	for ; i < len(rs); i++ {
-		if rs[i] != ' ' {
-			return isWordRune(rs[i])
-		}
+// followedByModifiedWord reports whether the next word after position i is
+// one an intensifier could modify: any word except prepositions,
+// conjunctions and product nouns ("super for kids", "top produit").
+func followedByModifiedWord(rs []rune, i int) bool {
+	for i < len(rs) && rs[i] == ' ' {
+		i++
 	}
-	return false
+	if i == len(rs) || !isWordRune(rs[i]) {
+		return false
+	}
+	j := i
+	for j < len(rs) && isWordRune(rs[j]) {
+		j++
+	}
+	return !standaloneFollowers[string(rs[i:j])]
 }
+
+var standaloneFollowers = toSet("for|and|but|with|to|the|a|product|item|thing|quality|price|" +
+	"für|und|aber|mit|produkt|artikel|qualität|preis|teil|ware|" +
+	"pour|et|mais|avec|produit|article|qualite|prix|" +
+	"para|y|pero|con|producto|articulo|calidad|precio")
 
 // polarity maps a score to positive, neutral or negative.
 func polarity(score float64) string {

@@ -144,12 +144,22 @@ func isDigitString(s string) bool {
 	return s != ""
 }
 
+// isLeadJunk reports punctuation that cannot start a quote: separators and
+// terminators left over from splitting.
+func isLeadJunk(r rune) bool {
+	switch r {
+	case ':', '：', ',', '，', ';', '；', '、', '.', '。', '!', '！', '?', '？', ')', '）', '~', '～', '…', '*', '-', '—', '·', '｡':
+		return true
+	}
+	return false
+}
+
 // trimSpan trims white space and stray leading punctuation from
 // text[start:end] and reports whether anything meaningful is left.
 func trimSpan(text string, start, end int) (span, bool) {
 	for start < end {
 		r, s := utf8.DecodeRuneInString(text[start:end])
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '　' {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '　' || isLeadJunk(r) {
 			start += s
 			continue
 		}

@@ -1,0 +1,180 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/voc-project/voc/store"
+)
+
+// fakeExport is an in-memory exportSource.
+type fakeExport struct {
+	reviews  []store.ReviewDetail
+	insights []store.ReviewInsight
+	tags     []store.ReviewTag
+	err      error // returned by Insights
+}
+
+func (f fakeExport) Reviews(_ context.Context, fn func(store.ReviewDetail) error) error {
+	for _, r := range f.reviews {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f fakeExport) Insights(_ context.Context, fn func(store.ReviewInsight) error) error {
+	if f.err != nil {
+		return f.err
+	}
+	for _, x := range f.insights {
+		if err := fn(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f fakeExport) Tags(_ context.Context, fn func(store.ReviewTag) error) error {
+	for _, x := range f.tags {
+		if err := fn(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ptrOf[T any](v T) *T { return &v }
+
+func TestCellText(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                    "",
+		"great sound":         "great sound",
+		"=HYPERLINK(\"x\")":   "'=HYPERLINK(\"x\")",
+		"+1 for battery":      "'+1 for battery",
+		"-2 stars":            "'-2 stars",
+		"@SUM(A1)":            "'@SUM(A1)",
+		"\t=cmd":              "'\t=cmd",
+		"\r=cmd":              "'\r=cmd",
+		"a = b":               "a = b",
+		"'already quoted":     "'already quoted",
+		"５ stars, fullwidth": "５ stars, fullwidth",
+	} {
+		require.Equal(t, want, cellText(in), "cellText(%q)", in)
+	}
+}
+
+// readBack writes the workbook out and opens it again, as a client would.
+func readBack(t *testing.T, f *excelize.File) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	require.NoError(t, f.Close())
+	out, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = out.Close() })
+	return out
+}
+
+func TestBuildXLSX(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 40000)
+	src := fakeExport{
+		reviews: []store.ReviewDetail{
+			{ID: 1, Rating: ptrOf(5), ReviewDate: "2024-03-05", Language: "en", Title: "=1+1", Body: "Great <b>sound</b>\nsecond line",
+				TitleTranslated: ptrOf("标题"), BodyTranslated: ptrOf("@cmd"), TranslationStatus: "done", Sentiment: ptrOf("positive"),
+				Variant: "Color: Black", Author: "-Ann", HelpfulVotes: 3, VerifiedPurchase: true, SourceReviewID: ptrOf("R1")},
+			{ID: 2, Language: "und", Title: "bell\x07ring", Body: long, TranslationStatus: "pending"},
+		},
+		insights: []store.ReviewInsight{
+			{ID: 10, ReviewID: 1, Type: "strength", Dimension: "sound", Quote: "+great", QuoteTranslated: "好", Analysis: "ok",
+				Sentiment: "positive", Confidence: "high"},
+		},
+		tags: []store.ReviewTag{
+			{ID: 20, ReviewID: 1, Type: "buyer", Label: "parents", Quote: "for my son", QuoteTranslated: "给儿子", Explanation: "-gift",
+				Confidence: "medium"},
+		},
+	}
+	f, err := buildXLSX(context.Background(), src)
+	require.NoError(t, err)
+	wb := readBack(t, f)
+
+	require.Equal(t, []string{"Reviews", "Insights", "Tags"}, wb.GetSheetList())
+
+	rows, err := wb.GetRows("Reviews")
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	require.Equal(t, []string{"Review ID", "Rating", "Date", "Language", "Title", "Body", "Title (translated)", "Body (translated)",
+		"Translation status", "Sentiment", "Variant", "Author", "Helpful votes", "Verified purchase", "Source review ID"}, rows[0])
+	require.Equal(t, []string{"1", "5", "2024-03-05", "en", "'=1+1", "Great <b>sound</b>\nsecond line", "标题", "'@cmd", "done",
+		"positive", "Color: Black", "'-Ann", "3", "TRUE", "R1"}, rows[1])
+	require.Equal(t, "2", rows[2][0])
+	require.Empty(t, rows[2][1], "no rating, empty cell")
+	require.True(t, strings.HasPrefix(rows[2][4], "bell"), "a control character does not corrupt the file: %q", rows[2][4])
+	require.Equal(t, excelize.TotalCellChars, len(rows[2][5]), "cells are cut at Excel's limit")
+
+	// No cell is a formula, whatever its text.
+	for _, cell := range []string{"E2", "H2", "L2"} {
+		formula, err := wb.GetCellFormula("Reviews", cell)
+		require.NoError(t, err)
+		require.Empty(t, formula, cell)
+	}
+
+	rows, err = wb.GetRows("Insights")
+	require.NoError(t, err)
+	require.Equal(t, [][]string{
+		{"Review ID", "Type", "Dimension", "Quote", "Quote (translated)", "Analysis", "Sentiment", "Confidence"},
+		{"1", "strength", "sound", "'+great", "好", "ok", "positive", "high"},
+	}, rows)
+
+	rows, err = wb.GetRows("Tags")
+	require.NoError(t, err)
+	require.Equal(t, [][]string{
+		{"Review ID", "Type", "Label", "Quote", "Quote (translated)", "Explanation", "Confidence"},
+		{"1", "buyer", "parents", "for my son", "给儿子", "'-gift", "medium"},
+	}, rows)
+}
+
+func TestBuildXLSXEmptyAndFailing(t *testing.T) {
+	t.Parallel()
+	f, err := buildXLSX(context.Background(), fakeExport{})
+	require.NoError(t, err)
+	wb := readBack(t, f)
+	for _, sheet := range []string{"Reviews", "Insights", "Tags"} {
+		rows, err := wb.GetRows(sheet)
+		require.NoError(t, err)
+		require.Len(t, rows, 1, "header only in %s", sheet)
+	}
+
+	boom := errors.New("boom")
+	_, err = buildXLSX(context.Background(), fakeExport{err: boom})
+	require.ErrorIs(t, err, boom)
+}
+
+func TestBuildXLSXManyRows(t *testing.T) {
+	t.Parallel()
+	const n = 20000
+	src := fakeExport{reviews: make([]store.ReviewDetail, n)}
+	for i := range src.reviews {
+		src.reviews[i] = store.ReviewDetail{ID: int64(i + 1), Rating: ptrOf(1 + i%5), Body: strings.Repeat("text ", 40), TranslationStatus: "done"}
+	}
+	f, err := buildXLSX(context.Background(), src)
+	require.NoError(t, err)
+	wb := readBack(t, f)
+	rows, err := wb.Rows("Reviews")
+	require.NoError(t, err)
+	count := 0
+	for rows.Next() {
+		count++
+	}
+	require.NoError(t, rows.Close())
+	require.Equal(t, n+1, count)
+}

@@ -1,0 +1,136 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/llm/llmsim"
+	"github.com/voc-project/voc/llm/offline"
+	"github.com/voc-project/voc/store"
+)
+
+// simAnalyzer starts llmsim (answers from the offline analyser) and returns
+// the OpenAI-compatible provider pointed at it over HTTP.
+func simAnalyzer(t testing.TB, cfg llmsim.Config, rec llm.Recorder) (llm.Analyzer, *llmsim.Server) {
+	t.Helper()
+	sim := llmsim.New(cfg, offline.New())
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	p, err := llm.NewOpenAI(llm.OpenAIConfig{BaseURL: srv.URL + "/v1", APIKey: "sim-key", Model: "voc-sim",
+		Timeout: 20 * time.Second, Recorder: rec, DefaultRetryAfter: 200 * time.Millisecond})
+	require.NoError(t, err)
+	return p, sim
+}
+
+func quietSim() llmsim.Config {
+	c := llmsim.DefaultConfig()
+	c.Latency, c.Jitter = 0, 0
+	return c
+}
+
+// waitFinal waits for a product's analysis to finish with its final report.
+func (e *env) waitFinal(productID int64, timeout time.Duration) store.Analysis {
+	e.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		a, err := store.AnalysisLatest(context.Background(), e.pool, productID)
+		if err == nil && a.Status == "done" {
+			return a
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	a, _ := store.AnalysisLatest(context.Background(), e.pool, productID)
+	var jobs []string
+	rows, _ := e.pool.Query(context.Background(), "SELECT kind || ':' || state || ':' || coalesce(errors::text,'') FROM river_job WHERE state NOT IN ('completed') LIMIT 10")
+	for rows != nil && rows.Next() {
+		var s string
+		_ = rows.Scan(&s)
+		jobs = append(jobs, s)
+	}
+	e.t.Fatalf("analysis of product %d did not finish: %+v; open jobs: %v", productID, a, jobs)
+	return a
+}
+
+// checkReportMatchesDB checks the final report's counts against the
+// database, and that the preliminary report exists exactly once.
+func (e *env) checkReportMatchesDB(a store.Analysis) store.Aggregates {
+	e.t.Helper()
+	t := e.t
+	require.Equal(t, 1, e.count("SELECT count(*) FROM reports WHERE analysis_id = $1 AND kind = 'preliminary'", a.ID))
+	require.Equal(t, 1, e.count("SELECT count(*) FROM reports WHERE analysis_id = $1 AND kind = 'final'", a.ID))
+	require.Equal(t, 1, e.count("SELECT count(*) FROM river_job WHERE kind = 'build_report' AND args->>'report_kind' = 'preliminary' AND (args->>'analysis_id')::bigint = $1", a.ID))
+
+	var raw []byte
+	require.NoError(t, e.pool.QueryRow(context.Background(), "SELECT aggregates FROM reports WHERE analysis_id = $1 AND kind = 'final'", a.ID).Scan(&raw))
+	var g store.Aggregates
+	require.NoError(t, json.Unmarshal(raw, &g))
+	pid := a.ProductID
+	require.EqualValues(t, e.count("SELECT count(*) FROM reviews WHERE product_id = $1", pid), g.Reviews)
+	require.EqualValues(t, e.count("SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id WHERE r.product_id = $1", pid), g.Insights)
+	require.EqualValues(t, e.count("SELECT count(*) FROM review_tags t JOIN reviews r ON r.id = t.review_id WHERE r.product_id = $1", pid), g.Tags)
+	var ratings int64
+	for _, c := range g.RatingDist {
+		ratings += c.Count
+	}
+	require.Equal(t, g.Reviews, ratings)
+	// Every review is accounted for: done or failed, in both stages.
+	require.Equal(t, a.ReviewsTotal, a.InsightsDone+a.InsightsFailed)
+	require.Equal(t, a.ReviewsTotal, a.ThemesDone+a.ThemesFailed)
+	require.Equal(t, a.InsightsDone, e.count("SELECT count(*) FROM analysis_reviews WHERE analysis_id = $1 AND insights_state = 'done'", a.ID))
+	require.Equal(t, a.InsightsFailed, e.count("SELECT count(*) FROM review_failures WHERE analysis_id = $1 AND stage = 'insight_extraction'", a.ID))
+	// Every insight's dimension is of the kind its type demands (the schema
+	// enforces it too) and every tag's label is from the library.
+	require.Equal(t, 0, e.count(`SELECT count(*) FROM insights i JOIN dimensions d ON d.id = i.dimension_id
+		WHERE d.kind <> CASE i.type WHEN 'scenario' THEN 'scenario' WHEN 'emotion' THEN 'emotion' ELSE 'product' END`))
+	// Quotes are verbatim.
+	require.Equal(t, 0, e.count(`SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id
+		WHERE position(i.quote in r.title || ' ' || r.body) = 0`))
+	return g
+}
+
+func TestPipelineOnSharedFiles(t *testing.T) {
+	t.Parallel()
+	files := []struct{ name, asin string }{
+		{"marc_multilingual_sample.csv", "B0PIPE0001"},
+		{"amazon_alexa_reviews.tsv", "B0PIPE0002"},
+		{"online_shopping_phones_zh.csv", "B0PIPE0003"},
+	}
+	for _, f := range files {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			sc := quietSim()
+			e2 := newEnv(t, envOpts{sim: &sc})
+			acc := e2.upload(f.name, readData(t, f.name), f.asin, nil)
+			u := e2.waitUpload(acc.UploadID)
+			require.Equal(t, store.UploadDone, u.Status, u.Error)
+			a := e2.waitFinal(acc.ProductID, 3*time.Minute)
+			g := e2.checkReportMatchesDB(a)
+			require.Positive(t, g.Insights)
+			require.NotEmpty(t, g.TopStrengths)
+
+			// The API reports progress and LLM spend.
+			var st struct {
+				Status string `json:"status"`
+				Stages map[string]struct{ Total, Done, Failed int }
+				Calls  int64 `json:"calls"`
+			}
+			status, raw := e2.do(http.MethodGet, fmt.Sprintf("/api/v1/products/%d/analysis", acc.ProductID), nil, "", &st)
+			require.Equal(t, http.StatusOK, status, string(raw))
+			require.Equal(t, "done", st.Status)
+			require.Equal(t, u.RowsIngested, st.Stages["insight_extraction"].Total)
+			require.Positive(t, st.Calls)
+			stats := e2.sim.Stats()
+			require.EqualValues(t, stats.Calls, st.Calls, "every call the simulator saw is recorded")
+			t.Logf("%s: %d reviews, %d LLM calls (%.3f per review), %d insights, %d tags",
+				f.name, a.ReviewsTotal, st.Calls, float64(st.Calls)/float64(a.ReviewsTotal), g.Insights, g.Tags)
+		})
+	}
+}

@@ -1,0 +1,11 @@
+package jobs
+
+import "context"
+
+// SetBeforeCommitHook installs a hook that runs inside every stage's
+// transaction after its writes and before its commit; it returns a func
+// that removes it.
+func SetBeforeCommitHook(f func(ctx context.Context, kind string) error) func() {
+	beforeCommitHook = f
+	return func() { beforeCommitHook = nil }
+}

@@ -1,0 +1,222 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertest"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/jobs"
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/llm/offline"
+	"github.com/voc-project/voc/store"
+	"github.com/voc-project/voc/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplate()
+	os.Exit(code)
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// seed creates a product with a few reviews and a started analysis, and
+// returns the analysis id and the review ids.
+func seed(t *testing.T, pool *pgxpool.Pool, withModel bool) (int64, []int64) {
+	t.Helper()
+	ctx := context.Background()
+	texts := []string{
+		"The battery life is excellent and the sound is great. I bought it for my dad.",
+		"Terrible build quality, it broke after two days. Very disappointed.",
+		"Works fine in the kitchen every morning, but the price is too high.",
+		"Der Klang ist sehr gut, aber die Bedienung ist kompliziert.",
+	}
+	var aid int64
+	err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		p, err := store.ProductUpsert(ctx, tx, store.ProductInput{Marketplace: "US", ASIN: "B0STAGE001", TargetLanguage: "en"})
+		if err != nil {
+			return err
+		}
+		for i, txt := range texts {
+			if _, err := tx.Exec(ctx, `INSERT INTO reviews (product_id, content_hash, rating, body, language) VALUES ($1, $2, $3, $4, $5)`,
+				p.ID, []byte{byte(i)}, 1+i%5, txt, map[bool]string{true: "de", false: "en"}[i == 3]); err != nil {
+				return err
+			}
+		}
+		if withModel {
+			out, _, err := offline.New().Learn(ctx, llm.LearnInput{TargetLanguage: "en", Reviews: []llm.ReviewText{{ID: 1, Body: texts[0]}, {ID: 2, Body: texts[1]}, {ID: 3, Body: texts[2]}}})
+			if err != nil {
+				return err
+			}
+			if _, err := store.ModelStoreLearned(ctx, tx, p.ID, out); err != nil {
+				return err
+			}
+		}
+		a, err := store.AnalysisCreate(ctx, tx, p.ID, store.AnalysisFull, "en", store.ScopeUnanalysed, 0)
+		aid = a.ID
+		return err
+	})
+	require.NoError(t, err)
+	var ids []int64
+	rows, err := pool.Query(ctx, "SELECT review_id FROM analysis_reviews WHERE analysis_id = $1 ORDER BY review_id", aid)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	return aid, ids
+}
+
+// workInTx works one job of kind T inside tx with rivertest and returns the
+// result.
+func workInTx[T river.JobArgs](t *testing.T, pool *pgxpool.Pool, tx pgx.Tx, args T) *rivertest.WorkResult {
+	t.Helper()
+	w := jobs.NewWorker[T](jobs.Deps{Pool: pool, DB: tx, Log: quiet, LLM: offline.New()})
+	tw := rivertest.NewWorker(t, riverpgxv5.New(pool), &river.Config{Logger: quiet}, w)
+	res, err := tw.Work(context.Background(), t, tx, args, nil)
+	require.NoError(t, err)
+	return res
+}
+
+// TestStagesInsertNextJobInSameTransaction works each stage inside one test
+// transaction and asserts with rivertest that the next stage's job is
+// inserted in that transaction (and is gone when it rolls back).
+func TestStagesInsertNextJobInSameTransaction(t *testing.T) {
+	t.Parallel()
+	pool := storetest.NewPool(t)
+	ctx := context.Background()
+	aid, ids := seed(t, pool, false)
+	driver := riverpgxv5.New(pool)
+
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx) //nolint:errcheck
+
+	res := workInTx(t, pool, tx, jobs.LearnArgs{AnalysisID: aid})
+	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
+	rivertest.RequireInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.TranslateArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueTranslate})
+
+	res = workInTx(t, pool, tx, jobs.TranslateArgs{AnalysisID: aid, ReviewIDs: ids})
+	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
+	ins := rivertest.RequireInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.InsightArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueInsights})
+	require.Equal(t, ids, ins.Args.ReviewIDs)
+
+	res = workInTx(t, pool, tx, jobs.InsightArgs{AnalysisID: aid, ReviewIDs: ids})
+	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
+	thm := rivertest.RequireInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.ThemeArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueThemes})
+	require.Equal(t, ids, thm.Args.ReviewIDs)
+	// Insights alone do not reach 90% of both stages: no report yet.
+	rivertest.RequireNotInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.ReportArgs{}, nil)
+
+	res = workInTx(t, pool, tx, jobs.ThemeArgs{AnalysisID: aid, ReviewIDs: ids})
+	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
+	rivertest.RequireManyInsertedTx[*riverpgxv5.Driver](ctx, t, tx, []rivertest.ExpectedJob{
+		{Args: &jobs.ReportArgs{}, Opts: &rivertest.RequireInsertedOpts{Queue: jobs.QueueReports}},
+		{Args: &jobs.ReportArgs{}, Opts: &rivertest.RequireInsertedOpts{Queue: jobs.QueueReports}},
+	})
+
+	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportFinal})
+	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
+	var reports int
+	require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM reports WHERE analysis_id = $1", aid).Scan(&reports))
+	require.Equal(t, 1, reports)
+
+	// Roll back: none of it is visible outside the transaction.
+	require.NoError(t, tx.Rollback(ctx))
+	rivertest.RequireNotInserted(ctx, t, driver, &jobs.InsightArgs{}, nil)
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM insights").Scan(&n))
+	require.Zero(t, n)
+}
+
+// TestFailureBeforeCommitLeavesNoTrace injects a failure between each
+// stage's writes and its commit: the attempt leaves nothing behind, the
+// retry completes the pipeline, and nothing is duplicated.
+func TestFailureBeforeCommitLeavesNoTrace(t *testing.T) {
+	pool := storetest.NewPool(t)
+	ctx := context.Background()
+	aid, ids := seed(t, pool, false)
+
+	// Directly: a stage that fails before commit writes nothing.
+	var failNext atomic.Bool
+	failNext.Store(true)
+	defer jobs.SetBeforeCommitHook(func(_ context.Context, kind string) error {
+		if failNext.CompareAndSwap(true, false) {
+			return errors.New("injected failure before commit")
+		}
+		return nil
+	})()
+	w := jobs.NewWorker[jobs.TranslateArgs](jobs.Deps{Pool: pool, Log: quiet, LLM: offline.New()})
+	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: quiet})
+	require.NoError(t, err)
+	err = w.Work(rivertest.WorkContext(ctx, inserter), &river.Job[jobs.TranslateArgs]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 8}, Args: jobs.TranslateArgs{AnalysisID: aid, ReviewIDs: ids}})
+	require.ErrorContains(t, err, "injected failure")
+	var changed, queued int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM reviews WHERE translation_status <> 'pending'").Scan(&changed))
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM river_job").Scan(&queued))
+	require.Zero(t, changed)
+	require.Zero(t, queued)
+	var a store.Analysis
+	a, err = store.AnalysisGet(ctx, pool, aid)
+	require.NoError(t, err)
+	require.Zero(t, a.TranslationDone)
+
+	// Through River: every stage fails once before commit, then retries.
+	fails := map[string]int{}
+	mu := make(chan struct{}, 1)
+	jobs.SetBeforeCommitHook(func(_ context.Context, kind string) error {
+		mu <- struct{}{}
+		defer func() { <-mu }()
+		if fails[kind] == 0 {
+			fails[kind]++
+			return errors.New("injected failure before commit of " + kind)
+		}
+		return nil
+	})
+	client, err := jobs.NewClient(jobs.Deps{Pool: pool, Log: quiet, LLM: offline.New()}, jobs.DefaultConcurrency)
+	require.NoError(t, err)
+	_, err = client.Insert(ctx, jobs.LearnArgs{AnalysisID: aid}, &river.InsertOpts{})
+	require.NoError(t, err)
+	// Retries back off for a second or more; shorten by making retried jobs
+	// available immediately.
+	require.NoError(t, client.Start(ctx))
+	defer client.Stop(ctx) //nolint:errcheck
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		_, _ = pool.Exec(ctx, "UPDATE river_job SET scheduled_at = now() WHERE state = 'retryable'")
+		a, err = store.AnalysisGet(ctx, pool, aid)
+		require.NoError(t, err)
+		if a.Status == "done" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.Equal(t, "done", a.Status)
+	for _, k := range []string{"learn_model", "translate_batch", "extract_insights", "extract_themes", "build_report"} {
+		require.Equal(t, 1, fails[k], k)
+	}
+	require.Equal(t, len(ids), a.TranslationDone)
+	require.Equal(t, len(ids), a.InsightsDone)
+	require.Equal(t, len(ids), a.ThemesDone)
+	var dupInsights, reports, models int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT review_id, quote, type, dimension_id FROM insights GROUP BY 1,2,3,4 HAVING count(*) > 1) d`).Scan(&dupInsights))
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM reports WHERE analysis_id = $1", aid).Scan(&reports))
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM product_models").Scan(&models))
+	require.Zero(t, dupInsights)
+	require.Equal(t, 2, reports) // preliminary and final, once each
+	require.Equal(t, 1, models)
+}
