@@ -56,16 +56,16 @@ func ptrOf[T any](v T) *T { return &v }
 func TestCellText(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"":                    "",
-		"great sound":         "great sound",
-		"=HYPERLINK(\"x\")":   "'=HYPERLINK(\"x\")",
-		"+1 for battery":      "'+1 for battery",
-		"-2 stars":            "'-2 stars",
-		"@SUM(A1)":            "'@SUM(A1)",
-		"\t=cmd":              "'\t=cmd",
-		"\r=cmd":              "'\r=cmd",
-		"a = b":               "a = b",
-		"'already quoted":     "'already quoted",
+		"":                   "",
+		"great sound":        "great sound",
+		"=HYPERLINK(\"x\")":  "'=HYPERLINK(\"x\")",
+		"+1 for battery":     "'+1 for battery",
+		"-2 stars":           "'-2 stars",
+		"@SUM(A1)":           "'@SUM(A1)",
+		"\t=cmd":             "'\t=cmd",
+		"\r=cmd":             "'\r=cmd",
+		"a = b":              "a = b",
+		"'already quoted":    "'already quoted",
 		"５ stars, fullwidth": "５ stars, fullwidth",
 	} {
 		require.Equal(t, want, cellText(in), "cellText(%q)", in)

@@ -92,7 +92,20 @@ func pct(share float64) string {
 	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
 }
 
-func signed(v float64) string { return fmt.Sprintf("%+.2f", v) }
+// signed formats a net sentiment with its sign; a zero has none.
+func signed(v float64) string {
+	if math.Abs(v) < 0.005 {
+		return "0.00"
+	}
+	return fmt.Sprintf("%+.2f", v)
+}
+
+func mentions(n int64) string {
+	if n == 1 {
+		return "1 mention"
+	}
+	return strconv.FormatInt(n, 10) + " mentions"
+}
 
 func ratingName(key string) string {
 	if key == "none" || key == "" {
@@ -212,14 +225,14 @@ func renderMarkdown(d reportDoc) []byte {
 			w("\n")
 		}
 	}
-	topics := func(title, noun string, ts []store.TopicStat) {
+	topics := func(title string, ts []store.TopicStat) {
 		w("### %s\n\n", title)
 		if len(ts) == 0 {
 			w("_None found._\n\n")
 			return
 		}
 		for i, t := range ts {
-			w("%d. **%s** — %d %s\n", i+1, md(t.Topic), t.Count, noun)
+			w("%d. **%s** — %s\n", i+1, md(t.Topic), mentions(t.Count))
 		}
 		w("\n")
 		for _, t := range ts {
@@ -234,12 +247,12 @@ func renderMarkdown(d reportDoc) []byte {
 	}
 	w("## Strengths\n\n")
 	claims(n.Strengths)
-	topics("Top strengths", "mentions", a.TopStrengths)
+	topics("Top strengths", a.TopStrengths)
 	w("## Weaknesses\n\n")
 	claims(n.Weaknesses)
-	topics("Top weaknesses", "mentions", a.TopWeaknesses)
+	topics("Top weaknesses", a.TopWeaknesses)
 	w("## Suggestions\n\n")
-	topics("Top suggestions", "mentions", a.TopSuggestions)
+	topics("Top suggestions", a.TopSuggestions)
 
 	w("## 5W consumer model\n\n")
 	if len(a.FiveW) == 0 {
@@ -338,11 +351,12 @@ func renderMarkdown(d reportDoc) []byte {
 // reportHTML is the report as a standalone page. html/template escapes
 // every value for its context, so review text is always text.
 var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":    pct,
-	"signed": signed,
-	"refs":   refs,
-	"rating": ratingName,
-	"avg":    avgRating,
+	"pct":      pct,
+	"signed":   signed,
+	"mentions": mentions,
+	"refs":     refs,
+	"rating":   ratingName,
+	"avg":      avgRating,
 	"width": func(share float64) string {
 		if math.IsNaN(share) || share < 0 {
 			share = 0
@@ -413,7 +427,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 {{end}}</table>{{else}}<p><em>The model has no dimensions.</em></p>{{end}}
 
 {{define "claims"}}{{if .}}<ul>{{range .}}{{if .Text}}<li>{{.Text}} {{with refs .ReviewIDs}}<span class="ref">({{.}})</span>{{end}}</li>{{end}}{{end}}</ul>{{end}}{{end}}
-{{define "topics"}}{{if .}}<ol>{{range .}}<li><strong>{{.Topic}}</strong> — {{.Count}} mentions{{range .Evidence}}<blockquote>{{.Quote}} <span class="ref">(review #{{.ReviewID}})</span></blockquote>{{end}}</li>{{end}}</ol>{{else}}<p><em>None found.</em></p>{{end}}{{end}}
+{{define "topics"}}{{if .}}<ol>{{range .}}<li><strong>{{.Topic}}</strong> — {{mentions .Count}}{{range .Evidence}}<blockquote>{{.Quote}} <span class="ref">(review #{{.ReviewID}})</span></blockquote>{{end}}</li>{{end}}</ol>{{else}}<p><em>None found.</em></p>{{end}}{{end}}
 <h2>Strengths</h2>
 {{template "claims" .Narrative.Strengths}}
 <h3>Top strengths</h3>

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -160,6 +161,7 @@ func TestRenderMarkdown(t *testing.T) {
 		require.Contains(t, out, "1. 1\\. Offer larger ear cups (review #42)\n")
 		require.Contains(t, out, "### Commuter &lt;img src=x&gt;\n")
 		require.Contains(t, out, "1. **battery \\| life** — 30 mentions\n")
+		require.Contains(t, out, "1. **fit** — 3 mentions\n")
 		require.Contains(t, out, "**68 of 80** reviews (85.0%)")
 		require.Contains(t, out, "> **Preliminary report.**")
 		require.Contains(t, out, "| Coverage | 90.0% of 100 reviews analysed")
@@ -202,4 +204,19 @@ func TestRenderHTML(t *testing.T) {
 
 	_, err = renderHTML(reportDoc{})
 	require.NoError(t, err, "an empty report renders")
+}
+
+func TestFormatting(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "0.00", signed(0))
+	require.Equal(t, "0.00", signed(-0.001))
+	require.Equal(t, "+0.25", signed(0.25))
+	require.Equal(t, "-1.00", signed(-1))
+	require.Equal(t, "1 mention", mentions(1))
+	require.Equal(t, "0 mentions", mentions(0))
+	require.Equal(t, "33.3%", pct(1.0/3))
+	require.Equal(t, "–", pct(math.NaN()))
+	require.Equal(t, "", refs(nil))
+	require.Equal(t, "review #4", refs([]int64{4}))
+	require.Equal(t, "reviews #4, #9", refs([]int64{4, 9}))
 }

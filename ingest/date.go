@@ -184,7 +184,7 @@ func parseDateTokens(s string) (time.Time, bool) {
 		if wlen == 0 && !wordTooLong {
 			return
 		}
-		w := string(word[:min(wlen, len(word))])
+		w := word[:min(wlen, len(word))]
 		long := wordTooLong
 		wlen, wordTooLong = 0, false
 		if long {
@@ -192,13 +192,13 @@ func parseDateTokens(s string) (time.Time, bool) {
 			return
 		}
 		// "1st", "1er", "1º", "2nd": a suffix right after a number.
-		if n > 0 && toks[n-1].ndig > 0 && sep == 0 && ordinalSuffixes[w] {
+		if n > 0 && toks[n-1].ndig > 0 && sep == 0 && ordinalSuffixes[string(w)] {
 			return
 		}
-		if dateFillers[w] {
+		if dateFillers[string(w)] {
 			return
 		}
-		if m, ok := monthNames[w]; ok {
+		if m, ok := monthNames[string(w)]; ok {
 			push(dateToken{month: m})
 			return
 		}

@@ -20,8 +20,9 @@ const (
 	FormatJSON Format = "json"
 	// FormatJSONL is JSON Lines: one review object per line.
 	FormatJSONL Format = "jsonl"
-	// FormatExtension is the browser extension's JSON body (SPEC section 6);
-	// Parse reads its "reviews" array.
+	// FormatExtension is the browser extension's JSON body (SPEC section 6):
+	// Parse reads its "reviews" array with the canonical keys;
+	// DecodeExtensionProduct validates the rest.
 	FormatExtension Format = "extension"
 )
 

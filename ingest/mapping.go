@@ -28,7 +28,7 @@ const (
 	FieldHasImages        Field = "has_images"
 )
 
-// Fields lists the canonical fields in a stable order.
+// Fields lists the canonical fields in a stable order. Do not modify it.
 var Fields = []Field{
 	FieldReviewID, FieldAuthor, FieldRating, FieldTitle, FieldBody, FieldReviewDate, FieldVariant,
 	FieldHelpfulVotes, FieldVerifiedPurchase, FieldReviewURL, FieldImageURLs, FieldVideoURL,

@@ -156,6 +156,8 @@ func TestParseAllFormats(t *testing.T) {
 
 			utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(writeCSV(t, recs, '\t'))
 			require.NoError(t, err)
+			utf16BE, err := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().Bytes(writeCSV(t, recs, ','))
+			require.NoError(t, err)
 			bodies := map[string]struct {
 				body   []byte
 				format ingest.Format
@@ -164,6 +166,7 @@ func TestParseAllFormats(t *testing.T) {
 				"tsv":       {writeCSV(t, recs, '\t'), ingest.FormatTSV},
 				"semicolon": {writeCSV(t, recs, ';'), ingest.FormatCSV},
 				"utf16":     {utf16, ingest.FormatCSV},
+				"utf16be":   {utf16BE, ingest.FormatCSV},
 				"xlsx":      {makeXLSX(t, recs), ingest.FormatXLSX},
 				"json":      {makeJSON(t, recs), ingest.FormatJSON},
 				"jsonl":     {makeJSONL(t, recs), ingest.FormatJSONL},

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -55,8 +56,8 @@ const contentHashVersion = "voc-review-v1"
 // when it has a time of day) when HasDate, else the normalised raw date. See
 // the package documentation for why these fields.
 func (r *Review) ContentHash() [32]byte {
-	var stack [512]byte
-	b := append(stack[:0], contentHashVersion...)
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], contentHashVersion...)
 	b = append(b, 0)
 	b = appendNorm(b, r.Author)
 	b = append(b, 0)
@@ -73,8 +74,18 @@ func (r *Review) ContentHash() [32]byte {
 	}
 	b = append(b, 0)
 	b = appendNorm(b, r.Variant)
-	return sha256.Sum256(b)
+	sum := sha256.Sum256(b)
+	if cap(b) <= 64<<10 { // do not pin a huge body's buffer
+		*bp = b
+		hashBufs.Put(bp)
+	}
+	return sum
 }
+
+var hashBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
+	return &b
+}}
 
 // DedupeKey returns "id:" and the source review id when there is one, else
 // "sha256:" and the hex content hash.
@@ -97,16 +108,23 @@ func appendDate(b []byte, t time.Time) []byte {
 // appendNorm appends s trimmed, NFC-normalised, with white-space runs
 // collapsed to one space. NUL bytes (the field separator) are dropped.
 func appendNorm(b []byte, s string) []byte {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
+	start := len(b)
+	b, stable := appendCollapsed(b, s)
+	if stable {
+		return b
 	}
-	if !ascii && !norm.NFC.IsNormalString(s) {
-		s = norm.NFC.String(s)
+	if norm.NFC.IsNormalString(s) {
+		return b
 	}
+	b, _ = appendCollapsed(b[:start], norm.NFC.String(s))
+	return b
+}
+
+// appendCollapsed appends s trimmed with white-space runs collapsed. stable
+// reports that every rune of s is NFC-stable (see nfcStable), and so s is
+// already in NFC; otherwise the caller must check.
+func appendCollapsed(b []byte, s string) (_ []byte, stable bool) {
+	stable = true
 	pending := false
 	wrote := false
 	for i := 0; i < len(s); {
@@ -130,6 +148,9 @@ func appendNorm(b []byte, s string) []byte {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		if stable && !nfcStable(r) {
+			stable = false
+		}
 		if unicode.IsSpace(r) || r == '\uFEFF' {
 			pending = wrote
 			continue
@@ -141,5 +162,34 @@ func appendNorm(b []byte, s string) []byte {
 		b = append(b, s[i-size:i]...)
 		wrote = true
 	}
-	return b
+	return b, stable
+}
+
+// nfcStableBMP has a bit per BMP rune that is NFC on its own and cannot
+// combine with any rune before it: a string made only of such runes (and
+// ASCII) is in NFC, so the costly check can be skipped. It is computed from
+// the norm tables themselves, on first use.
+var (
+	nfcStableBMP  [0x10000 / 64]uint64
+	nfcStableOnce sync.Once
+)
+
+func nfcStable(r rune) bool {
+	if r >= 0x10000 {
+		return false
+	}
+	nfcStableOnce.Do(func() {
+		var buf [4]byte
+		for c := rune(0x80); c < 0x10000; c++ {
+			if c >= 0xD800 && c <= 0xDFFF {
+				continue
+			}
+			n := utf8.EncodeRune(buf[:], c)
+			p := norm.NFC.Properties(buf[:n])
+			if p.BoundaryBefore() && p.CCC() == 0 && norm.NFC.IsNormal(buf[:n]) {
+				nfcStableBMP[c/64] |= 1 << (c % 64)
+			}
+		}
+	})
+	return nfcStableBMP[r/64]&(1<<(r%64)) != 0
 }

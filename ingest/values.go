@@ -394,15 +394,16 @@ func splitURLList(s string) []string {
 	}
 	var out []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '|' || r == ';' }) {
-		for {
-			i := strings.Index(strings.ToLower(part), ",http")
-			if i < 0 {
-				break
+		// Split at ",http" (any case) without lower-casing, which could move
+		// byte offsets.
+		start := 0
+		for j := 0; j+5 <= len(part); j++ {
+			if part[j] == ',' && strings.EqualFold(part[j+1:j+5], "http") {
+				out = append(out, part[start:j])
+				start = j + 1
 			}
-			out = append(out, part[:i])
-			part = part[i+1:]
 		}
-		out = append(out, part)
+		out = append(out, part[start:])
 	}
 	for i, u := range out {
 		out[i] = strings.Trim(u, `"',`)

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -96,6 +97,39 @@ func TestParseBool(t *testing.T) {
 			v, ok := ingest.ParseBool(tc.raw)
 			require.Equalf(t, tc.ok, ok, "ParseBool(%q) ok", tc.raw)
 			require.Equalf(t, tc.value, v, "ParseBool(%q)", tc.raw)
+		})
+	}
+}
+
+func TestParseImageURLs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cell string
+		want []string
+	}{
+		{"", nil},
+		{"https://a/1.jpg", []string{"https://a/1.jpg"}},
+		{"https://a/1.jpg https://a/2.jpg", []string{"https://a/1.jpg", "https://a/2.jpg"}},
+		{"https://a/1.jpg|https://a/2.jpg; https://a/3.jpg", []string{"https://a/1.jpg", "https://a/2.jpg", "https://a/3.jpg"}},
+		{"https://a/1.jpg,HTTPS://a/2.jpg", []string{"https://a/1.jpg", "HTTPS://a/2.jpg"}},
+		{"https://m.media-amazon.com/images/I/71x._CR0,0,500,500_.jpg", []string{"https://m.media-amazon.com/images/I/71x._CR0,0,500,500_.jpg"}},
+		{`["https://a/1.jpg","https://a/2.jpg"]`, []string{"https://a/1.jpg", "https://a/2.jpg"}},
+		{`['https://a/1.jpg', 'https://a/2.jpg']`, []string{"https://a/1.jpg", "https://a/2.jpg"}},
+		{"İİİ,http", nil}, // rejected as not a URL, but must not panic
+	}
+	for _, tc := range tests {
+		t.Run(tc.cell, func(t *testing.T) {
+			t.Parallel()
+			body := "rating,body,images\n5,x,\"" + strings.ReplaceAll(tc.cell, `"`, `""`) + "\"\n"
+			res := parse(t, []byte(body), ingest.Options{})
+			require.NoError(t, res.err)
+			if tc.cell == "İİİ,http" {
+				require.Len(t, res.rejections, 1)
+				return
+			}
+			require.Len(t, res.reviews, 1)
+			require.Equal(t, tc.want, res.reviews[0].ImageURLs)
+			require.Equal(t, len(tc.want) > 0, res.reviews[0].HasImages)
 		})
 	}
 }

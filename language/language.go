@@ -10,6 +10,7 @@
 package language
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -84,11 +85,11 @@ type detector struct {
 	score [numLangs]int
 	word  [32]byte // current lower-cased word (truncated)
 	wlen  int      // bytes in word; > len(word) means too long to match
-	// Cyrillic/Arabic hints.
-	ukr, ruOnly, bgHint      int
-	persian, urdu            int
-	simplified, traditional  int
-	japaneseOnlyHan, cjkSeen int
+	// Script-specific hints (Cyrillic, Arabic, Han).
+	ukr, ruOnly, bgHint     int
+	persian, urdu           int
+	simplified, traditional int
+	japaneseOnlyHan         int
 }
 
 // scan feeds up to limit bytes of s (cut at a rune boundary) and returns the
@@ -116,6 +117,12 @@ func (d *detector) scan(s string, limit int) string {
 				// Keep apostrophes inside words: "it's", "j'ai", "c'est".
 				if d.wlen > 0 {
 					d.addByte(c)
+				}
+			case c == ':' && strings.HasPrefix(s[i:], "//"):
+				// A URL says nothing about the language: skip it.
+				d.wlen = 0
+				for i < len(s) && s[i] != ' ' && s[i] != '\n' && s[i] != '\t' {
+					i++
 				}
 			default:
 				d.endWord()
@@ -231,10 +238,10 @@ func (d *detector) rune(r rune) {
 		if r != 0x30FB && r != 0x30FC { // ・ and ー are shared with Chinese usage
 			d.counts[sKana]++
 		}
-	case unicode.Is(unicode.Han, r):
+	case r >= 0x4E00 && r <= 0x9FFF || unicode.Is(unicode.Han, r):
 		d.counts[sHan]++
-		d.cjkSeen++
-		if h, ok := hanHint[r]; ok {
+		if isHinted(r) {
+			h := hanHint[r]
 			switch h {
 			case hanSimplified:
 				d.simplified++
@@ -316,6 +323,11 @@ func (d *detector) decide() string {
 	if cjk > 0 && cjk >= bestN {
 		return d.decideCJK()
 	}
+	if best == sLatin && cjk >= 3 && !d.latinDecisive(2*minScore) {
+		// Chinese or Japanese prose around Latin product names and specs
+		// ("采用Series 60 Developer Platform 2.0").
+		return d.decideCJK()
+	}
 	switch best {
 	case -1:
 		return Undetermined
@@ -362,6 +374,20 @@ func (d *detector) decideCJK() string {
 	return "zh"
 }
 
+// latinDecisive reports whether the word table alone picks a language with
+// a score of at least min.
+func (d *detector) latinDecisive(min int) bool {
+	best, second := 0, 0
+	for _, s := range d.score {
+		if s > best {
+			best, second = s, best
+		} else if s > second {
+			second = s
+		}
+	}
+	return best >= min && best-second >= minMargin
+}
+
 // Minimum Latin letters before anything is claimed.
 const minLatinLetters = 3
 
@@ -398,6 +424,11 @@ func (d *detector) decideLatin() string {
 			return code
 		}
 		return langCodes[best]
+	}
+	if d.counts[sLatin] < minFallbackLetters {
+		// Trigrams over a word or two are noise ("Cool", "Divertido"), and the
+		// model costs ~100µs: say nothing rather than guess.
+		return Undetermined
 	}
 	return d.fallback(0, fallbackConfidence)
 }

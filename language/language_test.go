@@ -52,6 +52,10 @@ func TestDetect(t *testing.T) {
 		{"המוצר מצוין", "he"},
 		{"สินค้าดีมาก", "th"},
 		{"बहुत अच्छा उत्पाद", "hi"},
+		{"https://www.amazon.com/dp/B073SQYXTW/ref=cm_cr_ryp_prd_ttl_sol_18", "und"},
+		{"Great, see https://www.amazon.de/dp/B073SQYXTW/ref=cm_cr_ryp for details", "en"},
+		{"1.6600采用Series 60 Developer Platform 2.0,基于Symbian OS 7.0s", "zh"},
+		{"Extremely low in volume", "en"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

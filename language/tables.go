@@ -46,6 +46,9 @@ const (
 	// fallbackConfidence is the whatlanggo confidence below which its answer
 	// for a short text is noise.
 	fallbackConfidence = 0.5
+	// minFallbackLetters: below this many Latin letters, text that matched
+	// no word is Undetermined without consulting the trigram model.
+	minFallbackLetters = 20
 )
 
 // Frequent function words and review vocabulary per language. Words shared
@@ -57,7 +60,26 @@ var wordLists = [numLangs]string{
 		what when were also than them there your me we our an at from or by up out about do get got
 		excellent awesome happy disappointed return returned item arrived broke broken cheap fit fits size
 		small little product's i'm i've didn't wasn't isn't works worked working money time work could should
-		these those which because been more even other some any never ever still back first how could again`,
+		these those which because been more even other some any never ever still back first how could again
+		amazing awesome cool fun fantastic terrific wonderful useful helpful better best worst bad poor
+		enjoy enjoyed enjoying liked likes loves thanks thank everything nothing something problem problems
+		same new old clear sad worthless waste useless junk ok okay sure course every since though
+		music sound speaker home kids gift daughter son wife husband mom dad family house room kitchen
+		bedroom easy setup set using used uses need needed want wanted purchase purchased ordered
+		arrived received came come comes item stars star star's five four three two hardly
+		definitely absolutely highly totally pretty quite fast slow loud
+		can't won't isn't aren't couldn't wouldn't shouldn't haven't hasn't i'd i'll that's there's
+		he she his her him who what where why how all just about after before over under into
+		through between while until than then them their they're we're you're only also very
+		make made makes take took get gets getting go going goes went say said see saw look looks
+		know think thought feel felt wish change changed voice volume low high extremely really
+		much many most more less little lot lots way thing things people person day days week
+		weeks month months year years hour hours minute minutes long short big small large light
+		heavy hard soft right wrong last next own off around few bit another each both enough
+		happy unhappy glad disappointed impressed satisfied recommended recommend returned
+		return refund replacement customer service quality value cheap expensive price worth
+		buy bought order ordering shipping delivery box package charger battery screen button
+		app phone computer tv light lights alarm weather news songs song radio play plays playing`,
 	de: `der die das und ist nicht ich es sie er wir ein eine einen einem einer mit für auf zu von den dem des
 		im in sehr gut aber auch noch nur schon war hat habe haben wird werden kann können wie man so sich bei
 		nach aus leider super toll produkt qualität preis funktioniert gekauft ware wieder dass mir mich mein
@@ -149,7 +171,29 @@ const (
 	hanJapanese
 )
 
-var hanHint = buildHanHint()
+var (
+	hanHint = buildHanHint()
+	// hanHinted has a bit per rune of the CJK Unified block that is in
+	// hanHint, so that the common case (no hint) skips the map.
+	hanHinted = func() (bits [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
+		for r := range hanHint {
+			if r >= 0x4E00 && r <= 0x9FFF {
+				i := r - 0x4E00
+				bits[i/64] |= 1 << (i % 64)
+			}
+		}
+		return bits
+	}()
+)
+
+func isHinted(r rune) bool {
+	if r < 0x4E00 || r > 0x9FFF {
+		_, ok := hanHint[r]
+		return ok
+	}
+	i := r - 0x4E00
+	return hanHinted[i/64]&(1<<(i%64)) != 0
+}
 
 func buildHanHint() map[rune]int {
 	m := map[rune]int{}

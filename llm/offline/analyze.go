@@ -1,8 +1,6 @@
 package offline
 
 import (
-	"strings"
-
 	"github.com/voc-project/voc/llm"
 )
 
@@ -213,8 +211,4 @@ func (r *review) mostOpinionated() int {
 		}
 	}
 	return best
-}
-
-func (r *review) hasContent() bool {
-	return strings.TrimSpace(r.title) != "" && hasContent(r.title) || hasContent(r.body)
 }

@@ -248,7 +248,9 @@ func productConcepts() []*concept {
 			defEN: "How long it lasts before wearing out or breaking.", defZH: "使用寿命与是否容易损坏。",
 			aliases: "durability|reliability|longevity|lifespan|耐用|耐用性|寿命|可靠性",
 			terms: terms("durable|durability|stopped working|broke|broken|fell apart|falls apart|held up|holds up|"+
-				"longevity|wear and tear|lasted|only lasted|died after|quit working|reliability|reliable",
+				"longevity|wear and tear|lasted|only lasted|died after|quit working|reliability|reliable|lemon|breaks|"+
+				"break downs|breaks down|broke down|malfunction|malfunctioning|malfunctioned|went bad|repaired|repair|repairs|"+
+				"defective|dead|died|still going|still works|still working|holding up",
 				"haltbar|haltbarkeit|kaputt|langlebig|hält|gehalten|defekt|ausgefallen|zuverlässig",
 				"durable|durabilite|solidite|casse|tenu|fiable|fiabilite|lache|en panne|hors service",
 				"duradero|durabilidad|roto|se rompio|aguanta|fiable|dejo de funcionar|se estropeo",

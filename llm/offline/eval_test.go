@@ -145,6 +145,8 @@ func semevalGold(pols []string) (string, bool) {
 
 // semevalAspect maps a SemEval ENTITY#ATTRIBUTE category to the seed
 // product concept it should land on ("" when it has no specific one).
+// LAPTOP#QUALITY also accepts "durability" (see semevalAccepts); COMPANY
+// and LAPTOP#GENERAL have no specific concept.
 func semevalAspect(cat string) string {
 	ent, attr, _ := strings.Cut(cat, "#")
 	switch attr {
@@ -178,7 +180,7 @@ func semevalAspect(cat string) string {
 		return "sound"
 	case "SOFTWARE", "OS":
 		return "software"
-	case "SUPPORT", "WARRANTY", "SHIPPING", "COMPANY":
+	case "SUPPORT", "WARRANTY", "SHIPPING":
 		return "service"
 	case "PORTS", "OPTICAL_DRIVES":
 		return "connectivity"
@@ -210,6 +212,9 @@ func TestEvalSemEval(t *testing.T) {
 				pols = append(pols, o.Polarity)
 				if a := semevalAspect(o.Category); a != "" {
 					want[a] = true
+					if a == "quality" {
+						want["durability"] = true // SemEval's QUALITY covers reliability
+					}
 				}
 			}
 			if len(want) > 0 {
@@ -242,7 +247,14 @@ func TestEvalSemEval(t *testing.T) {
 	hit := float64(aspectHit) / float64(max(aspectN, 1))
 	t.Logf("aspect category -> seed concept hit rate %.3f (%d/%d sentences with a specific category)", hit, aspectHit, aspectN)
 
-	require.Greater(t, acc, 0.0)
+	// Floors just below the measured values (docs/OFFLINE.md), so a lexicon
+	// or engine regression fails.
+	require.GreaterOrEqual(t, acc, 0.735, "accuracy")
+	rp, _ := conf.recall(llm.Positive)
+	rn, _ := conf.recall(llm.Negative)
+	require.GreaterOrEqual(t, rp, 0.82, "positive recall")
+	require.GreaterOrEqual(t, rn, 0.65, "negative recall")
+	require.GreaterOrEqual(t, hit, 0.58, "aspect hit rate")
 }
 
 type marcRow struct {
@@ -320,6 +332,20 @@ func TestEvalMARC(t *testing.T) {
 		tn += binN[l]
 	}
 	t.Logf("all: 3-class %.3f (majority baseline 0.400), binary excl. 3-star %.3f", all.accuracy(), float64(tb)/float64(tn))
+
+	// Floors just below the measured values (docs/OFFLINE.md).
+	floors := map[string][2]float64{ // 3-class, binary
+		"de": {0.665, 0.80}, "en": {0.68, 0.80}, "es": {0.66, 0.79},
+		"fr": {0.635, 0.77}, "ja": {0.63, 0.745}, "zh": {0.58, 0.69},
+	}
+	for _, l := range langs {
+		f, ok := floors[l]
+		require.True(t, ok, "unexpected language %s", l)
+		require.GreaterOrEqual(t, byLang[l].accuracy(), f[0], "%s 3-class", l)
+		require.GreaterOrEqual(t, float64(binOK[l])/float64(binN[l]), f[1], "%s binary", l)
+	}
+	require.GreaterOrEqual(t, all.accuracy(), 0.645, "all 3-class")
+	require.GreaterOrEqual(t, float64(tb)/float64(tn), 0.775, "all binary")
 }
 
 // TestEvalPhonesZH measures review sentiment against the positive/negative
@@ -341,4 +367,40 @@ func TestEvalPhonesZH(t *testing.T) {
 	rp, np := conf.recall(llm.Positive)
 	rn, nn := conf.recall(llm.Negative)
 	t.Logf("phones zh: agreement %.3f (pos n=%d recall %.3f, neg n=%d recall %.3f)\n%s", conf.accuracy(), np, rp, nn, rn, conf)
+	require.GreaterOrEqual(t, conf.accuracy(), 0.845)
+}
+
+// TestEvalAlexa measures review sentiment against star ratings on the Alexa
+// reviews (English; empty texts skipped; duplicates kept as in the file).
+func TestEvalAlexa(t *testing.T) {
+	rd := csv.NewReader(openData(t, "amazon_alexa_reviews.tsv"))
+	rd.Comma, rd.LazyQuotes, rd.FieldsPerRecord = '\t', true, -1
+	rows, err := rd.ReadAll()
+	require.NoError(t, err)
+	conf := confusion{}
+	binOK, binN := 0, 0
+	for _, r := range rows[1:] {
+		if !hasContent(r[3]) {
+			continue
+		}
+		stars, err := strconv.Atoi(strings.TrimPrefix(r[0], "\ufeff"))
+		require.NoError(t, err)
+		gold := starPolarity(stars)
+		pred, _ := Sentiment(r[3], "")
+		conf.add(gold, pred)
+		if gold != llm.Neutral {
+			binN++
+			if pred == gold {
+				binOK++
+			}
+		}
+	}
+	rp, _ := conf.recall(llm.Positive)
+	ru, _ := conf.recall(llm.Neutral)
+	rn, _ := conf.recall(llm.Negative)
+	bin := float64(binOK) / float64(binN)
+	t.Logf("alexa: 3-class %.3f (recall pos %.3f neu %.3f neg %.3f), binary excl. 3-star %.3f\n%s", conf.accuracy(), rp, ru, rn, bin, conf)
+	// The set is 86% positive, so per-class recall is the meaningful floor.
+	require.GreaterOrEqual(t, rp, 0.86, "positive recall")
+	require.GreaterOrEqual(t, rn, 0.69, "negative recall")
 }

@@ -60,7 +60,7 @@ var enLexicon = []group{
 	sent(-2.5, "dislike|dislikes|disliked|nasty|snapped|torture|excuses|bummer|down fall|downfall|unconcerned|"+
 		"over rated|overrated|shuts off|shut off|shuts down|shut down|goes black|went black|goes out|went out|"+
 		"crapping out|craps out|crapped out|conks out|virus|viruses|malware|spyware|no help|useless support|"+
-		"be careful|expected better|expected more|should be better|a joke|joke|lie|lies|exaggeration|denied|messy|"+
+		"be careful|expected better|expected more|should be better|lie|lies|exaggeration|denied|messy|"+
 		"rip off|ripped off|sent it in|send it in|sent back|in for repair|repaired|repairs|repair|"+
 		"at best|razor sharp|snail|hurt|hurts|painful"),
 	sent(-1.5, "fixed|fix|would like|i'd like|needs more|needs a|need more|needs better|needs longer|wish it|i wish|"+
@@ -73,6 +73,16 @@ var enLexicon = []group{
 	sent(-1.5, "only had|after only|for only|only lasted|only a few|only one|that's about it|not eligible|undesirable|"+
 		"doesn't fit|does not fit|didn't fit|did not fit|too small|too big|way too|runs small|runs big|runs large"),
 	mk(kInt, 1.5, "never been more|never been so|never been this|never been as"),
+	sent(2.5, "regret nothing|no regrets|don't regret|do not regret|never regret|won't regret|will not regret|"+
+		"what's not to like|whats not to like|never ceases to amaze|never disappoints|never fails to|"+
+		"wish i bought|wish i'd bought|wish i got|wish i'd gotten|wish i had gotten|up and running"),
+	sent(1.5, "fortunately|luckily|thankfully"),
+	sent(-0.5, "would love|would be nice|would be great|would be better|would be awesome|eh"),
+	sent(-2, "when it was working|when it worked|while it worked|while it lasted|when it works|"+
+		"keeps rebooting|keeps restarting|keeps buffering|buffering|keeps dropping|excitement gone|nope"),
+	sent(-2.5, "is a joke|what a joke|a total joke|a complete joke"),
+	mk(kBlock, 0, "scratched the surface|scratch the surface|don't get me wrong|dont get me wrong|tells jokes|tell jokes|"+
+		"tell me a joke|tells me jokes"),
 	sent(2, "should have bought|wish i had bought|wish i'd bought|wish i had done this|should have done this|"+
 		"should have switched|wish i had switched|can't say enough|cannot say enough|can't say enough good"),
 	sentNeg(0.2, -2.5, "received|arrived|came|delivered|shipped|got it"),
@@ -104,10 +114,10 @@ var enLexicon = []group{
 		"can't recommend|cannot recommend|couldn't recommend|cheated|misled|deceived|ugly|hideous|stupid|dumb|idiotic|"+
 		"sad|sadly|unfortunately|unfortunate|worse|worsened|horrendous|terribly|horribly|awfully|painful|"+
 		"uncomfortable|unstable|unresponsive|unreadable|inaccurate|incorrect|wrong item|missing parts|rude|unhelpful|"+
-		"incompatible|not compatible|noisy|stinks|stink|stinky|smelly|rubbish|shit|shitty|hell"),
-	sent(-2, "slow|slower|slowly|sluggish|lag|lags|lagging|problem|problems|issue|issues|trouble|troubles|"+
+		"incompatible|not compatible|noisy|stinks|stink|stinky|smelly|rubbish|shit|shitty"),
+	sent(-2, "slow|slower|sluggish|lag|lags|lagging|problem|problems|issue|issues|trouble|troubles|"+
 		"troublesome|difficult|difficulty|hard to use|hard to read|hard to set up|hard to install|confusing|confused|"+
-		"complicated|clunky|cumbersome|awkward|tedious|hassle|pain|weak|dim|blurry|grainy|fuzzy|distorted|"+
+		"complicated|clunky|cumbersome|awkward|tedious|hassle|pain|weak|blurry|grainy|fuzzy|distorted|"+
 		"muffled|tinny|scratchy|static|crackling|wobbly|loose|stuck|sticks|sticky|jammed|stiff|"+
 		"overpriced|lacks|lacking|lack|missing|"+
 		"mistake|wrong|fault|flaw|flaws|flawed|drawback|drawbacks|downside|downsides|cons|negative|negatives|"+
@@ -130,7 +140,7 @@ var enLexicon = []group{
 		"delayed|never arrived|never received|didn't receive|not received"),
 	sent(-1.5, "heavy|bulky|hot|pricey|expensive|costly|tiny|late|loud fan"),
 	sent(-1, "average at best|okayish|so so|so-so|nothing special|lost|cheap|replacement|exchange|exchanged|limited|"+
-		"not much|not very|not that|wish|wished|hoping|hoped|supposed to|should have|should've|"+
+		"not much|not very|not that|wish|wished|hoping|hoped|supposed to|"+
 		"however|sadly enough|alas|strange|weird|odd|oddly|questionable|"+
 		"reboot|restart|resets|spotty|intermittent|inconsistent|finicky|picky|"+
 		"learning curve|takes time|takes forever|waiting|wait|"+
@@ -155,7 +165,7 @@ var enLexicon = []group{
 	mk(kNeg, 0, "not|no|never|none|nobody|nothing|nowhere|neither|nor|without|cannot|can't|cant|"+
 		"don't|dont|doesn't|doesnt|didn't|didnt|isn't|isnt|aren't|arent|wasn't|wasnt|weren't|werent|"+
 		"won't|wont|wouldn't|wouldnt|couldn't|couldnt|shouldn't|shouldnt|haven't|havent|hasn't|hasnt|hadn't|"+
-		"hardly|scarcely|lack of|lacks any|zero|ain't|n't|nope|never been|rarely|seldom"),
+		"hardly|scarcely|lack of|lacks any|zero|ain't|n't|never been|rarely|seldom"),
 	mk(kInt, 1.5, "very|really|extremely|incredibly|absolutely|totally|completely|truly|highly|"+
 		"exceptionally|remarkably|so|such|especially|particularly|amazingly|insanely|ridiculously|"+
 		"seriously|utterly|thoroughly|most|much|way|real|damn|darn|freaking|hugely|immensely|deeply|"+
@@ -166,8 +176,9 @@ var enLexicon = []group{
 		"partially|partly|relatively|moderately|almost|nearly|reasonably|mostly|more or less"),
 	mk(kExcess, 1.3, "too|overly|way too|far too|a bit too|a little too|excessively"),
 	mk(kExcessTo, 1.5, "small|big|large|short|long|loud|light|thin|thick|tight|hard|dark|sensitive|cold|"+
-		"sweet|wide|narrow|tall|deep|shallow|busy|early|close|far"),
+		"sweet|wide|narrow|tall|deep|shallow|busy|early|close|far|dim"),
 	mk(kContrast, 0, "but|however|though|yet|except|except for|nevertheless|nonetheless|until|only to|"+
+		"other than that|apart from that|besides that|aside from that|beyond that|"+
 		"on the other hand|that said|having said that"),
 	mk(kConcede, 0, "although|even though|despite|in spite of|whilst|even if|albeit"),
 	mk(kCond, 0, "if|unless|whether|in case|if you're looking|if you are looking|if you want|if you need"),

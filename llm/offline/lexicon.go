@@ -22,7 +22,6 @@ const (
 	kCond                     // "if", "unless": items up to the clause end are hypothetical
 	kBound                    // punctuation: ends negation scope
 	kBlock                    // neutral phrase that shadows a shorter sentiment key ("hard drive")
-	kSuggest                  // suggestion cue ("should", 希望)
 )
 
 // entry is one compiled lexicon entry.

@@ -341,8 +341,7 @@ func TestLearnMergesSynonyms(t *testing.T) {
 
 func TestInsightsContract(t *testing.T) {
 	t.Parallel()
-	learnIn, learned := learnFixture(t, "en")
-	_ = learnIn
+	_, learned := learnFixture(t, "en")
 	a := New()
 	reviews := corpus(t, 150)
 	reviews = append(reviews,
