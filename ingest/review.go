@@ -151,7 +151,7 @@ func appendCollapsed(b []byte, s string) (_ []byte, stable bool) {
 		if stable && !nfcStable(r) {
 			stable = false
 		}
-		if unicode.IsSpace(r) || r == '\uFEFF' {
+		if isSpace(r) || r == '\uFEFF' {
 			pending = wrote
 			continue
 		}
@@ -163,6 +163,19 @@ func appendCollapsed(b []byte, s string) (_ []byte, stable bool) {
 		wrote = true
 	}
 	return b, stable
+}
+
+// isSpace is unicode.IsSpace without the table search for non-Latin-1
+// runes (the White_Space property lists only these).
+func isSpace(r rune) bool {
+	if r <= 0xFF {
+		return unicode.IsSpace(r)
+	}
+	switch {
+	case r == 0x1680, r >= 0x2000 && r <= 0x200A, r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x3000:
+		return true
+	}
+	return false
 }
 
 // nfcStableBMP has a bit per BMP rune that is NFC on its own and cannot

@@ -48,3 +48,12 @@ func TestNFCStable(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSpace(t *testing.T) {
+	t.Parallel()
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if isSpace(r) != unicode.IsSpace(r) {
+			t.Fatalf("isSpace(%U) = %v", r, isSpace(r))
+		}
+	}
+}

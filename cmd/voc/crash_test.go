@@ -137,6 +137,13 @@ func TestIngestSurvivesKill9(t *testing.T) {
 			_ = rows.Scan(&k, &st, &att, &errs)
 			t.Logf("job %s %s attempt %d errors %.300s", k, st, att, errs)
 		}
+		rows, _ = pool.Query(ctx, "SELECT pid, state, coalesce(wait_event_type,''), coalesce(wait_event,''), left(query, 120) FROM pg_stat_activity WHERE datname = current_database()")
+		for rows.Next() {
+			var pid int
+			var st, wt, we, q string
+			_ = rows.Scan(&pid, &st, &wt, &we, &q)
+			t.Logf("backend %d %s %s/%s %s", pid, st, wt, we, q)
+		}
 	}
 	require.Equal(t, uploads, done(), "all uploads finish")
 	t.Logf("killed the worker %d times", kills)
