@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -172,9 +173,11 @@ type parseStream struct {
 	done       chan struct{}
 	cur        []store.NewReview
 	pos        int
-	summary    ingest.Summary
-	err        error
 	rejections []store.Rejection
+
+	mu      sync.Mutex
+	summary ingest.Summary
+	err     error
 }
 
 const streamBatch = 2048
@@ -217,14 +220,18 @@ func newParseStream(ctx context.Context, body []byte, opts ingest.Options) *pars
 				s.rejections = append(s.rejections, store.Rejection{Row: rj.Row, Column: rj.Column, Reason: rj.Reason})
 			}
 		}
-		s.summary, s.err = ingest.Parse(body, opts, emit, reject)
-		if s.err == nil && len(batch) > 0 {
+		summary, err := ingest.Parse(body, opts, emit, reject)
+		if err == nil && len(batch) > 0 {
 			select {
 			case s.batches <- batch:
 			case <-ctx.Done():
-				s.err = ctx.Err()
+				err = ctx.Err()
 			}
 		}
+		// Set before batches closes, so a reader that saw the end sees it.
+		s.mu.Lock()
+		s.summary, s.err = summary, err
+		s.mu.Unlock()
 	}()
 	return s
 }
@@ -264,9 +271,11 @@ func (s *parseStream) Next() bool {
 // Review implements store.ReviewSource.
 func (s *parseStream) Review() *store.NewReview { return &s.cur[s.pos] }
 
-// Err implements store.ReviewSource: a parse failure aborts the COPY.
+// Err implements store.ReviewSource: a parse failure aborts the COPY. pgx
+// calls it between chunks too, so it must not block.
 func (s *parseStream) Err() error {
-	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.err
 }
 
@@ -276,6 +285,8 @@ func (s *parseStream) wait() (ingest.Summary, error) {
 	for range s.batches { //nolint:revive // drain so the parser can exit
 	}
 	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.summary, s.err
 }
 

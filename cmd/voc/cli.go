@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/jobs"
@@ -80,7 +81,8 @@ func ingestCmd(cfg *Config) *cobra.Command {
 				}
 				defer client.Stop(context.WithoutCancel(ctx)) //nolint:errcheck
 			}
-			bar := progressbar.NewOptions(-1, progressbar.OptionSetDescription("ingesting"), progressbar.OptionSetWriter(cmd.ErrOrStderr()), progressbar.OptionSpinnerType(14))
+			bar := progressbar.NewOptions(-1, progressbar.OptionSetDescription("ingesting"), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+				progressbar.OptionSpinnerType(14), progressbar.OptionSetVisibility(isTerminal()))
 			for {
 				u, err := store.UploadGet(ctx, a.pool, uploadID, 20)
 				if err != nil {
@@ -125,7 +127,8 @@ func readFileWithProgress(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	bar := progressbar.DefaultBytes(st.Size(), "reading "+filepath.Base(path))
+	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetDescription("reading "+filepath.Base(path)),
+		progressbar.OptionShowBytes(true), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetVisibility(isTerminal()))
 	buf := make([]byte, 0, st.Size())
 	chunk := make([]byte, 1<<20)
 	for {
@@ -224,3 +227,6 @@ func llmsimCmd() *cobra.Command {
 	cmd.Flags().AddGoFlagSet(fs)
 	return cmd
 }
+
+// isTerminal reports whether progress can be drawn on stderr.
+func isTerminal() bool { return term.IsTerminal(int(os.Stderr.Fd())) }

@@ -73,7 +73,7 @@ func TestIngestSurvivesKill9(t *testing.T) {
 	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
 	require.NoError(t, err)
 
-	const uploads, rows = 4, 20_000
+	const uploads, rows = 6, 40_000
 	// Two uploads per product, overlapping by half, so dedupe across uploads
 	// is exercised under crashes too.
 	var uploadIDs []int64
