@@ -20,7 +20,7 @@ type Deps struct {
 	// DB is what workers read and write through; nil means Pool. Tests set
 	// it to a transaction to run whole jobs inside it.
 	DB  store.DB
-	Log  *slog.Logger
+	Log *slog.Logger
 	// LLM is the analyser every stage calls (offline, openai-compatible).
 	LLM llm.Analyzer
 	// Recorder stores every LLM call; nil records nothing.
