@@ -94,7 +94,7 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		}
 		out := &rerunOutput{Status: http.StatusAccepted}
 		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-			aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, jobs.AnalysisRerun, nil)
+			aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, jobs.AnalysisRerun, nil, 0)
 			if err != nil {
 				return err
 			}

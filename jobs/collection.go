@@ -48,7 +48,7 @@ func (w *CollectionCompleteWorker) Work(ctx context.Context, job *river.Job[Coll
 		return river.JobSnooze(2 * time.Second)
 	}
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		_, next, err := StartAnalysis(ctx, tx, job.Args.ProductID, job.Args.AnalysisKind, nil)
+		_, next, err := StartAnalysis(ctx, tx, job.Args.ProductID, job.Args.AnalysisKind, nil, 0)
 		return next, err
 	})
 }

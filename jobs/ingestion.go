@@ -88,7 +88,7 @@ func (w *IngestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 		}
 		var next []river.InsertManyParams
 		if outcome.Status == store.UploadDone && up.StartPipeline && outcome.RowsIngested > 0 {
-			aid, jobs, err := StartAnalysis(ctx, tx, up.ProductID, AnalysisFull, &up.ID)
+			aid, jobs, err := StartAnalysis(ctx, tx, up.ProductID, AnalysisFull, &up.ID, outcome.RowsIngested)
 			if err != nil {
 				return err
 			}

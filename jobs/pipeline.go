@@ -21,7 +21,8 @@ const (
 // call. Insights and themes follow the translation batch.
 var llmBatches = store.BatchSizes{ShortChars: 200, Short: 30, Long: 10}
 
-// LearnArgs asks for a product model to be learned for an analysis.
+// LearnArgs starts an analysis: learn the product's model if it has none,
+// then plan the analysis's batches.
 type LearnArgs struct {
 	AnalysisID int64 `json:"analysis_id"`
 }
@@ -97,33 +98,32 @@ func (ReportArgs) InsertOpts() river.InsertOpts {
 		UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// StartAnalysis creates an analysis of the product in tx and returns it with
-// the first jobs to insert in the same transaction: learning when the product
-// has no model yet, else translation batches (or insight batches for a
-// re-analysis, which never re-translates). uploadID scopes the analysis to
-// one upload's reviews; nil takes the product's unanalysed reviews, or all of
-// them for a re-analysis.
-func StartAnalysis(ctx context.Context, tx pgx.Tx, productID int64, kind string, uploadID *int64) (int64, []river.InsertManyParams, error) {
+// StartAnalysis records an analysis of the product in tx and returns it
+// with its first job, to insert in the same transaction. That job (on the
+// learning queue) learns the product's model when it has none, fills in the
+// analysis's reviews and queues the LLM batches, so the caller's transaction
+// stays short. uploadID (with total, its new reviews) scopes the analysis to
+// one upload; nil takes the product's unanalysed reviews, or all of them for
+// a re-analysis.
+func StartAnalysis(ctx context.Context, tx pgx.Tx, productID int64, kind string, uploadID *int64, total int) (int64, []river.InsertManyParams, error) {
 	p, err := store.ProductGet(ctx, tx, productID)
 	if err != nil {
 		return 0, nil, fmt.Errorf("load product %d: %w", productID, err)
 	}
-	scope, upID := store.ScopeUnanalysed, int64(0)
+	scope := store.ScopeUnanalysed
 	switch {
 	case kind == AnalysisRerun:
-		scope = store.ScopeAllOfProduct
+		scope, uploadID, total = store.ScopeProduct, nil, 0
 	case uploadID != nil:
-		scope, upID = store.ScopeUpload, *uploadID
+		scope = store.ScopeUpload
+	default:
+		total = 0
 	}
-	a, err := store.AnalysisCreate(ctx, tx, productID, kind, p.TargetLanguage, scope, upID)
+	a, err := store.AnalysisCreate(ctx, tx, productID, kind, p.TargetLanguage, scope, uploadID, total)
 	if err != nil {
 		return 0, nil, err
 	}
-	if kind != AnalysisTranslateOnly && p.ModelVersion == 0 {
-		return a.ID, []river.InsertManyParams{{Args: LearnArgs{AnalysisID: a.ID}}}, nil
-	}
-	next, err := batchJobs(ctx, tx, a.ID, kind == AnalysisRerun)
-	return a.ID, next, err
+	return a.ID, []river.InsertManyParams{{Args: LearnArgs{AnalysisID: a.ID}}}, nil
 }
 
 // batchJobs splits an analysis into its first LLM stage's batches.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -78,12 +79,21 @@ func lastAttempt[T river.JobArgs](job *river.Job[T]) bool {
 func splitCall[O any](ctx context.Context, ids []int64, fn func(ctx context.Context, ids []int64) (map[int64]O, error)) (map[int64]O, []store.Failure, error) {
 	results := make(map[int64]O, len(ids))
 	var fails []store.Failure
+	first := true
 	var run func(ids []int64) error
 	run = func(ids []int64) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		out, err := fn(ctx, ids)
+		call := func() (map[int64]O, error) { return fn(ctx, ids) }
+		var out map[int64]O
+		var err error
+		if first {
+			first = false
+			out, err = call()
+		} else {
+			out, err = retrySubCall(ctx, call)
+		}
 		if err != nil {
 			ref, refused := llm.AsRefusal(err)
 			if !refused && !llm.IsInvalidOutput(err) {
@@ -129,6 +139,49 @@ func splitCall[O any](ctx context.Context, ids []int64, fn func(ctx context.Cont
 	}
 	err := run(ids)
 	return results, fails, err
+}
+
+// subCallTries bounds the tries of one call made after its batch was split.
+// By then the job holds answers for part of the batch, and an error returned
+// to River would throw them away; at a high error rate a split that needs a
+// dozen calls would then rarely finish within the job's attempts. The job's
+// first call has nothing to lose and returns its error at once.
+const subCallTries = 4
+
+// maxSubCallWait is the longest rate-limit wait a job sits out in place;
+// longer ones snooze the job.
+const maxSubCallWait = 5 * time.Second
+
+// retrySubCall retries call on transient errors and short rate limits, at
+// most subCallTries times in all. It returns the last error otherwise.
+func retrySubCall[O any](ctx context.Context, call func() (O, error)) (O, error) {
+	for try := 1; ; try++ {
+		out, err := call()
+		if err == nil || try >= subCallTries || ctx.Err() != nil || !transient(err) {
+			return out, err
+		}
+		wait := time.Duration(try) * 250 * time.Millisecond
+		if rl, ok := llm.AsRateLimit(err); ok {
+			if rl.RetryAfter > maxSubCallWait {
+				return out, err
+			}
+			wait = max(wait, rl.RetryAfter)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return out, err
+		case <-t.C:
+		}
+	}
+}
+
+// transient reports whether the same call may succeed if made again.
+func transient(err error) bool {
+	var perm *llm.PermanentError
+	_, refused := llm.AsRefusal(err)
+	return !refused && !llm.IsInvalidOutput(err) && !errors.As(err, &perm)
 }
 
 // giveUp turns every id without a result into a failure with err's reason.
@@ -244,29 +297,108 @@ func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error
 	if err != nil {
 		return fmt.Errorf("load product %d: %w", a.ProductID, err)
 	}
+	learn := p.ModelVersion == 0 && a.Kind != AnalysisTranslateOnly
 	var out llm.LearnOutput
-	if p.ModelVersion == 0 {
-		sample, err := store.LearningSample(ctx, w.pool, a.ID, 12, 60)
+	if learn {
+		sample, err := store.LearningSample(ctx, w.pool, p.ID, 12, 60)
 		if err != nil {
 			return err
 		}
-		out, _, err = w.llm.Learn(ctx, llm.LearnInput{ProductTitle: p.Title, BulletPoints: p.BulletPoints,
+		out, err = w.learn(ctx, llm.LearnInput{ProductTitle: p.Title, BulletPoints: p.BulletPoints,
 			TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(sample, ids(sample))})
-		if err != nil {
-			return llmFailure(err)
+		if err == nil {
+			out = cleanModel(out)
+			if len(out.Dimensions.Product) == 0 {
+				err = errors.New("learned model has no product dimensions")
+			}
 		}
-		out = cleanModel(out)
-		if len(out.Dimensions.Product) == 0 {
-			return errors.New("learned model has no product dimensions")
+		if err != nil {
+			if !lastAttempt(job) {
+				return llmFailure(err)
+			}
+			// Out of attempts: with no model nothing can follow, so end the
+			// analysis as failed rather than leave it running for ever.
+			w.log.ErrorContext(ctx, "model learning failed for good", slog.Int64("analysis_id", a.ID), slog.String("error", err.Error()))
+			return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+				return nil, store.AnalysisFinish(ctx, tx, a.ID, "failed")
+			})
 		}
 	}
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		if p.ModelVersion == 0 {
+		// Serialise with ingestion and other plans of this product.
+		if err := store.ProductLockForIngest(ctx, tx, p.ID); err != nil {
+			return nil, err
+		}
+		if learn {
 			if _, err := store.ModelStoreLearned(ctx, tx, p.ID, out); err != nil {
 				return nil, err
 			}
 		}
-		return batchJobs(ctx, tx, a.ID, false)
+		a, err := store.AnalysisPlan(ctx, tx, a)
+		if err != nil {
+			return nil, err
+		}
+		if a.ReviewsTotal == 0 {
+			return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
+		}
+		return batchJobs(ctx, tx, a.ID, a.Kind == AnalysisRerun)
+	})
+}
+
+// learn asks for the model. The provider refuses a whole sample over any one
+// of its reviews, on every retry; the model is then learned from the
+// reviews of the sample it accepts, found by splitting, or from the title
+// and bullet points alone if it accepts none.
+func (w *LearnWorker) learn(ctx context.Context, in llm.LearnInput) (llm.LearnOutput, error) {
+	out, _, err := w.llm.Learn(ctx, in)
+	if _, refused := llm.AsRefusal(err); !refused || len(in.Reviews) == 0 {
+		return out, err
+	}
+	byID := make(map[int64]llm.ReviewText, len(in.Reviews))
+	var sampleIDs []int64
+	for _, r := range in.Reviews {
+		byID[r.ID] = r
+		sampleIDs = append(sampleIDs, r.ID)
+	}
+	subset := func(ids []int64) llm.LearnInput {
+		sub := in
+		sub.Reviews = make([]llm.ReviewText, 0, len(ids))
+		for _, id := range ids {
+			sub.Reviews = append(sub.Reviews, byID[id])
+		}
+		return sub
+	}
+	// Each half goes through splitCall, which narrows refusals down to
+	// single reviews; what it answers for is what the provider accepts.
+	mid := len(sampleIDs) / 2
+	accepted := map[int64]bool{}
+	for _, part := range [][]int64{sampleIDs[:mid], sampleIDs[mid:]} {
+		ok, _, err := splitCall(ctx, part, func(ctx context.Context, ids []int64) (map[int64]bool, error) {
+			if _, _, err := w.llm.Learn(ctx, subset(ids)); err != nil {
+				return nil, err
+			}
+			m := make(map[int64]bool, len(ids))
+			for _, id := range ids {
+				m[id] = true
+			}
+			return m, nil
+		})
+		if err != nil {
+			return llm.LearnOutput{}, err
+		}
+		for id := range ok {
+			accepted[id] = true
+		}
+	}
+	var keep []int64
+	for _, id := range sampleIDs {
+		if accepted[id] {
+			keep = append(keep, id)
+		}
+	}
+	return retrySubCall(ctx, func() (llm.LearnOutput, error) {
+		out, _, err := w.llm.Learn(ctx, subset(keep))
+		return out, err
 	})
 }
 

@@ -65,8 +65,12 @@ func seed(t *testing.T, pool *pgxpool.Pool, withModel bool) (int64, []int64) {
 				return err
 			}
 		}
-		a, err := store.AnalysisCreate(ctx, tx, p.ID, store.AnalysisFull, "en", store.ScopeUnanalysed, 0)
+		a, err := store.AnalysisCreate(ctx, tx, p.ID, store.AnalysisFull, "en", store.ScopeUnanalysed, nil, 0)
+		if err != nil {
+			return err
+		}
 		aid = a.ID
+		_, err = store.AnalysisPlan(ctx, tx, a)
 		return err
 	})
 	require.NoError(t, err)
@@ -200,7 +204,9 @@ func TestFailureBeforeCommitLeavesNoTrace(t *testing.T) {
 		_, _ = pool.Exec(ctx, "UPDATE river_job SET scheduled_at = now() WHERE state = 'retryable'")
 		a, err = store.AnalysisGet(ctx, pool, aid)
 		require.NoError(t, err)
-		if a.Status == "done" {
+		var open int
+		require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled')").Scan(&open))
+		if a.Status == "done" && open == 0 {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -39,6 +39,12 @@ CREATE TABLE analyses (
     status             text NOT NULL DEFAULT 'running'
                        CHECK (status IN ('running', 'done', 'failed')),
     target_language    text NOT NULL,
+    -- Which reviews the analysis covers; analysis_reviews is filled from
+    -- this by the first job (learning), not by ingestion, which keeps the
+    -- ingestion transaction short.
+    scope              text NOT NULL CHECK (scope IN ('upload', 'unanalysed', 'product')),
+    upload_id          bigint,
+    planned            boolean NOT NULL DEFAULT false,
     reviews_total      integer NOT NULL DEFAULT 0,
     translation_done   integer NOT NULL DEFAULT 0,
     translation_failed integer NOT NULL DEFAULT 0,

@@ -22,6 +22,9 @@ type Analysis struct {
 	Kind              string     `json:"kind"`
 	Status            string     `json:"status"`
 	TargetLanguage    string     `json:"target_language"`
+	Scope             string     `json:"scope"`
+	UploadID          *int64     `json:"upload_id,omitempty"`
+	Planned           bool       `json:"planned"`
 	ReviewsTotal      int        `json:"reviews_total"`
 	TranslationDone   int        `json:"translation_done"`
 	TranslationFailed int        `json:"translation_failed"`
@@ -38,6 +41,7 @@ type Analysis struct {
 func analysisFromRow(r dbsqlc.Analysis) Analysis {
 	return Analysis{
 		ID: r.ID, ProductID: r.ProductID, Kind: r.Kind, Status: r.Status, TargetLanguage: r.TargetLanguage,
+		Scope: r.Scope, UploadID: r.UploadID, Planned: r.Planned,
 		ReviewsTotal: int(r.ReviewsTotal), TranslationDone: int(r.TranslationDone), TranslationFailed: int(r.TranslationFailed),
 		InsightsDone: int(r.InsightsDone), InsightsFailed: int(r.InsightsFailed), ThemesDone: int(r.ThemesDone),
 		ThemesFailed: int(r.ThemesFailed), PreliminaryQueued: r.PreliminaryQueued, FinalQueued: r.FinalQueued,
@@ -45,40 +49,55 @@ func analysisFromRow(r dbsqlc.Analysis) Analysis {
 	}
 }
 
-// Scope says which reviews an analysis covers.
-type Scope int
-
-// Scopes.
+// Scopes say which reviews an analysis covers.
 const (
-	ScopeUpload       Scope = iota // the reviews one upload added
-	ScopeUnanalysed                // the product's reviews no analysis has covered
-	ScopeAllOfProduct              // every review of the product (re-analysis)
+	ScopeUpload     = "upload"     // the reviews one upload added
+	ScopeUnanalysed = "unanalysed" // the product's reviews no analysis has covered
+	ScopeProduct    = "product"    // every review of the product (re-analysis)
 )
 
-// AnalysisCreate creates an analysis over the given scope and returns it
-// with its review count.
-func AnalysisCreate(ctx context.Context, db DBTX, productID int64, kind, targetLang string, scope Scope, uploadID int64) (Analysis, error) {
-	r, err := q(db).AnalysisInsert(ctx, dbsqlc.AnalysisInsertParams{ProductID: productID, Kind: kind, TargetLanguage: targetLang})
+// AnalysisCreate records a new analysis of a scope. total is the number of
+// reviews when the caller knows it (an upload's), else 0 until planned.
+func AnalysisCreate(ctx context.Context, db DBTX, productID int64, kind, targetLang, scope string, uploadID *int64, total int) (Analysis, error) {
+	r, err := q(db).AnalysisInsert(ctx, dbsqlc.AnalysisInsertParams{ProductID: productID, Kind: kind, TargetLanguage: targetLang,
+		Scope: scope, UploadID: uploadID, ReviewsTotal: int32(total)})
 	if err != nil {
 		return Analysis{}, fmt.Errorf("insert analysis for product %d: %w", productID, err)
 	}
-	switch scope {
-	case ScopeUpload:
-		_, err = q(db).AnalysisAddUploadReviews(ctx, dbsqlc.AnalysisAddUploadReviewsParams{AnalysisID: r.ID, UploadID: &uploadID})
-	case ScopeUnanalysed:
-		_, err = q(db).AnalysisAddPendingProductReviews(ctx, dbsqlc.AnalysisAddPendingProductReviewsParams{AnalysisID: r.ID, ProductID: productID})
-	case ScopeAllOfProduct:
-		_, err = q(db).AnalysisAddAllProductReviews(ctx, dbsqlc.AnalysisAddAllProductReviewsParams{AnalysisID: r.ID, ProductID: productID})
-	}
-	if err != nil {
-		return Analysis{}, fmt.Errorf("add reviews to analysis %d: %w", r.ID, err)
-	}
-	total, err := q(db).AnalysisSetTotal(ctx, r.ID)
-	if err != nil {
-		return Analysis{}, fmt.Errorf("count reviews of analysis %d: %w", r.ID, err)
-	}
-	r.ReviewsTotal = total
 	return analysisFromRow(r), nil
+}
+
+// AnalysisPlan fills in the reviews an analysis covers, from its scope, and
+// sets its total. The caller holds the product's ingest lock so that
+// concurrent plans of "unanalysed" reviews do not overlap. Planning twice is
+// a no-op.
+func AnalysisPlan(ctx context.Context, db DBTX, a Analysis) (Analysis, error) {
+	if a.Planned {
+		return a, nil
+	}
+	var err error
+	switch a.Scope {
+	case ScopeUpload:
+		_, err = q(db).AnalysisAddUploadReviews(ctx, dbsqlc.AnalysisAddUploadReviewsParams{AnalysisID: a.ID, UploadID: a.UploadID})
+	case ScopeUnanalysed:
+		_, err = q(db).AnalysisAddPendingProductReviews(ctx, dbsqlc.AnalysisAddPendingProductReviewsParams{AnalysisID: a.ID, ProductID: a.ProductID})
+	case ScopeProduct:
+		_, err = q(db).AnalysisAddAllProductReviews(ctx, dbsqlc.AnalysisAddAllProductReviewsParams{AnalysisID: a.ID, ProductID: a.ProductID})
+	default:
+		err = fmt.Errorf("unknown scope %q", a.Scope)
+	}
+	if err != nil {
+		return Analysis{}, fmt.Errorf("add reviews to analysis %d: %w", a.ID, err)
+	}
+	total, err := q(db).AnalysisSetTotal(ctx, a.ID)
+	if err != nil {
+		return Analysis{}, fmt.Errorf("count reviews of analysis %d: %w", a.ID, err)
+	}
+	if err := q(db).AnalysisMarkPlanned(ctx, a.ID); err != nil {
+		return Analysis{}, fmt.Errorf("mark analysis %d planned: %w", a.ID, err)
+	}
+	a.ReviewsTotal, a.Planned = int(total), true
+	return a, nil
 }
 
 // AnalysisGet returns an analysis, or ErrNotFound.

@@ -49,12 +49,12 @@ func ReviewsForBatch(ctx context.Context, db DBTX, ids []int64) ([]BatchReview, 
 	return out, nil
 }
 
-// LearningSample returns a stratified sample of an analysis's reviews: up to
+// LearningSample returns a stratified sample of a product's reviews: up to
 // perRating per star rating, helpful and long ones first, at most limit.
-func LearningSample(ctx context.Context, db DBTX, analysisID int64, perRating, limit int) ([]BatchReview, error) {
-	rows, err := q(db).ReviewsLearningSample(ctx, dbsqlc.ReviewsLearningSampleParams{AnalysisID: analysisID, PerRating: int32(perRating), Lim: int32(limit)})
+func LearningSample(ctx context.Context, db DBTX, productID int64, perRating, limit int) ([]BatchReview, error) {
+	rows, err := q(db).ReviewsLearningSample(ctx, dbsqlc.ReviewsLearningSampleParams{ProductID: productID, PerRating: int32(perRating), Lim: int32(limit)})
 	if err != nil {
-		return nil, fmt.Errorf("sample reviews of analysis %d: %w", analysisID, err)
+		return nil, fmt.Errorf("sample reviews of product %d: %w", productID, err)
 	}
 	out := make([]BatchReview, len(rows))
 	for i, r := range rows {

@@ -1,9 +1,11 @@
 // Package webui holds the web app and serves its built files from inside the
 // binary.
 //
-// dist/ is the build output. For now it holds a hand-written placeholder
-// (plain HTML, CSS and JavaScript, no build step); the TypeScript app will
-// replace it and `make generate` will rebuild it.
+// The app is TypeScript in src/, compiled by tsc (the only dependency,
+// pinned in package-lock.json) into dist/assets/ as native ES modules;
+// public/ holds index.html, the stylesheet and the icon, copied as they are.
+// dist/ is committed so that `go build` needs no Node; `make generate`
+// rebuilds it and CI fails when it is stale. See docs/WEBUI.md.
 package webui
 
 import (
@@ -73,13 +75,11 @@ func handler(assets map[string]asset) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		if strings.HasPrefix(name, "assets/") {
-			// A bundler puts content-hashed names here: they never change.
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			// Fixed names: always revalidate, cheaply, with the ETag.
-			h.Set("Cache-Control", "no-cache")
-		}
+		// File names are fixed (tsc keeps module names so that imports
+		// resolve without a bundler), so nothing may be cached blindly:
+		// browsers revalidate every file with its ETag, which costs a 304
+		// and keeps index.html and its modules from ever mixing versions.
+		h.Set("Cache-Control", "no-cache")
 		h.Set("ETag", a.etag)
 		h.Set("Content-Type", a.ctype)
 		// ServeContent answers If-None-Match with 304 and handles HEAD and

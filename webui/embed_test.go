@@ -24,8 +24,13 @@ func TestHandler(t *testing.T) {
 	}{
 		{"index at root", http.MethodGet, "/", http.StatusOK, "text/html", "<title>voc"},
 		{"index by name", http.MethodGet, "/index.html", http.StatusOK, "text/html", "<title>voc"},
-		{"script", http.MethodGet, "/app.js", http.StatusOK, "javascript", "textContent"},
-		{"style", http.MethodGet, "/style.css", http.StatusOK, "text/css", ":root"},
+		{"entry module", http.MethodGet, "/assets/main.js", http.StatusOK, "javascript", "hashchange"},
+		{"api client", http.MethodGet, "/assets/api.js", http.StatusOK, "javascript", "same-origin"},
+		{"nested module", http.MethodGet, "/assets/views/report.js", http.StatusOK, "javascript", "export"},
+		{"style", http.MethodGet, "/assets/style.css", http.StatusOK, "text/css", ":root"},
+		{"icon", http.MethodGet, "/assets/favicon.svg", http.StatusOK, "image/svg+xml", "<svg"},
+		{"old placeholder script is gone", http.MethodGet, "/app.js", http.StatusNotFound, "text/plain", "404"},
+		{"sources are not served", http.MethodGet, "/src/main.ts", http.StatusNotFound, "text/plain", "404"},
 		{"head", http.MethodHead, "/", http.StatusOK, "text/html", ""},
 		{"missing", http.MethodGet, "/nope.js", http.StatusNotFound, "text/plain", "404"},
 		{"directory escape", http.MethodGet, "/../embed.go", http.StatusNotFound, "text/plain", "404"},
@@ -60,6 +65,11 @@ func TestHandlerRevalidatesWithETag(t *testing.T) {
 	require.NotEmpty(t, etag)
 	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
 
+	// Module names are not content-hashed, so they must revalidate too.
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/main.js", nil))
+	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("If-None-Match", etag)
 	rec = httptest.NewRecorder()
@@ -74,6 +84,7 @@ func TestIndexHasNoInlineCode(t *testing.T) {
 	webui.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	body := rec.Body.String()
 
+	require.Contains(t, body, `<script type="module" src="/assets/main.js"></script>`)
 	require.NotContains(t, body, "<script>")
 	require.NotContains(t, body, "<style")
 	require.NotContains(t, body, " style=")

@@ -1,7 +1,10 @@
 -- name: AnalysisInsert :one
-INSERT INTO analyses (product_id, kind, target_language)
-VALUES (@product_id, @kind, @target_language)
+INSERT INTO analyses (product_id, kind, target_language, scope, upload_id, reviews_total)
+VALUES (@product_id, @kind, @target_language, @scope, sqlc.narg('upload_id'), @reviews_total)
 RETURNING *;
+
+-- name: AnalysisMarkPlanned :exec
+UPDATE analyses SET planned = true WHERE id = @id;
 
 -- name: AnalysisAddUploadReviews :execrows
 INSERT INTO analysis_reviews (analysis_id, review_id)
@@ -35,8 +38,7 @@ SELECT * FROM analyses WHERE product_id = @product_id ORDER BY id DESC LIMIT @li
 
 -- name: AnalysisBatches :many
 -- Splits an analysis's reviews into LLM batches: short reviews (under
--- @short_chars characters) @short_size per batch, long ones @long_size. Only
--- reviews still needing translation when @untranslated_only.
+-- @short_chars characters) @short_size per batch, long ones @long_size.
 SELECT array_agg(id ORDER BY id)::bigint[] AS review_ids
 FROM (
     SELECT r.id,

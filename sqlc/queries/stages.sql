@@ -4,14 +4,14 @@ SELECT id, product_id, rating, title, body, language, translation_status,
 FROM reviews WHERE id = ANY(@ids::bigint[]) ORDER BY id;
 
 -- name: ReviewsLearningSample :many
--- A stratified sample for learning: up to @per_rating reviews per star
--- rating, preferring helpful and longer ones.
+-- A stratified sample of the product's reviews for learning: up to
+-- @per_rating per star rating, preferring helpful and longer ones.
 SELECT id, rating, title, body, language, helpful_votes FROM (
     SELECT r.id, r.rating, r.title, r.body, r.language, r.helpful_votes,
            row_number() OVER (PARTITION BY coalesce(r.rating, 0)
                               ORDER BY r.helpful_votes DESC, char_length(r.body) DESC, r.id) AS rn
-    FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
-    WHERE ar.analysis_id = @analysis_id
+    FROM reviews r
+    WHERE r.product_id = @product_id
 ) s
 WHERE rn <= @per_rating::int
 ORDER BY rn, rating

@@ -88,8 +88,7 @@ type AnalysisBatchesParams struct {
 }
 
 // Splits an analysis's reviews into LLM batches: short reviews (under
-// @short_chars characters) @short_size per batch, long ones @long_size. Only
-// reviews still needing translation when @untranslated_only.
+// @short_chars characters) @short_size per batch, long ones @long_size.
 func (q *Queries) AnalysisBatches(ctx context.Context, arg AnalysisBatchesParams) ([][]int64, error) {
 	rows, err := q.db.Query(ctx, analysisBatches,
 		arg.ShortChars,
@@ -116,7 +115,7 @@ func (q *Queries) AnalysisBatches(ctx context.Context, arg AnalysisBatchesParams
 }
 
 const analysisGetByID = `-- name: AnalysisGetByID :one
-SELECT id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE id = $1
+SELECT id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE id = $1
 `
 
 func (q *Queries) AnalysisGetByID(ctx context.Context, id int64) (Analysis, error) {
@@ -128,6 +127,9 @@ func (q *Queries) AnalysisGetByID(ctx context.Context, id int64) (Analysis, erro
 		&i.Kind,
 		&i.Status,
 		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
 		&i.ReviewsTotal,
 		&i.TranslationDone,
 		&i.TranslationFailed,
@@ -144,19 +146,29 @@ func (q *Queries) AnalysisGetByID(ctx context.Context, id int64) (Analysis, erro
 }
 
 const analysisInsert = `-- name: AnalysisInsert :one
-INSERT INTO analyses (product_id, kind, target_language)
-VALUES ($1, $2, $3)
-RETURNING id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
+INSERT INTO analyses (product_id, kind, target_language, scope, upload_id, reviews_total)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
 `
 
 type AnalysisInsertParams struct {
 	ProductID      int64
 	Kind           string
 	TargetLanguage string
+	Scope          string
+	UploadID       *int64
+	ReviewsTotal   int32
 }
 
 func (q *Queries) AnalysisInsert(ctx context.Context, arg AnalysisInsertParams) (Analysis, error) {
-	row := q.db.QueryRow(ctx, analysisInsert, arg.ProductID, arg.Kind, arg.TargetLanguage)
+	row := q.db.QueryRow(ctx, analysisInsert,
+		arg.ProductID,
+		arg.Kind,
+		arg.TargetLanguage,
+		arg.Scope,
+		arg.UploadID,
+		arg.ReviewsTotal,
+	)
 	var i Analysis
 	err := row.Scan(
 		&i.ID,
@@ -164,6 +176,9 @@ func (q *Queries) AnalysisInsert(ctx context.Context, arg AnalysisInsertParams) 
 		&i.Kind,
 		&i.Status,
 		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
 		&i.ReviewsTotal,
 		&i.TranslationDone,
 		&i.TranslationFailed,
@@ -180,7 +195,7 @@ func (q *Queries) AnalysisInsert(ctx context.Context, arg AnalysisInsertParams) 
 }
 
 const analysisLatestByProduct = `-- name: AnalysisLatestByProduct :one
-SELECT id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE product_id = $1 ORDER BY id DESC LIMIT 1
+SELECT id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE product_id = $1 ORDER BY id DESC LIMIT 1
 `
 
 func (q *Queries) AnalysisLatestByProduct(ctx context.Context, productID int64) (Analysis, error) {
@@ -192,6 +207,9 @@ func (q *Queries) AnalysisLatestByProduct(ctx context.Context, productID int64) 
 		&i.Kind,
 		&i.Status,
 		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
 		&i.ReviewsTotal,
 		&i.TranslationDone,
 		&i.TranslationFailed,
@@ -208,7 +226,7 @@ func (q *Queries) AnalysisLatestByProduct(ctx context.Context, productID int64) 
 }
 
 const analysisListByProduct = `-- name: AnalysisListByProduct :many
-SELECT id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE product_id = $1 ORDER BY id DESC LIMIT $2
+SELECT id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE product_id = $1 ORDER BY id DESC LIMIT $2
 `
 
 type AnalysisListByProductParams struct {
@@ -231,6 +249,9 @@ func (q *Queries) AnalysisListByProduct(ctx context.Context, arg AnalysisListByP
 			&i.Kind,
 			&i.Status,
 			&i.TargetLanguage,
+			&i.Scope,
+			&i.UploadID,
+			&i.Planned,
 			&i.ReviewsTotal,
 			&i.TranslationDone,
 			&i.TranslationFailed,
@@ -251,6 +272,15 @@ func (q *Queries) AnalysisListByProduct(ctx context.Context, arg AnalysisListByP
 		return nil, err
 	}
 	return items, nil
+}
+
+const analysisMarkPlanned = `-- name: AnalysisMarkPlanned :exec
+UPDATE analyses SET planned = true WHERE id = $1
+`
+
+func (q *Queries) AnalysisMarkPlanned(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, analysisMarkPlanned, id)
+	return err
 }
 
 const analysisSetTotal = `-- name: AnalysisSetTotal :one

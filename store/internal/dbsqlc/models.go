@@ -66,6 +66,9 @@ type Analysis struct {
 	Kind              string
 	Status            string
 	TargetLanguage    string
+	Scope             string
+	UploadID          *int64
+	Planned           bool
 	ReviewsTotal      int32
 	TranslationDone   int32
 	TranslationFailed int32

@@ -12,7 +12,7 @@ import (
 
 const analysisBumpInsights = `-- name: AnalysisBumpInsights :one
 UPDATE analyses SET insights_done = insights_done + $1::int, insights_failed = insights_failed + $2::int
-WHERE id = $3 RETURNING id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
+WHERE id = $3 RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
 `
 
 type AnalysisBumpInsightsParams struct {
@@ -30,6 +30,9 @@ func (q *Queries) AnalysisBumpInsights(ctx context.Context, arg AnalysisBumpInsi
 		&i.Kind,
 		&i.Status,
 		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
 		&i.ReviewsTotal,
 		&i.TranslationDone,
 		&i.TranslationFailed,
@@ -47,7 +50,7 @@ func (q *Queries) AnalysisBumpInsights(ctx context.Context, arg AnalysisBumpInsi
 
 const analysisBumpThemes = `-- name: AnalysisBumpThemes :one
 UPDATE analyses SET themes_done = themes_done + $1::int, themes_failed = themes_failed + $2::int
-WHERE id = $3 RETURNING id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
+WHERE id = $3 RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
 `
 
 type AnalysisBumpThemesParams struct {
@@ -65,6 +68,9 @@ func (q *Queries) AnalysisBumpThemes(ctx context.Context, arg AnalysisBumpThemes
 		&i.Kind,
 		&i.Status,
 		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
 		&i.ReviewsTotal,
 		&i.TranslationDone,
 		&i.TranslationFailed,
@@ -82,7 +88,7 @@ func (q *Queries) AnalysisBumpThemes(ctx context.Context, arg AnalysisBumpThemes
 
 const analysisBumpTranslation = `-- name: AnalysisBumpTranslation :one
 UPDATE analyses SET translation_done = translation_done + $1::int, translation_failed = translation_failed + $2::int
-WHERE id = $3 RETURNING id, product_id, kind, status, target_language, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
+WHERE id = $3 RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
 `
 
 type AnalysisBumpTranslationParams struct {
@@ -100,6 +106,9 @@ func (q *Queries) AnalysisBumpTranslation(ctx context.Context, arg AnalysisBumpT
 		&i.Kind,
 		&i.Status,
 		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
 		&i.ReviewsTotal,
 		&i.TranslationDone,
 		&i.TranslationFailed,
@@ -603,8 +612,8 @@ SELECT id, rating, title, body, language, helpful_votes FROM (
     SELECT r.id, r.rating, r.title, r.body, r.language, r.helpful_votes,
            row_number() OVER (PARTITION BY coalesce(r.rating, 0)
                               ORDER BY r.helpful_votes DESC, char_length(r.body) DESC, r.id) AS rn
-    FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
-    WHERE ar.analysis_id = $1
+    FROM reviews r
+    WHERE r.product_id = $1
 ) s
 WHERE rn <= $2::int
 ORDER BY rn, rating
@@ -612,9 +621,9 @@ LIMIT $3
 `
 
 type ReviewsLearningSampleParams struct {
-	AnalysisID int64
-	PerRating  int32
-	Lim        int32
+	ProductID int64
+	PerRating int32
+	Lim       int32
 }
 
 type ReviewsLearningSampleRow struct {
@@ -626,10 +635,10 @@ type ReviewsLearningSampleRow struct {
 	HelpfulVotes int32
 }
 
-// A stratified sample for learning: up to @per_rating reviews per star
-// rating, preferring helpful and longer ones.
+// A stratified sample of the product's reviews for learning: up to
+// @per_rating per star rating, preferring helpful and longer ones.
 func (q *Queries) ReviewsLearningSample(ctx context.Context, arg ReviewsLearningSampleParams) ([]ReviewsLearningSampleRow, error) {
-	rows, err := q.db.Query(ctx, reviewsLearningSample, arg.AnalysisID, arg.PerRating, arg.Lim)
+	rows, err := q.db.Query(ctx, reviewsLearningSample, arg.ProductID, arg.PerRating, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
