@@ -2,15 +2,22 @@ package api_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/jobs"
@@ -74,4 +81,155 @@ func BenchmarkUploadAck(b *testing.B) {
 	}
 	b.ReportMetric(0, "ns/op")
 	require.NotEmpty(b, e.url)
+}
+
+// replicate builds a CSV of n reviews from the MARC and Alexa files, each
+// with a unique review id.
+func replicate(b testing.TB, n int) []byte {
+	b.Helper()
+	var texts [][2]string
+	for _, m := range readMARC(b) {
+		texts = append(texts, [2]string{strconv.Itoa(m.stars), m.text})
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(readData(b, "amazon_alexa_reviews.tsv"), []byte("\xef\xbb\xbf"))))
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
+	recs, err := r.ReadAll()
+	require.NoError(b, err)
+	for _, rec := range recs[1:] {
+		if strings.TrimSpace(rec[3]) != "" {
+			texts = append(texts, [2]string{rec[0], rec[3]})
+		}
+	}
+	var out bytes.Buffer
+	w := csv.NewWriter(&out)
+	_ = w.Write([]string{"review_id", "rating", "text"})
+	for i := 0; i < n; i++ {
+		t := texts[i%len(texts)]
+		_ = w.Write([]string{fmt.Sprintf("bench-%d", i), t[0], t[1]})
+	}
+	w.Flush()
+	return out.Bytes()
+}
+
+// stageUsage sums recorded LLM calls and tokens by stage for a product.
+func (e *env) stageUsage(productID int64, stages ...string) (calls, tokIn, tokOut int) {
+	e.t.Helper()
+	require.NoError(e.t, e.pool.QueryRow(context.Background(), `SELECT count(*), coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0)
+		FROM llm_calls c JOIN analyses a ON a.id = c.analysis_id WHERE a.product_id = $1 AND c.stage = ANY($2)`,
+		productID, stages).Scan(&calls, &tokIn, &tokOut))
+	return
+}
+
+// BenchmarkLLMCallsPerReview runs the whole pipeline through llmsim (zero
+// latency) on the MARC and Alexa files and reports LLM calls and tokens per
+// review for translation, insights and themes together.
+func BenchmarkLLMCallsPerReview(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		sc := quietSim()
+		e := newEnv(b, envOpts{sim: &sc})
+		var reviews, calls, tin, tout int
+		for k, f := range []string{"marc_multilingual_sample.csv", "amazon_alexa_reviews.tsv"} {
+			acc := e.upload(f, readData(b, f), fmt.Sprintf("B0CALLS%03d", k), nil)
+			a := e.waitFinal(acc.ProductID, 5*time.Minute)
+			c, ti, to := e.stageUsage(acc.ProductID, "translation", "insight_extraction", "theme_extraction")
+			reviews, calls, tin, tout = reviews+a.ReviewsTotal, calls+c, tin+ti, tout+to
+		}
+		b.ReportMetric(float64(calls)/float64(reviews), "calls/review")
+		b.ReportMetric(float64(tin)/float64(reviews), "tokens_in/review")
+		b.ReportMetric(float64(tout)/float64(reviews), "tokens_out/review")
+		b.ReportMetric(float64(reviews), "reviews")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+type noopArgs struct {
+	N int `json:"n"`
+}
+
+func (noopArgs) Kind() string { return "bench_noop" }
+
+type noopWorker struct{ river.WorkerDefaults[noopArgs] }
+
+func (noopWorker) Work(context.Context, *river.Job[noopArgs]) error { return nil }
+
+// BenchmarkPipelineThroughput measures reviews/s from upload to final report
+// with zero simulated LLM latency — the queue and database overhead — and,
+// in the same run, raw River throughput for as many no-op jobs as the
+// pipeline ran, with the same number of worker slots.
+func BenchmarkPipelineThroughput(b *testing.B) {
+	const n = 10_000
+	body := replicate(b, n)
+	for i := 0; i < b.N; i++ {
+		sc := quietSim()
+		e := newEnv(b, envOpts{sim: &sc})
+		start := time.Now()
+		acc := e.upload("bench.csv", body, "B0THRU0001", nil)
+		a := e.waitFinal(acc.ProductID, 10*time.Minute)
+		pipe := time.Since(start)
+		jobsRun := e.count("SELECT count(*) FROM river_job WHERE state = 'completed'")
+		slots := 0
+		for _, m := range jobs.DefaultConcurrency {
+			slots += m
+		}
+
+		// Raw River: the same number of no-op jobs, same slots.
+		ctx := context.Background()
+		workers := river.NewWorkers()
+		river.AddWorker(workers, noopWorker{})
+		raw, err := river.NewClient(riverpgxv5.New(e.pool), &river.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Workers: workers, Queues: map[string]river.QueueConfig{"bench": {MaxWorkers: slots}}})
+		require.NoError(b, err)
+		params := make([]river.InsertManyParams, jobsRun)
+		for k := range params {
+			params[k] = river.InsertManyParams{Args: noopArgs{N: k}, InsertOpts: &river.InsertOpts{Queue: "bench"}}
+		}
+		_, err = raw.InsertMany(ctx, params)
+		require.NoError(b, err)
+		start = time.Now()
+		require.NoError(b, raw.Start(ctx))
+		for e.count("SELECT count(*) FROM river_job WHERE queue = 'bench' AND state <> 'completed'") > 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		rawTook := time.Since(start)
+		require.NoError(b, raw.Stop(ctx))
+
+		b.ReportMetric(float64(a.ReviewsTotal)/pipe.Seconds(), "pipeline_reviews/s")
+		b.ReportMetric(float64(jobsRun)/pipe.Seconds(), "pipeline_jobs/s")
+		b.ReportMetric(float64(jobsRun)/rawTook.Seconds(), "raw_river_jobs/s")
+		b.ReportMetric(float64(jobsRun), "jobs")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkTimeToPreliminaryReport uploads 10,000 reviews with the LLM
+// simulated at 1.5 s ± 0.5 s per call and a 200 requests/s cap, and
+// reports the seconds from upload to the preliminary report (and to the
+// final one).
+func BenchmarkTimeToPreliminaryReport(b *testing.B) {
+	const n = 10_000
+	body := replicate(b, n)
+	for i := 0; i < b.N; i++ {
+		sc := quietSim()
+		sc.Latency, sc.Jitter = 1500*time.Millisecond, 500*time.Millisecond
+		e := newEnv(b, envOpts{sim: &sc, rps: 200})
+		start := time.Now()
+		acc := e.upload("bench.csv", body, "B0PRELIM01", nil)
+		var prelim time.Duration
+		deadline := time.Now().Add(15 * time.Minute)
+		for time.Now().Before(deadline) {
+			if prelim == 0 && e.count("SELECT count(*) FROM reports WHERE product_id = $1 AND kind = 'preliminary'", acc.ProductID) > 0 {
+				prelim = time.Since(start)
+			}
+			if e.count("SELECT count(*) FROM reports WHERE product_id = $1 AND kind = 'final'", acc.ProductID) > 0 {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		final := time.Since(start)
+		require.NotZero(b, prelim, "preliminary report")
+		b.ReportMetric(prelim.Seconds(), "s_to_preliminary")
+		b.ReportMetric(final.Seconds(), "s_to_final")
+		b.ReportMetric(float64(e.sim.Stats().Calls), "llm_calls")
+	}
+	b.ReportMetric(0, "ns/op")
 }

@@ -51,6 +51,7 @@ type envOpts struct {
 	analyzer llm.Analyzer   // nil: offline, or sim when set
 	sim      *llmsim.Config // set: the OpenAI provider against llmsim over HTTP
 	maxBytes int64
+	rps      float64 // LLM requests/s cap of the provider (0: none)
 }
 
 // newEnv starts voc's HTTP API and workers on a fresh database.
@@ -63,7 +64,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	var sim *llmsim.Server
 	if o.sim != nil {
-		o.analyzer, sim = simAnalyzer(t, *o.sim, store.CallRecorder{DB: pool})
+		o.analyzer, sim = simAnalyzer(t, *o.sim, store.CallRecorder{DB: pool}, o.rps)
 	}
 	if o.analyzer == nil {
 		o.analyzer = defaultAnalyzer()

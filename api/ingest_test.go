@@ -26,7 +26,7 @@ type marcRow struct {
 	stars          int
 }
 
-func readMARC(t *testing.T) []marcRow {
+func readMARC(t testing.TB) []marcRow {
 	t.Helper()
 	recs, err := csv.NewReader(bytes.NewReader(readData(t, "marc_multilingual_sample.csv"))).ReadAll()
 	require.NoError(t, err)
@@ -42,7 +42,7 @@ func readMARC(t *testing.T) []marcRow {
 // distinctAlexa counts the Alexa file's rows with a body that differ in
 // rating, date, variation or text — the documented dedupe rule, computed
 // independently of the parser.
-func distinctAlexa(t *testing.T) (valid, distinct int) {
+func distinctAlexa(t testing.TB) (valid, distinct int) {
 	t.Helper()
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(readData(t, "amazon_alexa_reviews.tsv"), []byte("\xef\xbb\xbf"))))
 	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1

@@ -19,13 +19,17 @@ import (
 
 // simAnalyzer starts llmsim (answers from the offline analyser) and returns
 // the OpenAI-compatible provider pointed at it over HTTP.
-func simAnalyzer(t testing.TB, cfg llmsim.Config, rec llm.Recorder) (llm.Analyzer, *llmsim.Server) {
+func simAnalyzer(t testing.TB, cfg llmsim.Config, rec llm.Recorder, rps float64) (llm.Analyzer, *llmsim.Server) {
 	t.Helper()
+	var lim llm.Limiter
+	if rps > 0 {
+		lim = llm.NewLocalLimiter(llm.LimiterConfig{RPS: rps, MaxWait: 10 * time.Second})
+	}
 	sim := llmsim.New(cfg, offline.New())
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	p, err := llm.NewOpenAI(llm.OpenAIConfig{BaseURL: srv.URL + "/v1", APIKey: "sim-key", Model: "voc-sim",
-		Timeout: 20 * time.Second, Recorder: rec, DefaultRetryAfter: 200 * time.Millisecond})
+		Timeout: 20 * time.Second, Recorder: rec, Limiter: lim, DefaultRetryAfter: 200 * time.Millisecond})
 	require.NoError(t, err)
 	return p, sim
 }

@@ -108,7 +108,22 @@ func TestFaultStorm(t *testing.T) {
 	u := e.waitUpload(acc.UploadID)
 	require.Equal(t, store.UploadDone, u.Status, u.Error)
 	require.Equal(t, 1200, u.RowsIngested)
+	dbg := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-dbg:
+				return
+			case <-time.After(10 * time.Second):
+			}
+			st := e.sim.Stats()
+			a, _ := store.AnalysisLatest(context.Background(), e.pool, acc.ProductID)
+			t.Logf("DBG %s calls=%d ok=%d rl=%v faults=%v tasks=%v tr=%d/%d ins=%d/%d thm=%d/%d", time.Since(start).Round(time.Second), st.Calls, st.OK, st.RateLimited, st.Faults, st.Tasks,
+				a.TranslationDone, a.TranslationFailed, a.InsightsDone, a.InsightsFailed, a.ThemesDone, a.ThemesFailed)
+		}
+	}()
 	a := e.waitFinal(acc.ProductID, 3*time.Minute)
+	close(dbg)
 	elapsed := time.Since(start)
 
 	// It ended, with every review accounted for in every stage.

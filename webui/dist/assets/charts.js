@@ -57,8 +57,10 @@ export function netBars(title, rows) {
     const rowH = 20;
     const top = 18;
     const height = top + rows.length * rowH + 6;
-    const plotW = width - labelW - 50;
-    const mid = labelW + plotW / 2;
+    // Room on both sides of the plot for the value labels of ±1 bars.
+    const pad = 44;
+    const plotW = width - labelW - 2 * pad;
+    const mid = labelW + pad + plotW / 2;
     const els = [];
     for (const t of [-1, -0.5, 0, 0.5, 1]) {
         const x = mid + (t * plotW) / 2;
@@ -77,7 +79,8 @@ export function netBars(title, rows) {
     return frame(width, height, title, ...els);
 }
 /** lineChart draws series over labelled x positions (months), with a legend. */
-export function lineChart(title, xs, series, height = 200) {
+export function lineChart(title, xs, series, opts = {}) {
+    const height = opts.height ?? 200;
     const width = 560;
     const left = 40;
     const right = 8;
@@ -86,11 +89,11 @@ export function lineChart(title, xs, series, height = 200) {
     const plotW = width - left - right;
     const plotH = height - top - bottom;
     const all = series.flatMap((sr) => sr.values.filter((v) => v != null));
-    const max = niceMax(Math.max(0, ...all));
+    const max = opts.max ?? niceMax(Math.max(0, ...all));
     const xAt = (i) => left + (xs.length <= 1 ? plotW / 2 : (i * plotW) / (xs.length - 1));
     const yAt = (v) => top + plotH - (v / max) * plotH;
     const els = [];
-    for (const t of ticks(max, 4)) {
+    for (const t of ticks(max, opts.ticks ?? 4)) {
         const y = yAt(t);
         els.push(s("line", { class: "gridline", x1: left, x2: width - right, y1: y.toFixed(1), y2: y.toFixed(1) }));
         els.push(label(left - 4, y + 4, fmtTick(t), "end"));

@@ -144,6 +144,7 @@ function renderUploads(section: HTMLElement, p: api.ProductDetail, ctx: Ctx): vo
     }
     showError(lookupErr, null);
     lookup.value = "";
+    list.querySelector(".none")?.remove();
     list.prepend(uploadCard(id, ctx, p.id));
   });
   replace(
@@ -154,7 +155,7 @@ function renderUploads(section: HTMLElement, p: api.ProductDetail, ctx: Ctx): vo
     list,
   );
   const ids = rememberedUploads(p.id);
-  if (ids.length === 0) list.append(h("p", { class: "muted" }, "None from this browser."));
+  if (ids.length === 0) list.append(h("p", { class: "muted none" }, "None from this browser."));
   for (const id of ids) list.append(uploadCard(id, ctx, p.id));
 }
 

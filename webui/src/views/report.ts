@@ -215,7 +215,7 @@ export async function reportView(root: HTMLElement, ctx: Ctx, reportID: number):
               { name: "negative", cls: "negative", values: trend.map((m) => m.negative) },
             ],
           ),
-          lineChart("Average rating per month", trend.map((m) => m.month), [{ name: "average rating (0–5)", cls: "rating", values: trend.map((m) => m.avg_rating) }], 150),
+          lineChart("Average rating per month", trend.map((m) => m.month), [{ name: "average rating", cls: "rating", values: trend.map((m) => m.avg_rating) }], { height: 150, max: 5, ticks: 5 }),
         ]
       : h("p", { class: "muted" }, "No dated reviews."),
     dims.length

@@ -179,9 +179,9 @@ function filterForm(productID: number, f: ReviewFilters, model: api.Model | null
 }
 
 const TRANSLATION_NOTE: Record<string, string> = {
-  pending: "Translation pending.",
-  skipped: "Not translated: already in the target language, or the offline analyser ran.",
-  failed: "Translation failed.",
+  pending: "translation pending",
+  skipped: "not translated (already in the target language, or the offline analyser ran)",
+  failed: "translation failed",
 };
 
 /** reviewCard renders one review. go applies new filters (a click on a chip). */
@@ -214,18 +214,27 @@ function reviewCard(r: api.Review, current: ReviewFilters, go: (f: ReviewFilters
       h("span", { class: "muted small" }, " " + meta.join(" · ")),
       h("span", { class: "muted small id" }, "#" + r.id + (r.source_review_id ? " · " + r.source_review_id : "")),
     ),
+    // Side by side when there is a translation; otherwise the original
+    // takes the width and a note says why there is none.
     h(
       "div",
-      { class: "texts" },
-      h("div", { class: "original", lang: r.language && r.language !== "und" ? r.language : null }, h("div", { class: "label" }, "Original"), r.title ? h("h4", null, r.title) : null, h("p", { class: "body" }, r.body)),
+      { class: translated ? "texts" : "texts single" },
       h(
         "div",
-        { class: "translation" },
-        h("div", { class: "label" }, "Translation"),
-        translated
-          ? [r.title_translated ? h("h4", null, r.title_translated) : null, h("p", { class: "body" }, r.body_translated ?? "")]
-          : h("p", { class: "muted" }, TRANSLATION_NOTE[r.translation_status] ?? "No translation."),
+        { class: "original", lang: r.language && r.language !== "und" ? r.language : null },
+        h("div", { class: "label" }, translated ? "Original" : "Original · " + (TRANSLATION_NOTE[r.translation_status] ?? "no translation")),
+        r.title ? h("h4", null, r.title) : null,
+        h("p", { class: "body" }, r.body),
       ),
+      translated
+        ? h(
+            "div",
+            { class: "translation" },
+            h("div", { class: "label" }, "Translation"),
+            r.title_translated ? h("h4", null, r.title_translated) : null,
+            h("p", { class: "body" }, r.body_translated ?? ""),
+          )
+        : null,
     ),
     insights.length
       ? h(

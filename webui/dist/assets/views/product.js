@@ -92,12 +92,13 @@ function renderUploads(section, p, ctx) {
         }
         showError(lookupErr, null);
         lookup.value = "";
+        list.querySelector(".none")?.remove();
         list.prepend(uploadCard(id, ctx, p.id));
     });
     replace(section, h("div", { class: "head" }, h("h2", null, "Uploads"), form), lookupErr, h("p", { class: "hint" }, "Uploads made from this browser. The server keeps every upload; look one up by its id."), list);
     const ids = rememberedUploads(p.id);
     if (ids.length === 0)
-        list.append(h("p", { class: "muted" }, "None from this browser."));
+        list.append(h("p", { class: "muted none" }, "None from this browser."));
     for (const id of ids)
         list.append(uploadCard(id, ctx, p.id));
 }

@@ -102,7 +102,7 @@ export async function reportView(root, ctx, reportID) {
                 { name: "positive", cls: "positive", values: trend.map((m) => m.positive) },
                 { name: "negative", cls: "negative", values: trend.map((m) => m.negative) },
             ]),
-            lineChart("Average rating per month", trend.map((m) => m.month), [{ name: "average rating (0–5)", cls: "rating", values: trend.map((m) => m.avg_rating) }], 150),
+            lineChart("Average rating per month", trend.map((m) => m.month), [{ name: "average rating", cls: "rating", values: trend.map((m) => m.avg_rating) }], { height: 150, max: 5, ticks: 5 }),
         ]
         : h("p", { class: "muted" }, "No dated reviews."), dims.length
         ? h("details", null, h("summary", null, "Dimension table"), h("table", { class: "list" }, h("thead", null, h("tr", null, h("th", null, "Kind"), h("th", null, "Dimension"), h("th", { class: "num" }, "Positive"), h("th", { class: "num" }, "Neutral"), h("th", { class: "num" }, "Negative"), h("th", { class: "num" }, "Net"))), h("tbody", null, dims.map((d) => h("tr", null, h("td", null, d.kind), h("td", null, d.name), h("td", { class: "num" }, fmtInt(d.positive)), h("td", { class: "num" }, fmtInt(d.neutral)), h("td", { class: "num" }, fmtInt(d.negative)), h("td", { class: "num" }, fmtNet(d.net)))))), trend.length

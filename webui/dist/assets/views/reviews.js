@@ -113,9 +113,9 @@ function filterForm(productID, f, model) {
     return form;
 }
 const TRANSLATION_NOTE = {
-    pending: "Translation pending.",
-    skipped: "Not translated: already in the target language, or the offline analyser ran.",
-    failed: "Translation failed.",
+    pending: "translation pending",
+    skipped: "not translated (already in the target language, or the offline analyser ran)",
+    failed: "translation failed",
 };
 /** reviewCard renders one review. go applies new filters (a click on a chip). */
 function reviewCard(r, current, go) {
@@ -133,9 +133,12 @@ function reviewCard(r, current, go) {
     // A chip narrows the current filters to its dimension (label) and type.
     const byDimension = (i) => () => go({ ...current, dimension: [String(i.dimension_id)], insight_type: i.type });
     const byLabel = (t) => () => go({ ...current, label: [String(t.label_id)], label_type: t.type });
-    return h("article", { class: "review" }, h("header", null, h("span", { class: "stars", title: r.rating != null ? r.rating + " of 5" : "no rating" }, stars(r.rating)), " ", r.sentiment ? badge(r.sentiment, tone(r.sentiment, SENTIMENTS)) : null, h("span", { class: "muted small" }, " " + meta.join(" · ")), h("span", { class: "muted small id" }, "#" + r.id + (r.source_review_id ? " · " + r.source_review_id : ""))), h("div", { class: "texts" }, h("div", { class: "original", lang: r.language && r.language !== "und" ? r.language : null }, h("div", { class: "label" }, "Original"), r.title ? h("h4", null, r.title) : null, h("p", { class: "body" }, r.body)), h("div", { class: "translation" }, h("div", { class: "label" }, "Translation"), translated
-        ? [r.title_translated ? h("h4", null, r.title_translated) : null, h("p", { class: "body" }, r.body_translated ?? "")]
-        : h("p", { class: "muted" }, TRANSLATION_NOTE[r.translation_status] ?? "No translation."))), insights.length
+    return h("article", { class: "review" }, h("header", null, h("span", { class: "stars", title: r.rating != null ? r.rating + " of 5" : "no rating" }, stars(r.rating)), " ", r.sentiment ? badge(r.sentiment, tone(r.sentiment, SENTIMENTS)) : null, h("span", { class: "muted small" }, " " + meta.join(" · ")), h("span", { class: "muted small id" }, "#" + r.id + (r.source_review_id ? " · " + r.source_review_id : ""))), 
+    // Side by side when there is a translation; otherwise the original
+    // takes the width and a note says why there is none.
+    h("div", { class: translated ? "texts" : "texts single" }, h("div", { class: "original", lang: r.language && r.language !== "und" ? r.language : null }, h("div", { class: "label" }, translated ? "Original" : "Original · " + (TRANSLATION_NOTE[r.translation_status] ?? "no translation")), r.title ? h("h4", null, r.title) : null, h("p", { class: "body" }, r.body)), translated
+        ? h("div", { class: "translation" }, h("div", { class: "label" }, "Translation"), r.title_translated ? h("h4", null, r.title_translated) : null, h("p", { class: "body" }, r.body_translated ?? ""))
+        : null), insights.length
         ? h("div", { class: "chips" }, h("span", { class: "label" }, "Insights"), insights.map((i) => h("button", {
             type: "button",
             class: "chip " + tone(i.sentiment, SENTIMENTS),
