@@ -50,6 +50,9 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 256 << 20
 	}
+	// Uploads up to this size are parsed in memory instead of spilling to
+	// a temporary file (huma's default is 8 KiB).
+	humachi.MultipartMaxMemory = 32 << 20
 	s := &server{Config: cfg}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, securityHeaders)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ import (
 // under 20 concurrent clients (each sends 10), with ingestion workers
 // running on the same host. Reports p50 and p99 in milliseconds.
 func BenchmarkUploadAck(b *testing.B) {
-	e := newEnv(b, envOpts{queues: map[string]int{jobs.QueueIngestion: 2}})
+	e := newEnv(b, envOpts{queues: ackBenchQueues()})
 	// 1 MB of MARC rows.
 	src := readData(b, "marc_multilingual_sample.csv")
 	var file bytes.Buffer
@@ -35,7 +36,10 @@ func BenchmarkUploadAck(b *testing.B) {
 		file.Write(src)
 	}
 	body := file.Bytes()[:1<<20]
-	const clients, each = 20, 10
+	clients, each := 20, 10
+	if c, err := strconv.Atoi(os.Getenv("VOC_BENCH_CLIENTS")); err == nil && c > 0 {
+		clients = c
+	}
 	for i := 0; i < b.N; i++ {
 		var mu sync.Mutex
 		var lat []time.Duration
@@ -232,4 +236,13 @@ func BenchmarkTimeToPreliminaryReport(b *testing.B) {
 		b.ReportMetric(float64(e.sim.Stats().Calls), "llm_calls")
 	}
 	b.ReportMetric(0, "ns/op")
+}
+
+// ackBenchQueues runs ingestion workers beside the uploads unless
+// VOC_BENCH_ACK_ONLY is set, which isolates the request path.
+func ackBenchQueues() map[string]int {
+	if os.Getenv("VOC_BENCH_ACK_ONLY") != "" {
+		return map[string]int{}
+	}
+	return map[string]int{jobs.QueueIngestion: 2}
 }

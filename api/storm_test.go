@@ -91,7 +91,7 @@ func stormSim() llmsim.Config {
 	c.RefusalRate = 0.05
 	// Bursts: far more workers than this call at once, so every busy
 	// second ends in 429s.
-	c.Burst = 25
+	c.Burst = 60
 	c.Seed = 20240501
 	return c
 }

@@ -35,7 +35,7 @@ CREATE TABLE uploads (
     filename       text NOT NULL DEFAULT '',
     format         text NOT NULL,
     mapping        jsonb,
-    body           bytea,
+    body           bytea COMPRESSION lz4,
     size_bytes     bigint NOT NULL,
     status         text NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'ingesting', 'done', 'failed')),

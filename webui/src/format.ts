@@ -82,6 +82,16 @@ export const STAGES: ReadonlyArray<readonly [key: string, label: string]> = [
   ["theme_extraction", "5W themes"],
 ];
 
+/**
+ * stageInRun reports whether an analysis of this kind runs the stage: a
+ * rerun keeps the translations, a translate_only run stops after them.
+ */
+export function stageInRun(kind: string, stage: string): boolean {
+  if (kind === "rerun") return stage !== "translation";
+  if (kind === "translate_only") return stage === "translation";
+  return true;
+}
+
 const CLASS_SAFE = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /**

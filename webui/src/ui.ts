@@ -87,34 +87,37 @@ export function stageBar(total: number, done: number, failed: number, compact = 
 }
 
 /**
- * poll calls tick now and then every intervalMs while tick returns true and
- * the signal is live. Errors back off (doubling up to maxMs) and go to
- * onError; a 4xx other than 429 stops polling, since retrying will not fix it.
+ * poll calls tick now and then again while it asks for more: true means
+ * after intervalMs, a number means after that many milliseconds, false
+ * stops. It also stops when the signal aborts. Errors go to onError and
+ * back off (doubling up to maxMs); a 4xx other than 429 stops polling,
+ * since retrying will not fix it.
  */
 export function poll(
-  tick: () => Promise<boolean>,
+  tick: () => Promise<boolean | number>,
   intervalMs: number,
   signal: AbortSignal,
   onError: (err: unknown) => void,
   maxMs = 30000,
 ): void {
-  let delay = intervalMs;
+  let backoff = intervalMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   signal.addEventListener("abort", () => clearTimeout(timer));
   const run = async () => {
     if (signal.aborted) return;
-    let again: boolean;
+    let next: number | false;
     try {
-      again = await tick();
-      delay = intervalMs;
+      const r = await tick();
+      next = r === true ? intervalMs : r;
+      backoff = intervalMs;
     } catch (err) {
       if (isAbort(err) || signal.aborted) return;
       onError(err);
       if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429) return;
-      again = true;
-      delay = Math.min(delay * 2, maxMs);
+      backoff = Math.min(backoff * 2, maxMs);
+      next = backoff;
     }
-    if (again && !signal.aborted) timer = setTimeout(run, delay);
+    if (next !== false && !signal.aborted) timer = setTimeout(run, next);
   };
   void run();
 }

@@ -42,6 +42,13 @@ test("stageShare clamps done and failed into the total", () => {
   assert.equal(over.failed, 0);
 });
 
+test("stageInRun", () => {
+  assert.equal(f.stageInRun("full", "translation"), true);
+  assert.equal(f.stageInRun("rerun", "translation"), false);
+  assert.equal(f.stageInRun("rerun", "insight_extraction"), true);
+  assert.equal(f.stageInRun("translate_only", "theme_extraction"), false);
+});
+
 test("tone only returns whitelisted class names", () => {
   assert.equal(f.tone("Negative", f.SENTIMENTS), "negative");
   assert.equal(f.tone("x onmouseover=alert(1)", f.SENTIMENTS), "unknown");

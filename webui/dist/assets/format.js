@@ -71,6 +71,17 @@ export const STAGES = [
     ["insight_extraction", "Insights"],
     ["theme_extraction", "5W themes"],
 ];
+/**
+ * stageInRun reports whether an analysis of this kind runs the stage: a
+ * rerun keeps the translations, a translate_only run stops after them.
+ */
+export function stageInRun(kind, stage) {
+    if (kind === "rerun")
+        return stage !== "translation";
+    if (kind === "translate_only")
+        return stage === "translation";
+    return true;
+}
 const CLASS_SAFE = /^[a-z][a-z0-9_-]{0,31}$/;
 /**
  * tone returns a CSS class for a server-provided enum value (sentiment,

@@ -54,21 +54,24 @@ export function stageBar(total, done, failed, compact = false) {
     }, s("title", null, label), s("rect", { class: "track", x: 0, y: 0, width: w, height: 8, rx: 2 }), s("rect", { class: "done", x: 0, y: 0, width: (share.done * w).toFixed(2), height: 8 }), s("rect", { class: "failed", x: (share.done * w).toFixed(2), y: 0, width: (share.failed * w).toFixed(2), height: 8 }));
 }
 /**
- * poll calls tick now and then every intervalMs while tick returns true and
- * the signal is live. Errors back off (doubling up to maxMs) and go to
- * onError; a 4xx other than 429 stops polling, since retrying will not fix it.
+ * poll calls tick now and then again while it asks for more: true means
+ * after intervalMs, a number means after that many milliseconds, false
+ * stops. It also stops when the signal aborts. Errors go to onError and
+ * back off (doubling up to maxMs); a 4xx other than 429 stops polling,
+ * since retrying will not fix it.
  */
 export function poll(tick, intervalMs, signal, onError, maxMs = 30000) {
-    let delay = intervalMs;
+    let backoff = intervalMs;
     let timer;
     signal.addEventListener("abort", () => clearTimeout(timer));
     const run = async () => {
         if (signal.aborted)
             return;
-        let again;
+        let next;
         try {
-            again = await tick();
-            delay = intervalMs;
+            const r = await tick();
+            next = r === true ? intervalMs : r;
+            backoff = intervalMs;
         }
         catch (err) {
             if (isAbort(err) || signal.aborted)
@@ -76,11 +79,11 @@ export function poll(tick, intervalMs, signal, onError, maxMs = 30000) {
             onError(err);
             if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429)
                 return;
-            again = true;
-            delay = Math.min(delay * 2, maxMs);
+            backoff = Math.min(backoff * 2, maxMs);
+            next = backoff;
         }
-        if (again && !signal.aborted)
-            timer = setTimeout(run, delay);
+        if (next !== false && !signal.aborted)
+            timer = setTimeout(run, next);
     };
     void run();
 }

@@ -175,7 +175,7 @@ function itemRow(c: Collection, item: Item, siblings: readonly Item[], productID
       row,
       h("td", { class: "name" }, h("strong", null, item.name), h("div", { class: "muted small" }, "#" + item.id)),
       h("td", { class: "definition" }, item.definition || h("span", { class: "muted" }, "no definition")),
-      h("td", { class: "actions" }, editBtn, " ", target, " ", mergeBtn, " ", delBtn),
+      h("td", { class: "ops" }, editBtn, " ", target, " ", mergeBtn, " ", delBtn),
     );
   };
   const edit = () => {

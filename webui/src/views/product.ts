@@ -4,10 +4,11 @@
 
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import { fmtBytes, fmtInt, fmtPct, fmtTime, href, parseID, stageShare, STAGES } from "../format.js";
+import { fmtBytes, fmtInt, fmtPct, fmtTime, href, parseID, stageInRun, stageShare, STAGES } from "../format.js";
 import { errorBox, isAbort, kv, loading, poll, rememberUpload, rememberedUploads, showError, stageBar, statusBadge, type Ctx } from "../ui.js";
 
 const POLL_MS = 2000;
+const IDLE_POLL_MS = 10000;
 const MAX_REJECTIONS_SHOWN = 100;
 
 export async function productView(root: HTMLElement, ctx: Ctx, productID: number): Promise<void> {
@@ -29,34 +30,51 @@ export async function productView(root: HTMLElement, ctx: Ctx, productID: number
   renderHead(head, product);
   ctx.setTitle(product.title || product.asin);
 
-  // Pipeline: poll while running; refresh the header (report links, model
-  // version) now and then and when the run ends.
+  // Pipeline: poll every 2 s while an analysis runs or an upload on this
+  // page ingests (its analysis starts when it is done), and every 10 s
+  // otherwise, so a run started elsewhere shows up too. The header (review
+  // count, model version, report links) is reloaded when the run changes.
   const pipeErr = h("div");
   const pipeBody = h("div");
   replace(pipeline, h("h2", null, "Pipeline"), pipeErr, pipeBody);
-  let lastStatus = "";
+  const ingesting = new Set<number>();
+  const refreshHead = async () => {
+    try {
+      product = await api.getProduct(productID, ctx.signal);
+      renderHead(head, product);
+    } catch {
+      // the next poll shows any lasting problem
+    }
+  };
+  let lastKey: string | null = null;
   let ticks = 0;
   poll(
     async () => {
       const a = await api.getAnalysis(productID, ctx.signal);
       showError(pipeErr, null);
       replace(pipeBody, analysisPanel(a));
-      const status = a?.status ?? "";
+      const key = a ? a.analysis_id + ":" + a.status : "";
+      const running = a?.status === "running";
       ticks++;
-      if ((lastStatus === "running" && status !== "running") || (status === "running" && ticks % 5 === 0)) {
-        product = await api.getProduct(productID, ctx.signal);
-        renderHead(head, product);
-      }
-      lastStatus = status;
-      return status === "running";
+      if ((lastKey !== null && key !== lastKey) || (running && ticks % 5 === 0)) await refreshHead();
+      lastKey = key;
+      return running || ingesting.size > 0 ? POLL_MS : IDLE_POLL_MS;
     },
     POLL_MS,
     ctx.signal,
     (err) => showError(pipeErr, err),
   );
 
-  renderUploads(uploads, product, ctx);
+  renderUploads(uploads, product, ctx, (uploadID, status) => {
+    const was = ingesting.has(uploadID);
+    if (status === "pending" || status === "ingesting") ingesting.add(uploadID);
+    else ingesting.delete(uploadID);
+    if (was && !ingesting.has(uploadID)) void refreshHead();
+  });
 }
+
+/** UploadWatcher hears each status an upload card reads. */
+type UploadWatcher = (uploadID: number, status: string) => void;
 
 function renderHead(head: HTMLElement, p: api.ProductDetail): void {
   const links = h(
@@ -95,6 +113,9 @@ export function analysisPanel(a: api.AnalysisStatus | null): HTMLElement {
   }
   const rows = STAGES.map(([key, name]) => {
     const st = a.stages[key] ?? { total: 0, done: 0, failed: 0 };
+    if (!stageInRun(a.kind, key)) {
+      return h("tr", null, h("th", { scope: "row" }, name), h("td", { class: "muted", colspan: 4 }, a.kind === "rerun" ? "kept from the earlier translation" : "not part of this run"));
+    }
     const share = stageShare(st.total, st.done, st.failed);
     return h(
       "tr",
@@ -130,7 +151,7 @@ export function analysisPanel(a: api.AnalysisStatus | null): HTMLElement {
   );
 }
 
-function renderUploads(section: HTMLElement, p: api.ProductDetail, ctx: Ctx): void {
+function renderUploads(section: HTMLElement, p: api.ProductDetail, ctx: Ctx, watch: UploadWatcher): void {
   const list = h("div", { class: "uploads" });
   const lookup = h("input", { type: "text", inputmode: "numeric", placeholder: "upload id", "aria-label": "Upload id", size: 10 });
   const lookupErr = h("div");
@@ -145,7 +166,7 @@ function renderUploads(section: HTMLElement, p: api.ProductDetail, ctx: Ctx): vo
     showError(lookupErr, null);
     lookup.value = "";
     list.querySelector(".none")?.remove();
-    list.prepend(uploadCard(id, ctx, p.id));
+    list.prepend(uploadCard(id, ctx, p.id, watch));
   });
   replace(
     section,
@@ -156,11 +177,11 @@ function renderUploads(section: HTMLElement, p: api.ProductDetail, ctx: Ctx): vo
   );
   const ids = rememberedUploads(p.id);
   if (ids.length === 0) list.append(h("p", { class: "muted none" }, "None from this browser."));
-  for (const id of ids) list.append(uploadCard(id, ctx, p.id));
+  for (const id of ids) list.append(uploadCard(id, ctx, p.id, watch));
 }
 
 /** uploadCard shows one upload's status and counts, polling until it is done or failed. */
-export function uploadCard(uploadID: number, ctx: Ctx, productID?: number): HTMLElement {
+export function uploadCard(uploadID: number, ctx: Ctx, productID?: number, watch?: UploadWatcher): HTMLElement {
   const card = h("article", { class: "upload" }, h("h3", null, "Upload #" + uploadID), loading());
   const errSlot = h("div");
   poll(
@@ -168,6 +189,7 @@ export function uploadCard(uploadID: number, ctx: Ctx, productID?: number): HTML
       const u = await api.getUpload(uploadID, ctx.signal);
       if (productID != null && u.product_id === productID) rememberUpload(productID, uploadID);
       replace(card, ...uploadBody(u), errSlot);
+      watch?.(uploadID, u.status);
       showError(errSlot, null);
       return u.status === "pending" || u.status === "ingesting";
     },

@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import { fmtInt, fmtTime, href, STAGES } from "../format.js";
+import { fmtInt, fmtTime, href, stageInRun, STAGES } from "../format.js";
 import { errorBox, isAbort, loading, poll, showError, stageBar, statusBadge, type Ctx } from "../ui.js";
 
 const PAGE = 25;
@@ -16,7 +16,7 @@ export function pipelineCell(a: api.AnalysisStatus | null): HTMLElement {
     "div",
     { class: "mini-stages" },
     h("div", null, statusBadge(a.status), " ", h("span", { class: "muted" }, a.kind)),
-    STAGES.map(([key, name]) => {
+    STAGES.filter(([key]) => stageInRun(a.kind, key)).map(([key, name]) => {
       const st = a.stages[key] ?? { total: 0, done: 0, failed: 0 };
       return h("div", { class: "mini-stage" }, h("span", { class: "mini-label" }, name), stageBar(st.total, st.done, st.failed, true));
     }),

@@ -132,7 +132,7 @@ function itemRow(c, item, siblings, productID, edited) {
         });
         const editBtn = h("button", { type: "button", class: "secondary small" }, "Rename");
         editBtn.addEventListener("click", edit);
-        replace(row, h("td", { class: "name" }, h("strong", null, item.name), h("div", { class: "muted small" }, "#" + item.id)), h("td", { class: "definition" }, item.definition || h("span", { class: "muted" }, "no definition")), h("td", { class: "actions" }, editBtn, " ", target, " ", mergeBtn, " ", delBtn));
+        replace(row, h("td", { class: "name" }, h("strong", null, item.name), h("div", { class: "muted small" }, "#" + item.id)), h("td", { class: "definition" }, item.definition || h("span", { class: "muted" }, "no definition")), h("td", { class: "ops" }, editBtn, " ", target, " ", mergeBtn, " ", delBtn));
     };
     const edit = () => {
         const name = h("input", { type: "text", value: item.name, required: true, maxlength: 80, "aria-label": "Name" });

@@ -3,9 +3,10 @@
 // made for it (polled while they ingest).
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import { fmtBytes, fmtInt, fmtPct, fmtTime, href, parseID, stageShare, STAGES } from "../format.js";
+import { fmtBytes, fmtInt, fmtPct, fmtTime, href, parseID, stageInRun, stageShare, STAGES } from "../format.js";
 import { errorBox, isAbort, kv, loading, poll, rememberUpload, rememberedUploads, showError, stageBar, statusBadge } from "../ui.js";
 const POLL_MS = 2000;
+const IDLE_POLL_MS = 10000;
 const MAX_REJECTIONS_SHOWN = 100;
 export async function productView(root, ctx, productID) {
     ctx.setTitle("Product " + productID);
@@ -26,27 +27,46 @@ export async function productView(root, ctx, productID) {
     }
     renderHead(head, product);
     ctx.setTitle(product.title || product.asin);
-    // Pipeline: poll while running; refresh the header (report links, model
-    // version) now and then and when the run ends.
+    // Pipeline: poll every 2 s while an analysis runs or an upload on this
+    // page ingests (its analysis starts when it is done), and every 10 s
+    // otherwise, so a run started elsewhere shows up too. The header (review
+    // count, model version, report links) is reloaded when the run changes.
     const pipeErr = h("div");
     const pipeBody = h("div");
     replace(pipeline, h("h2", null, "Pipeline"), pipeErr, pipeBody);
-    let lastStatus = "";
+    const ingesting = new Set();
+    const refreshHead = async () => {
+        try {
+            product = await api.getProduct(productID, ctx.signal);
+            renderHead(head, product);
+        }
+        catch {
+            // the next poll shows any lasting problem
+        }
+    };
+    let lastKey = null;
     let ticks = 0;
     poll(async () => {
         const a = await api.getAnalysis(productID, ctx.signal);
         showError(pipeErr, null);
         replace(pipeBody, analysisPanel(a));
-        const status = a?.status ?? "";
+        const key = a ? a.analysis_id + ":" + a.status : "";
+        const running = a?.status === "running";
         ticks++;
-        if ((lastStatus === "running" && status !== "running") || (status === "running" && ticks % 5 === 0)) {
-            product = await api.getProduct(productID, ctx.signal);
-            renderHead(head, product);
-        }
-        lastStatus = status;
-        return status === "running";
+        if ((lastKey !== null && key !== lastKey) || (running && ticks % 5 === 0))
+            await refreshHead();
+        lastKey = key;
+        return running || ingesting.size > 0 ? POLL_MS : IDLE_POLL_MS;
     }, POLL_MS, ctx.signal, (err) => showError(pipeErr, err));
-    renderUploads(uploads, product, ctx);
+    renderUploads(uploads, product, ctx, (uploadID, status) => {
+        const was = ingesting.has(uploadID);
+        if (status === "pending" || status === "ingesting")
+            ingesting.add(uploadID);
+        else
+            ingesting.delete(uploadID);
+        if (was && !ingesting.has(uploadID))
+            void refreshHead();
+    });
 }
 function renderHead(head, p) {
     const links = h("nav", { class: "actions" }, h("a", { class: "button", href: href(["products", p.id, "reviews"]) }, "Reviews"), h("a", { class: "button secondary", href: href(["products", p.id, "model"]) }, "Model"), h("a", { class: "button secondary", href: href(["products", p.id, "reports"]) }, "Reports"), p.latest_report_id != null ? h("a", { class: "button secondary", href: href(["reports", p.latest_report_id]) }, "Latest report") : null, h("a", { class: "button secondary", href: href(["upload"], { asin: p.asin, marketplace: p.marketplace, target_language: p.target_language }) }, "Upload more"), h("a", { class: "button secondary", href: api.links.xlsx(p.id), download: "" }, "Export XLSX"));
@@ -68,6 +88,9 @@ export function analysisPanel(a) {
     }
     const rows = STAGES.map(([key, name]) => {
         const st = a.stages[key] ?? { total: 0, done: 0, failed: 0 };
+        if (!stageInRun(a.kind, key)) {
+            return h("tr", null, h("th", { scope: "row" }, name), h("td", { class: "muted", colspan: 4 }, a.kind === "rerun" ? "kept from the earlier translation" : "not part of this run"));
+        }
         const share = stageShare(st.total, st.done, st.failed);
         return h("tr", null, h("th", { scope: "row" }, name), h("td", { class: "barcell" }, stageBar(st.total, st.done, st.failed)), h("td", { class: "num" }, fmtInt(st.done) + " / " + fmtInt(st.total)), h("td", { class: "num" }, fmtPct(share.finished, 0)), h("td", { class: st.failed ? "num bad" : "num muted" }, fmtInt(st.failed) + " failed"));
     });
@@ -78,7 +101,7 @@ export function analysisPanel(a) {
         ["Tokens out", fmtInt(a.tokens_out)],
     ].map(([k, v]) => h("div", null, h("dt", null, k), h("dd", null, v)))));
 }
-function renderUploads(section, p, ctx) {
+function renderUploads(section, p, ctx, watch) {
     const list = h("div", { class: "uploads" });
     const lookup = h("input", { type: "text", inputmode: "numeric", placeholder: "upload id", "aria-label": "Upload id", size: 10 });
     const lookupErr = h("div");
@@ -93,17 +116,17 @@ function renderUploads(section, p, ctx) {
         showError(lookupErr, null);
         lookup.value = "";
         list.querySelector(".none")?.remove();
-        list.prepend(uploadCard(id, ctx, p.id));
+        list.prepend(uploadCard(id, ctx, p.id, watch));
     });
     replace(section, h("div", { class: "head" }, h("h2", null, "Uploads"), form), lookupErr, h("p", { class: "hint" }, "Uploads made from this browser. The server keeps every upload; look one up by its id."), list);
     const ids = rememberedUploads(p.id);
     if (ids.length === 0)
         list.append(h("p", { class: "muted none" }, "None from this browser."));
     for (const id of ids)
-        list.append(uploadCard(id, ctx, p.id));
+        list.append(uploadCard(id, ctx, p.id, watch));
 }
 /** uploadCard shows one upload's status and counts, polling until it is done or failed. */
-export function uploadCard(uploadID, ctx, productID) {
+export function uploadCard(uploadID, ctx, productID, watch) {
     const card = h("article", { class: "upload" }, h("h3", null, "Upload #" + uploadID), loading());
     const errSlot = h("div");
     poll(async () => {
@@ -111,6 +134,7 @@ export function uploadCard(uploadID, ctx, productID) {
         if (productID != null && u.product_id === productID)
             rememberUpload(productID, uploadID);
         replace(card, ...uploadBody(u), errSlot);
+        watch?.(uploadID, u.status);
         showError(errSlot, null);
         return u.status === "pending" || u.status === "ingesting";
     }, POLL_MS, ctx.signal, (err) => {

@@ -2,7 +2,7 @@
 // progress. Rows whose analysis is running refresh themselves.
 import * as api from "../api.js";
 import { h, replace } from "../dom.js";
-import { fmtInt, fmtTime, href, STAGES } from "../format.js";
+import { fmtInt, fmtTime, href, stageInRun, STAGES } from "../format.js";
 import { errorBox, isAbort, loading, poll, showError, stageBar, statusBadge } from "../ui.js";
 const PAGE = 25;
 const LIST_POLL_MS = 5000;
@@ -10,7 +10,7 @@ const LIST_POLL_MS = 5000;
 export function pipelineCell(a) {
     if (!a)
         return h("span", { class: "muted" }, "no analysis yet");
-    return h("div", { class: "mini-stages" }, h("div", null, statusBadge(a.status), " ", h("span", { class: "muted" }, a.kind)), STAGES.map(([key, name]) => {
+    return h("div", { class: "mini-stages" }, h("div", null, statusBadge(a.status), " ", h("span", { class: "muted" }, a.kind)), STAGES.filter(([key]) => stageInRun(a.kind, key)).map(([key, name]) => {
         const st = a.stages[key] ?? { total: 0, done: 0, failed: 0 };
         return h("div", { class: "mini-stage" }, h("span", { class: "mini-label" }, name), stageBar(st.total, st.done, st.failed, true));
     }));
