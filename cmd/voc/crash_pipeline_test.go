@@ -95,8 +95,8 @@ func (r *pipelineRun) drain(queue string) {
 // outcome summarises what the analysis stored.
 type outcome struct {
 	Reviews, Translated, Insights, Tags, Failures, Reports, Models, Dimensions, Labels int
-	DistinctInsights, DistinctTags                                                   int
-	InsightsDone, ThemesDone, TranslationDone                                        int
+	DistinctInsights, DistinctTags                                                     int
+	InsightsDone, ThemesDone, TranslationDone                                          int
 }
 
 func (r *pipelineRun) outcome() outcome {
