@@ -55,7 +55,7 @@ func New(cfg Config) (http.Handler, error) {
 	humachi.MultipartMaxMemory = 32 << 20
 	s := &server{Config: cfg}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, securityHeaders)
+	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, securityHeaders)
 
 	r.Get("/health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
