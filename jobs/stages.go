@@ -160,7 +160,7 @@ func retrySubCall[O any](ctx context.Context, call func() (O, error)) (O, error)
 		if err == nil || try >= subCallTries || ctx.Err() != nil || !transient(err) {
 			return out, err
 		}
-		wait := time.Duration(try) * 250 * time.Millisecond
+		wait := time.Duration(try) * 100 * time.Millisecond
 		if rl, ok := llm.AsRateLimit(err); ok {
 			if rl.RetryAfter > maxSubCallWait {
 				return out, err
@@ -182,6 +182,55 @@ func transient(err error) bool {
 	var perm *llm.PermanentError
 	_, refused := llm.AsRefusal(err)
 	return !refused && !llm.IsInvalidOutput(err) && !errors.As(err, &perm)
+}
+
+// batch is what an insight or theme job reads before calling the LLM.
+type batch struct {
+	analysis store.Analysis
+	model    store.Model
+	reviews  []store.BatchReview
+	ids      []int64
+}
+
+// loadBatch reads a batch's analysis, the product's model and the reviews.
+func (s *stage) loadBatch(ctx context.Context, args BatchArgs) (batch, error) {
+	var b batch
+	var err error
+	if b.analysis, err = store.AnalysisGet(ctx, s.pool, args.AnalysisID); err != nil {
+		return b, fmt.Errorf("load analysis %d: %w", args.AnalysisID, err)
+	}
+	if b.model, err = store.ModelGet(ctx, s.pool, b.analysis.ProductID); err != nil {
+		return b, err
+	}
+	if b.reviews, err = store.ReviewsForBatch(ctx, s.pool, args.ReviewIDs); err != nil {
+		return b, err
+	}
+	b.ids = ids(b.reviews)
+	return b, nil
+}
+
+// runBatch calls the LLM for ids through splitCall. A failure it cannot
+// resolve is returned for River to retry (or snooze, for a rate limit),
+// except on the job's last attempt, when the unresolved reviews become
+// failures so the pipeline moves on.
+func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], ids []int64, call func(ctx context.Context, ids []int64) (map[int64]O, error)) (map[int64]O, []store.Failure, error) {
+	results, fails, err := splitCall(ctx, ids, call)
+	if err != nil {
+		if !lastAttempt(job) {
+			return nil, nil, llmFailure(err)
+		}
+		fails = giveUp(ids, results, fails, err)
+	}
+	return results, fails, nil
+}
+
+// keyed indexes outputs by review id.
+func keyed[O any](items []O, id func(O) int64) map[int64]O {
+	m := make(map[int64]O, len(items))
+	for _, it := range items {
+		m[id(it)] = it
+	}
+	return m
 }
 
 // giveUp turns every id without a result into a failure with err's reason.
@@ -476,22 +525,12 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 			need = append(need, r.ID)
 		}
 	}
-	results, fails, err := splitCall(ctx, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
+	results, fails, err := runBatch(ctx, job, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
 		out, _, err := w.llm.Translate(ctx, llm.TranslateInput{TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(reviews, sub)})
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[int64]llm.Translation, len(out.Translations))
-		for _, t := range out.Translations {
-			m[t.ID] = t
-		}
-		return m, nil
+		return keyed(out.Translations, func(t llm.Translation) int64 { return t.ID }), err
 	})
 	if err != nil {
-		if !lastAttempt(job) {
-			return llmFailure(err)
-		}
-		fails = giveUp(need, results, fails, err)
+		return err
 	}
 	for id, t := range results {
 		ts = append(ts, store.Translation{ReviewID: id, Status: store.TranslationDone, Title: t.Title, Body: t.Body})
@@ -533,36 +572,18 @@ type InsightWorker struct {
 // Work implements river.Worker.
 func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) error {
 	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
-	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
-	if err != nil {
-		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
-	}
-	model, err := store.ModelGet(ctx, w.pool, a.ProductID)
+	b, err := w.loadBatch(ctx, BatchArgs(job.Args))
 	if err != nil {
 		return err
 	}
-	reviews, err := store.ReviewsForBatch(ctx, w.pool, job.Args.ReviewIDs)
-	if err != nil {
-		return err
-	}
+	a, model, batchIDs := b.analysis, b.model, b.ids
 	dims := model.LLMDimensions()
-	batchIDs := ids(reviews)
-	results, fails, err := splitCall(ctx, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
-		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(reviews, sub)})
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[int64]llm.ReviewInsights, len(out.Reviews))
-		for _, r := range out.Reviews {
-			m[r.ID] = r
-		}
-		return m, nil
+	results, fails, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
+		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(b.reviews, sub)})
+		return keyed(out.Reviews, func(r llm.ReviewInsights) int64 { return r.ID }), err
 	})
 	if err != nil {
-		if !lastAttempt(job) {
-			return llmFailure(err)
-		}
-		fails = giveUp(batchIDs, results, fails, err)
+		return err
 	}
 	dimIDs := map[string]int64{}
 	for _, d := range model.Dimensions {
@@ -609,36 +630,18 @@ type ThemeWorker struct {
 // Work implements river.Worker.
 func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error {
 	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
-	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
-	if err != nil {
-		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
-	}
-	model, err := store.ModelGet(ctx, w.pool, a.ProductID)
+	b, err := w.loadBatch(ctx, BatchArgs(job.Args))
 	if err != nil {
 		return err
 	}
-	reviews, err := store.ReviewsForBatch(ctx, w.pool, job.Args.ReviewIDs)
-	if err != nil {
-		return err
-	}
+	a, model, batchIDs := b.analysis, b.model, b.ids
 	labels := model.LLMLabels()
-	batchIDs := ids(reviews)
-	results, fails, err := splitCall(ctx, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
-		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(reviews, sub)})
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[int64]llm.ReviewTags, len(out.Reviews))
-		for _, r := range out.Reviews {
-			m[r.ID] = r
-		}
-		return m, nil
+	results, fails, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
+		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(b.reviews, sub)})
+		return keyed(out.Reviews, func(r llm.ReviewTags) int64 { return r.ID }), err
 	})
 	if err != nil {
-		if !lastAttempt(job) {
-			return llmFailure(err)
-		}
-		fails = giveUp(batchIDs, results, fails, err)
+		return err
 	}
 	labelIDs := map[string]int64{}
 	for _, l := range model.Labels {
