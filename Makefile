@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build test test-short generate check-generated lint fuzz bench clean
+.PHONY: run build test generate check-generated check-sqlc check-webui webui-build lint fuzz bench clean
 
 ## run: start voc on embedded defaults (local Postgres or a private one; offline analyser; no Redis)
 run: build
@@ -16,17 +16,37 @@ test: check-generated lint
 	$(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) fuzz
 
-## generate: regenerate sqlc output
-generate:
+## generate: regenerate sqlc output and the built web UI
+generate: webui-build
 	$(GO) tool sqlc generate
 
 ## check-generated: fail when committed generated code is stale
-check-generated:
-	@tmp=$$(mktemp -d) && cp -r store/internal/dbsqlc $$tmp/before && \
-	$(GO) tool sqlc generate && \
-	if ! diff -r $$tmp/before store/internal/dbsqlc >/dev/null; then \
-		echo "generated sqlc code is stale: run 'make generate' and commit"; diff -r $$tmp/before store/internal/dbsqlc | head -40; rm -rf $$tmp; exit 1; fi; \
-	rm -rf $$tmp
+check-generated: check-sqlc check-webui
+
+check-sqlc:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r store/internal/dbsqlc "$$tmp/before"; \
+	$(GO) tool sqlc generate; \
+	if ! diff -r "$$tmp/before" store/internal/dbsqlc >/dev/null; then \
+		echo "generated sqlc code is stale: run 'make generate' and commit"; diff -r "$$tmp/before" store/internal/dbsqlc | head -40; exit 1; \
+	fi
+
+## webui-build: rebuild webui/dist (TypeScript → ES modules) with the pinned tsc
+webui-build:
+	npm --prefix webui ci --no-audit --no-fund --loglevel=error
+	npm --prefix webui run build --silent
+
+## check-webui: fail when the committed webui/dist differs from a fresh build; run the UI's node tests
+check-webui:
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: Node 20+ is needed to check webui/dist"; exit 1; }
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r webui/dist "$$tmp/before"; \
+	npm --prefix webui ci --no-audit --no-fund --loglevel=error; \
+	npm --prefix webui run build --silent >/dev/null; \
+	if ! diff -r "$$tmp/before" webui/dist >/dev/null; then \
+		echo "webui/dist is stale: run 'make generate' and commit"; diff -r "$$tmp/before" webui/dist | head -40; exit 1; \
+	fi
+	npm --prefix webui test --silent
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -67,8 +67,6 @@ func New(cfg Config) (http.Handler, error) {
 	// authenticated.
 	r.Handle("/", webui.Handler())
 	r.Handle("/assets/*", webui.Handler())
-	r.Handle("/app.js", webui.Handler())
-	r.Handle("/style.css", webui.Handler())
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.authenticate)

@@ -54,6 +54,10 @@ type uploadGetOutput struct {
 	Body store.Upload
 }
 
+type uploadListOutput struct {
+	Body []store.Upload
+}
+
 type collectionInput struct {
 	ASIN         string `path:"asin" minLength:"5" maxLength:"20"`
 	Marketplace  string `query:"marketplace" default:"US" pattern:"^[A-Z]{2,5}$"`
@@ -108,6 +112,20 @@ func (s *server) registerUploadRoutes(api huma.API) {
 			return nil, s.storeError(ctx, "upload", err)
 		}
 		return &uploadGetOutput{Body: u}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "list-product-uploads",
+		Method:      http.MethodGet,
+		Path:        "/api/v1/products/{id}/uploads",
+		Summary:     "A product's latest uploads (without rejections)",
+		Tags:        []string{"ingest"},
+		Errors:      []int{401},
+	}, func(ctx context.Context, in *productIDInput) (*uploadListOutput, error) {
+		ups, err := store.UploadListByProduct(ctx, s.Pool, in.ID, 100)
+		if err != nil {
+			return nil, s.storeError(ctx, "uploads", err)
+		}
+		return &uploadListOutput{Body: ups}, nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID:   "ingest-extension",

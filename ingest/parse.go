@@ -18,18 +18,18 @@ import (
 // several Rejections with the same Row.
 type Rejection struct {
 	// Row is the 1-based data row number, header excluded.
-	Row int
+	Row int `json:"row"`
 	// Line is where the row starts in the file: the text line (CSV, TSV,
 	// JSON, JSON Lines) or the sheet row (XLSX). 0 when unknown.
-	Line int
+	Line int `json:"line,omitempty"`
 	// Column is the source column header (JSON key) holding the bad value;
 	// empty for a problem with the whole row.
-	Column string
+	Column string `json:"column"`
 	// Field is the canonical field the column is mapped to; empty for a
 	// problem with the whole row.
-	Field Field
+	Field Field `json:"field,omitempty"`
 	// Reason says what is wrong and what to fix.
-	Reason string
+	Reason string `json:"reason"`
 }
 
 // Options control Parse and Preview.

@@ -7,28 +7,28 @@ import (
 // PreviewRow is one data row as Parse would see it.
 type PreviewRow struct {
 	// Row is the 1-based data row number.
-	Row int
+	Row int `json:"row"`
 	// Review is the mapped review, nil when the row is rejected.
-	Review *Review
+	Review *Review `json:"review,omitempty"`
 	// Rejections says why the row would be rejected.
-	Rejections []Rejection
+	Rejections []Rejection `json:"rejections,omitempty"`
 }
 
 // PreviewResult is what the upload screen shows before import.
 type PreviewResult struct {
-	Format Format
+	Format Format `json:"format"`
 	// Headers are the file's columns (JSON: keys of the first objects).
-	Headers []string
+	Headers []string `json:"headers"`
 	// Mapping is the mapping Parse would use: opt.Mapping, or AutoMap's.
-	Mapping Mapping
+	Mapping Mapping `json:"mapping"`
 	// Unmapped lists headers no field is mapped to.
-	Unmapped []string
+	Unmapped []string `json:"unmapped"`
 	// Missing lists required fields the mapping lacks (body; rating unless a
 	// default rating is set). When it is not empty Rows is empty: fix the
 	// mapping first.
-	Missing []Field
+	Missing []Field `json:"missing"`
 	// Rows are the first n data rows.
-	Rows []PreviewRow
+	Rows []PreviewRow `json:"rows"`
 }
 
 // DefaultPreviewRows is the number of rows Preview shows when n <= 0.

@@ -15,34 +15,35 @@ import (
 // Review is one validated review, ready to store.
 type Review struct {
 	// Row is the 1-based data row number in the source, header excluded.
-	Row int
+	Row int `json:"row"`
 	// SourceReviewID is the review's id in the source, if the file has one.
-	SourceReviewID string
-	Author         string
+	SourceReviewID string `json:"review_id,omitempty"`
+	Author         string `json:"author,omitempty"`
 	// Rating is 1–5.
-	Rating int
+	Rating int `json:"rating"`
 	// RatingDefaulted reports that the source had no rating for this review
 	// and Rating is Options.DefaultRating.
-	RatingDefaulted bool
-	Title, Body     string
+	RatingDefaulted bool   `json:"rating_defaulted,omitempty"`
+	Title           string `json:"title,omitempty"`
+	Body            string `json:"body"`
 	// ReviewDate is valid when HasDate; ReviewDateRaw keeps the source text
 	// either way (an XLSX date cell is written as an ISO date).
-	ReviewDate    time.Time
-	HasDate       bool
-	ReviewDateRaw string
+	ReviewDate    time.Time `json:"-"`
+	HasDate       bool      `json:"has_date"`
+	ReviewDateRaw string    `json:"review_date_raw,omitempty"`
 	// VerifiedPurchase, HelpfulVotes, HasVideo and HasImages are false/0 when
 	// the source does not say.
-	VerifiedPurchase bool
-	HelpfulVotes     int
-	HasVideo         bool
-	HasImages        bool
-	ImageURLs        []string
-	VideoURL         string
-	ReviewURL        string
+	VerifiedPurchase bool     `json:"verified_purchase"`
+	HelpfulVotes     int      `json:"helpful_votes"`
+	HasVideo         bool     `json:"has_video"`
+	HasImages        bool     `json:"has_images"`
+	ImageURLs        []string `json:"image_urls,omitempty"`
+	VideoURL         string   `json:"video_url,omitempty"`
+	ReviewURL        string   `json:"review_url,omitempty"`
 	// Variant is the product variant ("Color: Black"), white space collapsed.
-	Variant string
+	Variant string `json:"variant,omitempty"`
 	// Language is the ISO 639-1 code detected from title and body, or "und".
-	Language string
+	Language string `json:"language"`
 }
 
 // contentHashVersion prefixes the hashed data so that the normalisation can

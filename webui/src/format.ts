@@ -9,6 +9,11 @@ export function fmtInt(n: number | null | undefined): string {
   return intFormat.format(n);
 }
 
+/** plural formats a count with a regular English noun ("1 insight", "3 insights"). */
+export function plural(n: number, noun: string): string {
+  return fmtInt(n) + " " + noun + (n === 1 ? "" : "s");
+}
+
 /** fmtPct formats a 0–1 share as a percentage ("12.5%"). */
 export function fmtPct(share: number | null | undefined, digits = 1): string {
   if (share == null || !Number.isFinite(share)) return "–";

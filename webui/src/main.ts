@@ -62,16 +62,21 @@ function render(): void {
   };
   for (const link of document.querySelectorAll<HTMLAnchorElement>("header nav a")) {
     const target = link.getAttribute("href") ?? "";
-    link.classList.toggle("active", target === "#/" + (route.path[0] ?? "products"));
+    const active = target === "#/" + (route.path[0] ?? "products");
+    link.classList.toggle("active", active);
+    if (active) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
+  // Focus moves to the new content (for screen readers and keyboards)
+  // before the view runs, so a view can still focus its own first field.
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
   try {
     const p = dispatch(route, root, ctx);
     if (p) p.catch((err: unknown) => root.append(errorBox(err)));
   } catch (err) {
     root.append(errorBox(err));
   }
-  main.focus({ preventScroll: true });
-  window.scrollTo(0, 0);
 }
 
 function renderUser(): void {

@@ -17,6 +17,12 @@ test("fmtInt, fmtPct, fmtNet, fmtRating", () => {
   assert.equal(f.fmtRating(null), "–");
 });
 
+test("plural", () => {
+  assert.equal(f.plural(1, "mention"), "1 mention");
+  assert.equal(f.plural(0, "insight"), "0 insights");
+  assert.equal(f.plural(1200, "tag"), "1,200 tags");
+});
+
 test("fmtTime and fmtBytes", () => {
   assert.equal(f.fmtTime("2024-01-31T14:05:09.123Z"), "2024-01-31 14:05 UTC");
   assert.equal(f.fmtTime(""), "");

@@ -7,6 +7,10 @@ export function fmtInt(n) {
         return "–";
     return intFormat.format(n);
 }
+/** plural formats a count with a regular English noun ("1 insight", "3 insights"). */
+export function plural(n, noun) {
+    return fmtInt(n) + " " + noun + (n === 1 ? "" : "s");
+}
 /** fmtPct formats a 0–1 share as a percentage ("12.5%"). */
 export function fmtPct(share, digits = 1) {
     if (share == null || !Number.isFinite(share))

@@ -66,8 +66,17 @@ function render() {
     };
     for (const link of document.querySelectorAll("header nav a")) {
         const target = link.getAttribute("href") ?? "";
-        link.classList.toggle("active", target === "#/" + (route.path[0] ?? "products"));
+        const active = target === "#/" + (route.path[0] ?? "products");
+        link.classList.toggle("active", active);
+        if (active)
+            link.setAttribute("aria-current", "page");
+        else
+            link.removeAttribute("aria-current");
     }
+    // Focus moves to the new content (for screen readers and keyboards)
+    // before the view runs, so a view can still focus its own first field.
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
     try {
         const p = dispatch(route, root, ctx);
         if (p)
@@ -76,8 +85,6 @@ function render() {
     catch (err) {
         root.append(errorBox(err));
     }
-    main.focus({ preventScroll: true });
-    window.scrollTo(0, 0);
 }
 function renderUser() {
     const name = user.get();

@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { h, option, replace } from "../dom.js";
-import { DIMENSION_KINDS, fmtInt, fmtTime, href, LABEL_TYPES } from "../format.js";
+import { DIMENSION_KINDS, fmtInt, fmtTime, href, LABEL_TYPES, plural } from "../format.js";
 import { errorBox, isAbort, loading, notice, showError, type Ctx } from "../ui.js";
 
 interface Item {
@@ -44,10 +44,10 @@ const LABELS: Collection = {
 /** editSummary says what an edit did, in words. */
 function editSummary(e: api.ModelEdit): string {
   const parts = ["Saved as model version " + e.model_version + "."];
-  if (e.insights_deleted != null) parts.push(fmtInt(e.insights_deleted) + " insights deleted.");
-  if (e.insights_moved != null) parts.push(fmtInt(e.insights_moved) + " insights moved.");
-  if (e.tags_deleted != null) parts.push(fmtInt(e.tags_deleted) + " tags deleted.");
-  if (e.tags_moved != null) parts.push(fmtInt(e.tags_moved) + " tags moved.");
+  if (e.insights_deleted != null) parts.push(plural(e.insights_deleted, "insight") + " deleted.");
+  if (e.insights_moved != null) parts.push(plural(e.insights_moved, "insight") + " moved.");
+  if (e.tags_deleted != null) parts.push(plural(e.tags_deleted, "tag") + " deleted.");
+  if (e.tags_moved != null) parts.push(plural(e.tags_moved, "tag") + " moved.");
   parts.push("Re-run the analysis to apply the model to insights, themes and the report.");
   return parts.join(" ");
 }
@@ -169,7 +169,7 @@ function itemRow(c: Collection, item: Item, siblings: readonly Item[], productID
       if (!confirm("Delete " + c.noun + " “" + item.name + "” and all its " + c.children + "?")) return;
       void edited(api.deleteItem(productID, c.what, item.id));
     });
-    const editBtn = h("button", { type: "button", class: "secondary small" }, "Rename");
+    const editBtn = h("button", { type: "button", class: "secondary small", title: "Rename or redefine" }, "Edit");
     editBtn.addEventListener("click", edit);
     replace(
       row,

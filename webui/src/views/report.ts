@@ -5,7 +5,7 @@
 import * as api from "../api.js";
 import { barChart, lineChart, netBars, shareBar } from "../charts.js";
 import { badge, h, replace } from "../dom.js";
-import { DIMENSION_KINDS, fmtInt, fmtNet, fmtPct, fmtRating, fmtTime, href, SENTIMENTS, tone } from "../format.js";
+import { DIMENSION_KINDS, fmtInt, fmtNet, fmtPct, fmtRating, fmtTime, href, plural, SENTIMENTS, tone } from "../format.js";
 import { errorBox, isAbort, kv, loading, type Ctx } from "../ui.js";
 
 const KINDS = ["preliminary", "final"] as const;
@@ -93,7 +93,7 @@ function topics(heading: string, list: readonly api.TopicStat[] | null, cls: str
       ? h(
           "ol",
           null,
-          items.map((t) => h("li", null, h("strong", null, t.topic), h("span", { class: "muted" }, " · " + fmtInt(t.count) + " mentions"), evidence(t.evidence))),
+          items.map((t) => h("li", null, h("strong", null, t.topic), h("span", { class: "muted" }, " · " + plural(t.count, "mention")), evidence(t.evidence))),
         )
       : h("p", { class: "muted" }, "none"),
   );
@@ -113,7 +113,9 @@ export async function reportView(root: HTMLElement, ctx: Ctx, reportID: number):
   const name = r.product.title || r.product.asin;
   ctx.setTitle("Report · " + name);
   const g = r.aggregates;
-  const n = r.narrative;
+  // Reports written by older versions may lack newer fields.
+  const n: api.Narrative = r.narrative ?? { executive_summary: { text: "", review_ids: [] }, personas: [], strengths: [], weaknesses: [], priority_actions: [] };
+  const agree = g.rating_vs_sentiment ?? { compared: 0, agree: 0, rate: 0 };
 
   const header = h(
     "section",
@@ -135,7 +137,7 @@ export async function reportView(root: HTMLElement, ctx: Ctx, reportID: number):
       ["Generated", fmtTime(r.created_at)],
       ["Coverage", fmtPct(r.coverage)],
       ["Reviews · insights · 5W tags", fmtInt(g.reviews) + " · " + fmtInt(g.insights) + " · " + fmtInt(g.tags)],
-      ["Rating agrees with sentiment", g.rating_vs_sentiment.compared ? fmtPct(g.rating_vs_sentiment.rate) + " of " + fmtInt(g.rating_vs_sentiment.compared) : "–"],
+      ["Rating agrees with sentiment", agree.compared ? fmtPct(agree.rate) + " of " + fmtInt(agree.compared) : "–"],
     ]),
     h(
       "nav",
@@ -298,7 +300,7 @@ export async function reportView(root: HTMLElement, ctx: Ctx, reportID: number):
   );
 
   const failed = g.failed_reviews ?? [];
-  const c = g.coverage;
+  const c = g.coverage ?? { reviews_total: 0, translation_done: 0, translation_failed: 0, insights_done: 0, insights_failed: 0, themes_done: 0, themes_failed: 0, fraction: 0 };
   const coverage = h(
     "section",
     { class: "card" },

@@ -2,7 +2,7 @@
 // dimensions and 5W labels, then re-run the analysis on the edited model.
 import * as api from "../api.js";
 import { h, option, replace } from "../dom.js";
-import { DIMENSION_KINDS, fmtInt, fmtTime, href, LABEL_TYPES } from "../format.js";
+import { DIMENSION_KINDS, fmtInt, fmtTime, href, LABEL_TYPES, plural } from "../format.js";
 import { errorBox, isAbort, loading, notice, showError } from "../ui.js";
 const DIMENSIONS = {
     what: "dimensions",
@@ -24,13 +24,13 @@ const LABELS = {
 function editSummary(e) {
     const parts = ["Saved as model version " + e.model_version + "."];
     if (e.insights_deleted != null)
-        parts.push(fmtInt(e.insights_deleted) + " insights deleted.");
+        parts.push(plural(e.insights_deleted, "insight") + " deleted.");
     if (e.insights_moved != null)
-        parts.push(fmtInt(e.insights_moved) + " insights moved.");
+        parts.push(plural(e.insights_moved, "insight") + " moved.");
     if (e.tags_deleted != null)
-        parts.push(fmtInt(e.tags_deleted) + " tags deleted.");
+        parts.push(plural(e.tags_deleted, "tag") + " deleted.");
     if (e.tags_moved != null)
-        parts.push(fmtInt(e.tags_moved) + " tags moved.");
+        parts.push(plural(e.tags_moved, "tag") + " moved.");
     parts.push("Re-run the analysis to apply the model to insights, themes and the report.");
     return parts.join(" ");
 }
@@ -130,7 +130,7 @@ function itemRow(c, item, siblings, productID, edited) {
                 return;
             void edited(api.deleteItem(productID, c.what, item.id));
         });
-        const editBtn = h("button", { type: "button", class: "secondary small" }, "Rename");
+        const editBtn = h("button", { type: "button", class: "secondary small", title: "Rename or redefine" }, "Edit");
         editBtn.addEventListener("click", edit);
         replace(row, h("td", { class: "name" }, h("strong", null, item.name), h("div", { class: "muted small" }, "#" + item.id)), h("td", { class: "definition" }, item.definition || h("span", { class: "muted" }, "no definition")), h("td", { class: "ops" }, editBtn, " ", target, " ", mergeBtn, " ", delBtn));
     };

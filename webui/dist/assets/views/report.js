@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { barChart, lineChart, netBars, shareBar } from "../charts.js";
 import { badge, h, replace } from "../dom.js";
-import { DIMENSION_KINDS, fmtInt, fmtNet, fmtPct, fmtRating, fmtTime, href, SENTIMENTS, tone } from "../format.js";
+import { DIMENSION_KINDS, fmtInt, fmtNet, fmtPct, fmtRating, fmtTime, href, plural, SENTIMENTS, tone } from "../format.js";
 import { errorBox, isAbort, kv, loading } from "../ui.js";
 const KINDS = ["preliminary", "final"];
 export async function reportsView(root, ctx, productID) {
@@ -49,7 +49,7 @@ function evidence(list) {
 function topics(heading, list, cls) {
     const items = list ?? [];
     return h("div", { class: "topics " + cls }, h("h3", null, heading), items.length
-        ? h("ol", null, items.map((t) => h("li", null, h("strong", null, t.topic), h("span", { class: "muted" }, " · " + fmtInt(t.count) + " mentions"), evidence(t.evidence))))
+        ? h("ol", null, items.map((t) => h("li", null, h("strong", null, t.topic), h("span", { class: "muted" }, " · " + plural(t.count, "mention")), evidence(t.evidence))))
         : h("p", { class: "muted" }, "none"));
 }
 export async function reportView(root, ctx, reportID) {
@@ -68,13 +68,15 @@ export async function reportView(root, ctx, reportID) {
     const name = r.product.title || r.product.asin;
     ctx.setTitle("Report · " + name);
     const g = r.aggregates;
-    const n = r.narrative;
+    // Reports written by older versions may lack newer fields.
+    const n = r.narrative ?? { executive_summary: { text: "", review_ids: [] }, personas: [], strengths: [], weaknesses: [], priority_actions: [] };
+    const agree = g.rating_vs_sentiment ?? { compared: 0, agree: 0, rate: 0 };
     const header = h("section", { class: "card" }, h("div", { class: "crumbs" }, h("a", { href: href(["products"]) }, "Products"), " / ", h("a", { href: href(["products", r.product.id]) }, name), " / ", h("a", { href: href(["products", r.product.id, "reports"]) }, "Reports"), " / #" + r.id), h("h2", null, "VOC report: " + name, " ", badge(r.kind, tone(r.kind, KINDS))), r.kind === "preliminary" ? h("p", { class: "notice warn" }, "Preliminary: written at " + fmtPct(r.coverage) + " coverage. A final report follows when every review is through the pipeline.") : null, kv([
         ["Marketplace · ASIN", r.product.marketplace + " · " + r.product.asin],
         ["Generated", fmtTime(r.created_at)],
         ["Coverage", fmtPct(r.coverage)],
         ["Reviews · insights · 5W tags", fmtInt(g.reviews) + " · " + fmtInt(g.insights) + " · " + fmtInt(g.tags)],
-        ["Rating agrees with sentiment", g.rating_vs_sentiment.compared ? fmtPct(g.rating_vs_sentiment.rate) + " of " + fmtInt(g.rating_vs_sentiment.compared) : "–"],
+        ["Rating agrees with sentiment", agree.compared ? fmtPct(agree.rate) + " of " + fmtInt(agree.compared) : "–"],
     ]), h("nav", { class: "actions" }, h("a", { class: "button", href: api.links.markdown(r.id) }, "Download Markdown"), h("a", { class: "button secondary", href: api.links.html(r.id), target: "_blank", rel: "noopener" }, "Open HTML"), h("a", { class: "button secondary", href: api.links.htmlDownload(r.id) }, "Download HTML"), h("a", { class: "button secondary", href: api.links.xlsx(r.product.id) }, "Export reviews (XLSX)"), h("a", { class: "button secondary", href: href(["products", r.product.id, "reviews"]) }, "Read reviews")));
     const summary = h("section", { class: "card" }, h("h2", null, "Executive summary"), n.executive_summary?.text ? h("p", { class: "lead" }, n.executive_summary.text, ids(n.executive_summary.review_ids)) : h("p", { class: "muted" }, "No summary."));
     // Charts.
@@ -119,7 +121,7 @@ export async function reportView(root, ctx, reportID) {
     const personas = n.personas ?? [];
     const actions = h("section", { class: "card" }, h("h2", null, "Personas and priorities"), personas.length ? h("div", null, h("h3", null, "Personas"), h("ul", { class: "claims" }, personas.map((p) => h("li", null, h("strong", null, p.name), p.summary ? " — " + p.summary : "", ids(p.review_ids))))) : null, claims("Priority actions", n.priority_actions) ?? h("p", { class: "muted" }, "No priority actions."));
     const failed = g.failed_reviews ?? [];
-    const c = g.coverage;
+    const c = g.coverage ?? { reviews_total: 0, translation_done: 0, translation_failed: 0, insights_done: 0, insights_failed: 0, themes_done: 0, themes_failed: 0, fraction: 0 };
     const coverage = h("section", { class: "card" }, h("h2", null, "Coverage"), h("table", { class: "list" }, h("thead", null, h("tr", null, h("th", null, "Stage"), h("th", { class: "num" }, "Done"), h("th", { class: "num" }, "Failed"), h("th", { class: "num" }, "Reviews"))), h("tbody", null, [
         ["Translation", c.translation_done, c.translation_failed],
         ["Insights", c.insights_done, c.insights_failed],
