@@ -39,6 +39,9 @@ type Config struct {
 	MaxUploadBytes int64
 	// Ready reports extra readiness (Redis when configured); nil: none.
 	Ready func(context.Context) error
+	// Context bounds background work (River UI's query cache); cancel it
+	// at shutdown. Nil: context.Background().
+	Context context.Context
 }
 
 type server struct {
@@ -97,7 +100,11 @@ func New(cfg Config) (http.Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("river ui: %w", err)
 		}
-		if err := ui.Start(context.Background()); err != nil {
+		bg := cfg.Context
+		if bg == nil {
+			bg = context.Background()
+		}
+		if err := ui.Start(bg); err != nil {
 			return nil, fmt.Errorf("start river ui: %w", err)
 		}
 		r.Group(func(r chi.Router) {

@@ -83,7 +83,9 @@ func newEnv(t testing.TB, o envOpts) *env {
 			_ = client.StopAndCancel(sctx)
 		})
 	}
-	h, err := api.New(api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes})
+	uiCtx, stopUI := context.WithCancel(context.Background())
+	t.Cleanup(stopUI)
+	h, err := api.New(api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

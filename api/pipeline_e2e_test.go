@@ -3,9 +3,11 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,19 +102,52 @@ func (e *env) checkReportMatchesDB(a store.Analysis) store.Aggregates {
 	return g
 }
 
+// semevalJSON turns the SemEval ABSA XML into a JSON array of reviews.
+func semevalJSON(t testing.TB, raw []byte) []byte {
+	t.Helper()
+	var doc struct {
+		Reviews []struct {
+			RID       string `xml:"rid,attr"`
+			Sentences []struct {
+				Text string `xml:"text"`
+			} `xml:"sentences>sentence"`
+		} `xml:"Review"`
+	}
+	require.NoError(t, xml.Unmarshal(raw, &doc))
+	var out []map[string]string
+	for _, r := range doc.Reviews {
+		var parts []string
+		for _, s := range r.Sentences {
+			parts = append(parts, s.Text)
+		}
+		out = append(out, map[string]string{"review_id": r.RID, "text": strings.Join(parts, " ")})
+	}
+	require.Len(t, out, 277)
+	b, err := json.Marshal(out)
+	require.NoError(t, err)
+	return b
+}
+
 func TestPipelineOnSharedFiles(t *testing.T) {
 	t.Parallel()
 	files := []struct{ name, asin string }{
 		{"marc_multilingual_sample.csv", "B0PIPE0001"},
 		{"amazon_alexa_reviews.tsv", "B0PIPE0002"},
 		{"online_shopping_phones_zh.csv", "B0PIPE0003"},
+		{"semeval2015_absa_laptops_train.xml", "B0PIPE0004"},
 	}
 	for _, f := range files {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
 			sc := quietSim()
 			e2 := newEnv(t, envOpts{sim: &sc})
-			acc := e2.upload(f.name, readData(t, f.name), f.asin, nil)
+			name, body := f.name, readData(t, f.name)
+			if strings.HasSuffix(name, ".xml") {
+				// SemEval is XML, not an upload format: its reviews go in
+				// as JSON, one review per <Review>, sentences joined.
+				name, body = "semeval.json", semevalJSON(t, body)
+			}
+			acc := e2.upload(name, body, f.asin, nil)
 			u := e2.waitUpload(acc.UploadID)
 			require.Equal(t, store.UploadDone, u.Status, u.Error)
 			a := e2.waitFinal(acc.ProductID, 3*time.Minute)
