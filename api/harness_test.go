@@ -28,11 +28,7 @@ import (
 	"github.com/voc-project/voc/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplate()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // dataPath is a file of the shared review data.
 func dataPath(name string) string { return filepath.Join("..", "..", "shared", "data", name) }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 
@@ -14,11 +13,7 @@ import (
 )
 
 // TestMain drops the migrated template database the tests clone.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplate()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // readFixture is a product with a learned model, reviews, insights and
 // tags, plus a second product whose rows must never leak into the first's

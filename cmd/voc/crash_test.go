@@ -24,11 +24,7 @@ import (
 	"github.com/voc-project/voc/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplate()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // buildVoc compiles the binary under test once per test.
 func buildVoc(t *testing.T) string {
