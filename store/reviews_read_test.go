@@ -48,8 +48,8 @@ func newReadFixture(t *testing.T, pool *pgxpool.Pool) readFixture {
 		return id
 	}
 	f.product, f.other = product("B000000001"), product("B000000002")
-	f.analysis = insertID(t, pool, `INSERT INTO analyses (product_id, kind, target_language) VALUES ($1, 'full', 'zh') RETURNING id`, f.product)
-	otherAnalysis := insertID(t, pool, `INSERT INTO analyses (product_id, kind, target_language) VALUES ($1, 'full', 'zh') RETURNING id`, f.other)
+	f.analysis = insertID(t, pool, `INSERT INTO analyses (product_id, kind, target_language, scope) VALUES ($1, 'full', 'zh', 'product') RETURNING id`, f.product)
+	otherAnalysis := insertID(t, pool, `INSERT INTO analyses (product_id, kind, target_language, scope) VALUES ($1, 'full', 'zh', 'product') RETURNING id`, f.other)
 
 	dim := func(p int64, kind, name string) int64 {
 		return insertID(t, pool, `INSERT INTO dimensions (product_id, kind, name, definition) VALUES ($1, $2, $3, 'def') RETURNING id`, p, kind, name)
