@@ -124,6 +124,8 @@ CREATE TABLE llm_calls (
     latency_ms  integer NOT NULL DEFAULT 0,
     status      text NOT NULL,
     cache_hit   boolean NOT NULL DEFAULT false,
+    repair      boolean NOT NULL DEFAULT false, -- the one retry that sends an invalid answer back
+    dropped     integer NOT NULL DEFAULT 0,     -- outputs removed by validation (unknown id, non-verbatim quote, ...)
     error       text NOT NULL DEFAULT '',
     created_at  timestamptz NOT NULL DEFAULT now()
 );

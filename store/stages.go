@@ -437,7 +437,7 @@ func (r CallRecorder) RecordCall(ctx context.Context, c llm.Call) {
 	err := q(r.DB).LLMCallInsert(context.WithoutCancel(ctx), dbsqlc.LLMCallInsertParams{
 		AnalysisID: aid, Stage: c.Stage, Provider: c.Provider, Model: c.Model, TokensIn: int32(c.TokensIn),
 		TokensOut: int32(c.TokensOut), LatencyMs: int32(c.Latency / time.Millisecond), Status: c.Status,
-		CacheHit: c.CacheHit, Error: c.Error,
+		CacheHit: c.CacheHit, Repair: c.Repair, Dropped: int32(c.Dropped), Error: c.Error,
 	})
 	if err != nil && r.Log != nil {
 		r.Log.WarnContext(ctx, "record llm call", "error", err)

@@ -108,8 +108,8 @@ VALUES (@analysis_id, @review_id, @stage, @reason)
 ON CONFLICT DO NOTHING;
 
 -- name: LLMCallInsert :exec
-INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, error)
-VALUES (sqlc.narg('analysis_id'), @stage, @provider, @model, @tokens_in, @tokens_out, @latency_ms, @status, @cache_hit, @error);
+INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, repair, dropped, error)
+VALUES (sqlc.narg('analysis_id'), @stage, @provider, @model, @tokens_in, @tokens_out, @latency_ms, @status, @cache_hit, @repair, @dropped, @error);
 
 -- name: LLMUsageForAnalysis :one
 SELECT count(*) FILTER (WHERE NOT cache_hit) AS calls,

@@ -142,6 +142,8 @@ type LlmCall struct {
 	LatencyMs  int32
 	Status     string
 	CacheHit   bool
+	Repair     bool
+	Dropped    int32
 	Error      string
 	CreatedAt  time.Time
 }

@@ -301,8 +301,8 @@ func (q *Queries) InsightsDeleteForReviews(ctx context.Context, ids []int64) err
 }
 
 const lLMCallInsert = `-- name: LLMCallInsert :exec
-INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, error)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, repair, dropped, error)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 `
 
 type LLMCallInsertParams struct {
@@ -315,6 +315,8 @@ type LLMCallInsertParams struct {
 	LatencyMs  int32
 	Status     string
 	CacheHit   bool
+	Repair     bool
+	Dropped    int32
 	Error      string
 }
 
@@ -329,6 +331,8 @@ func (q *Queries) LLMCallInsert(ctx context.Context, arg LLMCallInsertParams) er
 		arg.LatencyMs,
 		arg.Status,
 		arg.CacheHit,
+		arg.Repair,
+		arg.Dropped,
 		arg.Error,
 	)
 	return err
