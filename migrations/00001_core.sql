@@ -97,6 +97,7 @@ CREATE UNIQUE INDEX reviews_product_source_id ON reviews (product_id, source_rev
 CREATE UNIQUE INDEX reviews_product_content_hash ON reviews (product_id, content_hash)
     WHERE source_review_id IS NULL;
 CREATE INDEX reviews_upload_id ON reviews (upload_id);
+CREATE INDEX reviews_product_id ON reviews (product_id, id);
 
 -- +goose Down
 DROP TABLE reviews;
