@@ -2,9 +2,9 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -77,8 +77,17 @@ func (e *env) checkAllAccountedFor(a store.Analysis, translated bool) {
 	require.Equal(t, a.ThemesFailed, e.count("SELECT count(*) FROM analysis_reviews WHERE analysis_id = $1 AND themes_state = 'failed'", a.ID))
 	// Nothing of the analysis is still queued, waiting or running, and no
 	// job was discarded: every failure ended as a recorded review failure.
-	require.Equal(t, 0, e.count(`SELECT count(*) FROM river_job WHERE (args->>'analysis_id')::bigint = $1
-		AND state NOT IN ('completed', 'cancelled', 'discarded')`, a.ID), "open jobs")
+	var open []string
+	rows, err := e.pool.Query(context.Background(), `SELECT kind || ' ' || args::text || ': ' || state FROM river_job
+		WHERE (args->>'analysis_id')::bigint = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')`, a.ID)
+	require.NoError(t, err)
+	for rows.Next() {
+		var s string
+		require.NoError(t, rows.Scan(&s))
+		open = append(open, s)
+	}
+	require.NoError(t, rows.Err())
+	require.Empty(t, open, "jobs of analysis %d still open after it is done", a.ID)
 	require.Equal(t, 0, e.count("SELECT count(*) FROM river_job WHERE state = 'discarded'"), "discarded jobs")
 }
 
@@ -91,11 +100,27 @@ func stormSim() llmsim.Config {
 	c.RefusalRate = 0.05
 	// Bursts: far more workers than this call at once, so every busy
 	// second ends in 429s.
-	c.Burst = 60
+	c.Burst = 150
 	c.Seed = 20240501
 	return c
 }
 
+// splitCalls is how many calls a batch takes when only refusals stand in
+// its way: the provider refuses a batch with any refused review in it, and
+// the stage halves a refused batch down to single reviews.
+func splitCalls(ids []int64, refused map[int64]bool) int {
+	if len(ids) <= 1 || !slices.ContainsFunc(ids, func(id int64) bool { return refused[id] }) {
+		return 1
+	}
+	mid := len(ids) / 2
+	return 1 + splitCalls(ids[:mid], refused) + splitCalls(ids[mid:], refused)
+}
+
+// TestFaultStorm runs the shared MARC file (1,200 reviews, six languages)
+// through a provider that fails 30% of calls with 5xx, garbles 10% of
+// answers, refuses 5% of reviews and answers bursts with 429: the analysis
+// still ends, every review is done or failed with a reason, the report
+// states its coverage, and the calls stay bounded.
 func TestFaultStorm(t *testing.T) {
 	t.Parallel()
 	cfg := stormSim()
@@ -108,22 +133,8 @@ func TestFaultStorm(t *testing.T) {
 	u := e.waitUpload(acc.UploadID)
 	require.Equal(t, store.UploadDone, u.Status, u.Error)
 	require.Equal(t, 1200, u.RowsIngested)
-	dbg := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-dbg:
-				return
-			case <-time.After(10 * time.Second):
-			}
-			st := e.sim.Stats()
-			a, _ := store.AnalysisLatest(context.Background(), e.pool, acc.ProductID)
-			t.Logf("DBG %s calls=%d ok=%d rl=%v faults=%v tasks=%v tr=%d/%d ins=%d/%d thm=%d/%d", time.Since(start).Round(time.Second), st.Calls, st.OK, st.RateLimited, st.Faults, st.Tasks,
-				a.TranslationDone, a.TranslationFailed, a.InsightsDone, a.InsightsFailed, a.ThemesDone, a.ThemesFailed)
-		}
-	}()
-	a := e.waitFinal(acc.ProductID, 3*time.Minute)
-	close(dbg)
+	require.NotNil(t, u.AnalysisID)
+	a := e.waitAnalysis(*u.AnalysisID, 3*time.Minute)
 	elapsed := time.Since(start)
 
 	// It ended, with every review accounted for in every stage.
@@ -133,18 +144,21 @@ func TestFaultStorm(t *testing.T) {
 
 	// Reviews the simulator refuses are failed, in every stage that sends
 	// them, with the refusal as the reason; no other review is said to be
-	// refused.
+	// refused. A job may still exhaust its attempts on 5xx before it has
+	// split its batch down to the refused review (each attempt fails with a
+	// chance of about a third, so one job in a few thousand does): that
+	// review then fails with "gave up after retries", which must stay rare.
 	refused := map[int64]bool{}
-	needsTranslation := map[int64]bool{}
+	translatable := map[int64]bool{}
 	rows, err := e.pool.Query(ctx, "SELECT id, title, body, language FROM reviews WHERE product_id = $1", acc.ProductID)
 	require.NoError(t, err)
 	for rows.Next() {
 		var id int64
 		var title, body, lang string
 		require.NoError(t, rows.Scan(&id, &title, &body, &lang))
+		translatable[id] = !strings.HasPrefix(lang, "zh")
 		if cfg.Refuses(title, body) {
 			refused[id] = true
-			needsTranslation[id] = !strings.HasPrefix(lang, "zh")
 		}
 	}
 	require.NoError(t, rows.Err())
@@ -161,9 +175,10 @@ func TestFaultStorm(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	const refusal = "refused by the provider (data_inspection_failed)"
+	refusalReasons, gaveUp := 0, 0
 	for id := range refused {
 		want := []string{llm.StageInsights, llm.StageThemes}
-		if needsTranslation[id] {
+		if translatable[id] {
 			want = append(want, llm.StageTranslation)
 		}
 		for _, stage := range want {
@@ -174,16 +189,22 @@ func TestFaultStorm(t *testing.T) {
 				}
 			}
 			require.NotNil(t, got, "refused review %d has no %s failure (failures: %v)", id, stage, fails[id])
-			require.Equal(t, refusal, got.reason, "review %d, %s", id, stage)
+			if got.reason == refusal {
+				refusalReasons++
+				continue
+			}
+			require.True(t, strings.HasPrefix(got.reason, "gave up after retries: "), "review %d, %s: %s", id, stage, got.reason)
+			gaveUp++
 		}
 	}
-	otherFailures := 0
+	require.Greater(t, refusalReasons, 20*gaveUp, "refused reviews mostly fail with the refusal as the reason")
+	var other []string
 	for id, fs := range fails {
 		if refused[id] {
 			continue
 		}
 		for _, f := range fs {
-			otherFailures++
+			other = append(other, fmt.Sprintf("%d/%s: %.120s", id, f.stage, f.reason))
 			require.NotContains(t, f.reason, "refused", "review %d is not refused by the simulator", id)
 		}
 	}
@@ -192,8 +213,8 @@ func TestFaultStorm(t *testing.T) {
 	var coverage float64
 	require.NoError(t, e.pool.QueryRow(ctx, "SELECT coverage FROM reports WHERE analysis_id = $1 AND kind = 'final'", a.ID).Scan(&coverage))
 	require.Less(t, coverage, 1.0)
-	require.InDelta(t, float64(min(a.InsightsDone, a.ThemesDone))/float64(a.ReviewsTotal), coverage, 1e-9)
-	require.InDelta(t, coverage, g.Coverage.Fraction, 1e-9)
+	require.InDelta(t, float64(min(a.InsightsDone, a.ThemesDone))/float64(a.ReviewsTotal), coverage, 1e-4)
+	require.InDelta(t, coverage, g.Coverage.Fraction, 1e-4)
 	require.Greater(t, coverage, 0.5, "most reviews get through the storm")
 	require.NotEmpty(t, g.FailedReviews)
 	for _, f := range g.FailedReviews {
@@ -216,16 +237,28 @@ func TestFaultStorm(t *testing.T) {
 	require.Equal(t, 0, e.count(`SELECT count(*) FROM river_job WHERE state = 'completed'
 		AND attempt <> coalesce(array_length(errors, 1), 0) + 1`), "a snooze burnt an attempt")
 
-	// No endless loop: the calls stay within a small multiple of what a
-	// fault-free run makes (one call per batch and LLM stage, the model and
-	// two reports).
+	// No endless loop: the calls stay within a small multiple of what the
+	// same run makes without transient faults (refusals are not transient:
+	// a batch with a refused review is split down to it in any run).
 	batches, err := store.AnalysisBatches(ctx, e.pool, a.ID, stormBatchSizes)
 	require.NoError(t, err)
-	noFault := int64(3*len(batches) + 3)
-	require.Less(t, st.Calls, 10*noFault, "LLM calls")
-	t.Logf("storm: %s; %d calls (fault-free ≈ %d): %d 429, %d 5xx, %d malformed (%d repairs), %d refused calls; %d refused reviews, %d other failures; coverage %.3f",
+	noFault := 3 // the model and two reports
+	for _, b := range batches {
+		var need []int64
+		for _, id := range b {
+			if translatable[id] {
+				need = append(need, id)
+			}
+		}
+		if len(need) > 0 {
+			noFault += splitCalls(need, refused)
+		}
+		noFault += 2 * splitCalls(b, refused) // insights and themes
+	}
+	require.Less(t, st.Calls, int64(5*noFault), "LLM calls")
+	t.Logf("storm: %s; %d calls (without transient faults ≈ %d): %d 429, %d 5xx, %d malformed (%d repairs), %d refused calls; %d refused reviews, other failures %q; coverage %.3f",
 		elapsed.Round(time.Second), st.Calls, noFault, st.RateLimited["limit_burst_rate"], st.Faults["5xx"], st.Faults["malformed"],
-		st.Repairs, st.Faults["refusal"], len(refused), otherFailures, coverage)
+		st.Repairs, st.Faults["refusal"], len(refused), other, coverage)
 }
 
 // TestTimeoutStorm makes a third of the calls hang past a short per-attempt
@@ -253,37 +286,32 @@ func TestTimeoutStorm(t *testing.T) {
 	e := newEnv(t, envOpts{analyzer: p})
 	hurryRetries(t, e.pool)
 
-	// 300 reviews of five languages keep the test short.
-	marc := readMARC(t)
-	var csv strings.Builder
-	csv.WriteString("id,language,stars,text\n")
-	for i, m := range marc {
-		if i%4 != 0 {
-			continue
-		}
-		fmt.Fprintf(&csv, "%s,%s,%d,%q\n", m.id, m.lang, m.stars, strings.ReplaceAll(m.text, `"`, `'`))
-	}
+	// 300 reviews in six languages keep the test short.
 	start := time.Now()
-	acc := e.upload("marc_quarter.csv", []byte(csv.String()), "B0HANG0001", nil)
+	acc := e.upload("marc_quarter.csv", marcCSV(t, every(readMARC(t), 4, 0)), "B0HANG0001", nil)
 	u := e.waitUpload(acc.UploadID)
 	require.Equal(t, store.UploadDone, u.Status, u.Error)
 	require.Equal(t, 300, u.RowsIngested)
-	a := e.waitFinal(acc.ProductID, 2*time.Minute)
+	require.NotNil(t, u.AnalysisID)
+	a := e.waitAnalysis(*u.AnalysisID, 2*time.Minute)
 	e.checkAllAccountedFor(a, true)
-	e.checkReportMatchesDB(a)
+	g := e.checkReportMatchesDB(a)
 
 	st := sim.Stats()
 	require.Positive(t, st.Faults["timeout"], "calls hung")
-	// The hung calls were cut at the per-attempt timeout and retried: the
-	// jobs that met them carry the timeout error.
-	var timedOut int
-	require.NoError(t, e.pool.QueryRow(t.Context(), `SELECT count(*) FROM river_job
-		WHERE errors::text LIKE '%' || $1 || '%'`, "timed out after "+perAttempt.String()).Scan(&timedOut))
+	// The hung calls were cut at the per-attempt timeout, not at the
+	// simulator's 2 s, and retried: the jobs that met them carry the
+	// timeout error.
+	timedOut := e.count(`SELECT count(*) FROM river_job WHERE errors::text LIKE '%' || $1 || '%'`,
+		"request timed out after "+perAttempt.String())
 	require.Positive(t, timedOut, "jobs retried after a timeout")
-	var raw []byte
-	require.NoError(t, e.pool.QueryRow(t.Context(), "SELECT aggregates FROM reports WHERE analysis_id = $1 AND kind = 'final'", a.ID).Scan(&raw))
-	var g store.Aggregates
-	require.NoError(t, json.Unmarshal(raw, &g))
+	require.Zero(t, e.count(`SELECT count(*) FROM river_job WHERE errors::text LIKE '%RequestTimeOut%'`), "a call waited for the simulator's 504")
+	// Timeouts are transient: retries get (nearly) every review through; a
+	// job that times out on all its attempts gives up on its batch only.
+	require.Greater(t, g.Coverage.Fraction, 0.8)
+	for _, f := range g.FailedReviews {
+		require.True(t, strings.HasPrefix(f.Reason, "gave up after retries: "), f.Reason)
+	}
 	t.Logf("timeouts: %s; %d calls, %d hung; %d jobs hit a timeout; coverage %.3f",
 		time.Since(start).Round(time.Second), st.Calls, st.Faults["timeout"], timedOut, g.Coverage.Fraction)
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -24,6 +25,21 @@ func (w *ReportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) err
 	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
 	if err != nil {
 		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	if job.Args.ReportKind == ReportFinal && time.Since(job.CreatedAt) < maxFinalReportWait {
+		// The final report ends the analysis, so it goes last: when one
+		// commit queued both reports, they run side by side and the
+		// preliminary one could otherwise be stored after the analysis is
+		// done. The preliminary job always ends with a report (without
+		// narrative on its last attempt); the bound only guards against one
+		// removed by hand.
+		stored, err := reportStored(ctx, w.pool, a, ReportPreliminary)
+		if err != nil {
+			return err
+		}
+		if !stored {
+			return river.JobSnooze(time.Second)
+		}
 	}
 	p, err := store.ProductGet(ctx, w.pool, a.ProductID)
 	if err != nil {
@@ -53,6 +69,24 @@ func (w *ReportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) err
 		}
 		return nil, nil
 	})
+}
+
+// maxFinalReportWait bounds how long the final report waits for the
+// preliminary one.
+const maxFinalReportWait = 30 * time.Minute
+
+// reportStored reports whether the analysis has a stored report of a kind.
+func reportStored(ctx context.Context, db store.DBTX, a store.Analysis, kind string) (bool, error) {
+	rs, err := store.ReportList(ctx, db, a.ProductID)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range rs {
+		if r.AnalysisID == a.ID && r.Kind == kind {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // reportEvidence lists the quotes the narrative may cite.

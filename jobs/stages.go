@@ -75,7 +75,8 @@ func lastAttempt[T river.JobArgs](job *river.Job[T]) bool {
 // output down to single reviews, and retrying ids missing from an answer in
 // a smaller batch. A single review that is still refused or unanswerable is
 // a failure with a reason. Other errors (transient, rate limits) return at
-// once. Every path shrinks the batch, so it ends.
+// once from the first call; once the batch is split, retrySubCall retries
+// them a few times in place first. Every path shrinks the batch, so it ends.
 func splitCall[O any](ctx context.Context, ids []int64, fn func(ctx context.Context, ids []int64) (map[int64]O, error)) (map[int64]O, []store.Failure, error) {
 	results := make(map[int64]O, len(ids))
 	var fails []store.Failure

@@ -128,11 +128,16 @@ func TestStagesInsertNextJobInSameTransaction(t *testing.T) {
 		{Args: &jobs.ReportArgs{}, Opts: &rivertest.RequireInsertedOpts{Queue: jobs.QueueReports}},
 	})
 
+	// The final report waits for the preliminary one, then ends the analysis.
+	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportFinal})
+	require.Equal(t, river.EventKindJobSnoozed, res.EventKind)
+	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportPreliminary})
+	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
 	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportFinal})
 	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
 	var reports int
 	require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM reports WHERE analysis_id = $1", aid).Scan(&reports))
-	require.Equal(t, 1, reports)
+	require.Equal(t, 2, reports)
 
 	// Roll back: none of it is visible outside the transaction.
 	require.NoError(t, tx.Rollback(ctx))
