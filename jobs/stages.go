@@ -210,19 +210,74 @@ func (s *stage) loadBatch(ctx context.Context, args BatchArgs) (batch, error) {
 	return b, nil
 }
 
-// runBatch calls the LLM for ids through splitCall. A failure it cannot
-// resolve is returned for River to retry (or snooze, for a rate limit),
-// except on the job's last attempt, when the unresolved reviews become
-// failures so the pipeline moves on.
-func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], ids []int64, call func(ctx context.Context, ids []int64) (map[int64]O, error)) (map[int64]O, []store.Failure, error) {
-	results, fails, err := splitCall(ctx, ids, call)
-	if err != nil {
-		if !lastAttempt(job) {
-			return nil, nil, llmFailure(err)
-		}
-		fails = giveUp(ids, results, fails, err)
+// runBatch calls the LLM for ids through splitCall. A failure that leaves
+// nothing resolved is returned for River to retry (or snooze, for a rate
+// limit). A failure after some reviews were resolved keeps them: the
+// unresolved ones come back as rest, for the caller to queue as a new job of
+// the same stage after delay, so progress under faults is never thrown away.
+// Each such job resolves at least one review, so the chain ends. On the job's
+// last attempt the unresolved reviews become failures instead.
+func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], ids []int64, call func(ctx context.Context, ids []int64) (map[int64]O, error)) (results map[int64]O, fails []store.Failure, rest batchRest, err error) {
+	results, fails, err = splitCall(ctx, ids, call)
+	if err == nil {
+		return results, fails, rest, nil
 	}
-	return results, fails, nil
+	if lastAttempt(job) {
+		return results, giveUp(ids, results, fails, err), rest, nil
+	}
+	if len(results)+len(fails) == 0 {
+		return nil, nil, rest, llmFailure(err)
+	}
+	failed := make(map[int64]bool, len(fails))
+	for _, f := range fails {
+		failed[f.ReviewID] = true
+	}
+	for _, id := range ids {
+		if _, ok := results[id]; !ok && !failed[id] {
+			rest.ids = append(rest.ids, id)
+		}
+	}
+	rest.delay = restDelay
+	if rl, ok := llm.AsRateLimit(err); ok && rl.RetryAfter > rest.delay {
+		rest.delay = rl.RetryAfter
+	}
+	return results, fails, rest, nil
+}
+
+// restDelay is how long the unresolved part of a batch waits before it is
+// tried again as a job of its own.
+const restDelay = 2 * time.Second
+
+// batchRest is the part of a batch left for a follow-up job.
+type batchRest struct {
+	ids   []int64
+	delay time.Duration
+}
+
+// job returns the follow-up job for the rest, or nothing.
+func (r batchRest) job(args river.JobArgs) []river.InsertManyParams {
+	if len(r.ids) == 0 {
+		return nil
+	}
+	return []river.InsertManyParams{{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: time.Now().Add(r.delay)}}}
+}
+
+// without returns ids minus those in drop.
+func without(ids, drop []int64) []int64 {
+	if len(drop) == 0 {
+		return ids
+	}
+	skip := make(map[int64]bool, len(drop))
+	for _, id := range drop {
+		skip[id] = true
+	}
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !skip[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // keyed indexes outputs by review id.
@@ -526,7 +581,7 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 			need = append(need, r.ID)
 		}
 	}
-	results, fails, err := runBatch(ctx, job, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
+	results, fails, rest, err := runBatch(ctx, job, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
 		out, _, err := w.llm.Translate(ctx, llm.TranslateInput{TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(reviews, sub)})
 		return keyed(out.Translations, func(t llm.Translation) int64 { return t.ID }), err
 	})
@@ -541,13 +596,14 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 		if err != nil {
 			return nil, err
 		}
+		next := rest.job(TranslateArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
 		if a.Kind == AnalysisTranslateOnly {
 			if a.TranslationDone+a.TranslationFailed >= a.ReviewsTotal {
-				return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
+				return next, store.AnalysisFinish(ctx, tx, a.ID, "done")
 			}
-			return nil, nil
+			return next, nil
 		}
-		return []river.InsertManyParams{{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: job.Args.ReviewIDs}}}, nil
+		return append(next, river.InsertManyParams{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}}), nil
 	})
 }
 
@@ -579,7 +635,7 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	}
 	a, model, batchIDs := b.analysis, b.model, b.ids
 	dims := model.LLMDimensions()
-	results, fails, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
+	results, fails, rest, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
 		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(b.reviews, sub)})
 		return keyed(out.Reviews, func(r llm.ReviewInsights) int64 { return r.ID }), err
 	})
@@ -614,7 +670,8 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 		if err != nil {
 			return nil, err
 		}
-		next := []river.InsertManyParams{{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: job.Args.ReviewIDs}}}
+		next := rest.job(InsightArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+		next = append(next, river.InsertManyParams{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
 		reports, err := reportJobs(ctx, tx, a)
 		return append(next, reports...), err
 	})
@@ -637,7 +694,7 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	}
 	a, model, batchIDs := b.analysis, b.model, b.ids
 	labels := model.LLMLabels()
-	results, fails, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
+	results, fails, rest, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
 		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(b.reviews, sub)})
 		return keyed(out.Reviews, func(r llm.ReviewTags) int64 { return r.ID }), err
 	})
@@ -669,6 +726,7 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 		if err != nil {
 			return nil, err
 		}
-		return reportJobs(ctx, tx, a)
+		reports, err := reportJobs(ctx, tx, a)
+		return append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), reports...), err
 	})
 }
