@@ -87,6 +87,10 @@ func TestMalformedUploads(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+	// Unknown endpoints are problems too.
+	status, raw := e.do(http.MethodGet, "/api/v1/nope", nil, "", nil)
+	require.Equal(t, http.StatusNotFound, status)
+	require.Contains(t, string(raw), "no such endpoint")
 
 	// A column mapping override makes an unusual file loadable.
 	acc := e.upload("odd.csv", []byte("stars_given,what_they_said\n4,works well\n2,broke fast\n"), "B0MAP00001",
