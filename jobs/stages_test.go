@@ -226,3 +226,42 @@ func TestFailureBeforeCommitLeavesNoTrace(t *testing.T) {
 	require.Equal(t, 2, reports) // preliminary and final, once each
 	require.Equal(t, 1, models)
 }
+
+// TestInsightsSurviveDeletedDimension: a model edit that deletes a
+// dimension while an insight batch is in flight must not wedge the batch on
+// the foreign key; insights on the deleted dimension are dropped.
+func TestInsightsSurviveDeletedDimension(t *testing.T) {
+	t.Parallel()
+	pool := storetest.NewPool(t)
+	ctx := context.Background()
+	aid, ids := seed(t, pool, true)
+	a, err := store.AnalysisGet(ctx, pool, aid)
+	require.NoError(t, err)
+	m, err := store.ModelGet(ctx, pool, a.ProductID)
+	require.NoError(t, err)
+	var keep, gone store.Dimension
+	for _, d := range m.Dimensions {
+		if d.Kind == "product" {
+			if keep.ID == 0 {
+				keep = d
+			} else if gone.ID == 0 {
+				gone = d
+			}
+		}
+	}
+	require.NotZero(t, gone.ID)
+	ins := []store.StoredInsight{
+		{ReviewID: ids[0], DimensionID: keep.ID, DimensionKind: "product", Insight: llm.Insight{Type: "strength", Dimension: keep.Name, Quote: "battery", Sentiment: "positive", Confidence: "high"}},
+		{ReviewID: ids[0], DimensionID: gone.ID, DimensionKind: "product", Insight: llm.Insight{Type: "weakness", Dimension: gone.Name, Quote: "sound", Sentiment: "negative", Confidence: "low"}},
+	}
+	// The edit lands after the stage read the model.
+	_, err = pool.Exec(ctx, "DELETE FROM dimensions WHERE id = $1", gone.ID)
+	require.NoError(t, err)
+	require.NoError(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		_, err := store.InsightsApply(ctx, tx, aid, ids[:1], []string{"positive"}, ins, nil)
+		return err
+	}))
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM insights WHERE review_id = $1", ids[0]).Scan(&n))
+	require.Equal(t, 1, n)
+}

@@ -285,6 +285,10 @@ type StoredInsight struct {
 func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, sentiments []string, ins []StoredInsight, fails []Failure) (Analysis, error) {
 	var nDone, nFailed int64
 	if len(done) > 0 {
+		var err error
+		if ins, err = keepExisting(ctx, tx, ins, func(x StoredInsight) int64 { return x.DimensionID }, q(tx).DimensionsLockExisting); err != nil {
+			return Analysis{}, fmt.Errorf("lock dimensions: %w", err)
+		}
 		if err := q(tx).InsightsDeleteForReviews(ctx, done); err != nil {
 			return Analysis{}, fmt.Errorf("clear insights: %w", err)
 		}
@@ -335,6 +339,10 @@ type StoredTag struct {
 func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, tags []StoredTag, fails []Failure) (Analysis, error) {
 	var nDone, nFailed int64
 	if len(done) > 0 {
+		var err error
+		if tags, err = keepExisting(ctx, tx, tags, func(x StoredTag) int64 { return x.LabelID }, q(tx).LabelsLockExisting); err != nil {
+			return Analysis{}, fmt.Errorf("lock labels: %w", err)
+		}
 		if err := q(tx).TagsDeleteForReviews(ctx, done); err != nil {
 			return Analysis{}, fmt.Errorf("clear tags: %w", err)
 		}
@@ -367,6 +375,34 @@ func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64,
 		return Analysis{}, fmt.Errorf("bump theme progress of analysis %d: %w", analysisID, mapErr(err))
 	}
 	return analysisFromRow(r), nil
+}
+
+// keepExisting drops rows whose dimension or label was deleted (by a model
+// edit) after the stage read the model, and locks the rest against deletion
+// until commit, so the insert never trips the foreign key.
+func keepExisting[T any](ctx context.Context, tx pgx.Tx, rows []T, ref func(T) int64, lock func(context.Context, []int64) ([]int64, error)) ([]T, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	want := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		want = append(want, ref(r))
+	}
+	have, err := lock(ctx, want)
+	if err != nil {
+		return nil, err
+	}
+	ok := make(map[int64]bool, len(have))
+	for _, id := range have {
+		ok[id] = true
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if ok[ref(r)] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func failureIDs(fs []Failure) []int64 {

@@ -130,3 +130,11 @@ SELECT * FROM reports WHERE id = @id;
 -- name: ReportListByProduct :many
 SELECT id, analysis_id, product_id, kind, coverage, created_at FROM reports
 WHERE product_id = @product_id ORDER BY id DESC;
+
+-- name: DimensionsLockExisting :many
+-- The dimensions among @ids that still exist, locked against deletion until
+-- the transaction ends (a model edit may delete one mid-batch).
+SELECT id FROM dimensions WHERE id = ANY(@ids::bigint[]) FOR KEY SHARE;
+
+-- name: LabelsLockExisting :many
+SELECT id FROM labels WHERE id = ANY(@ids::bigint[]) FOR KEY SHARE;

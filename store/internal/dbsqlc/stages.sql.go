@@ -252,6 +252,32 @@ func (q *Queries) DimensionList(ctx context.Context, productID int64) ([]Dimensi
 	return items, nil
 }
 
+const dimensionsLockExisting = `-- name: DimensionsLockExisting :many
+SELECT id FROM dimensions WHERE id = ANY($1::bigint[]) FOR KEY SHARE
+`
+
+// The dimensions among @ids that still exist, locked against deletion until
+// the transaction ends (a model edit may delete one mid-batch).
+func (q *Queries) DimensionsLockExisting(ctx context.Context, ids []int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, dimensionsLockExisting, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const failureInsert = `-- name: FailureInsert :execrows
 INSERT INTO review_failures (analysis_id, review_id, stage, reason)
 VALUES ($1, $2, $3, $4)
@@ -416,6 +442,30 @@ func (q *Queries) LabelList(ctx context.Context, productID int64) ([]Label, erro
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const labelsLockExisting = `-- name: LabelsLockExisting :many
+SELECT id FROM labels WHERE id = ANY($1::bigint[]) FOR KEY SHARE
+`
+
+func (q *Queries) LabelsLockExisting(ctx context.Context, ids []int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, labelsLockExisting, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
