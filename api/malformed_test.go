@@ -87,8 +87,14 @@ func TestMalformedUploads(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+	// The OpenAPI document describes the raw upload bodies.
+	status, raw := e.do(http.MethodGet, "/openapi.json", nil, "", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, string(raw), `"openapi":"3.1.0"`)
+	require.Contains(t, string(raw), `"ExtensionIngest"`)
+	require.Contains(t, string(raw), `"UploadForm"`)
 	// Unknown endpoints are problems too.
-	status, raw := e.do(http.MethodGet, "/api/v1/nope", nil, "", nil)
+	status, raw = e.do(http.MethodGet, "/api/v1/nope", nil, "", nil)
 	require.Equal(t, http.StatusNotFound, status)
 	require.Contains(t, string(raw), "no such endpoint")
 
