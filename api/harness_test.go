@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/api"
@@ -48,6 +49,9 @@ type envOpts struct {
 	sim      *llmsim.Config // set: the OpenAI provider against llmsim over HTTP
 	maxBytes int64
 	rps      float64 // LLM requests/s cap of the provider (0: none)
+	// cache wraps the provider in the Redis answer cache (real Redis, a
+	// prefix of the test's own).
+	cache bool
 }
 
 // newEnv starts voc's HTTP API and workers on a fresh database.
@@ -64,6 +68,19 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	if o.analyzer == nil {
 		o.analyzer = defaultAnalyzer()
+	}
+	if o.cache {
+		rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+		t.Cleanup(func() { _ = rdb.Close() })
+		require.NoError(t, rdb.Ping(context.Background()).Err(), "the cache tests need Redis on 127.0.0.1:6379")
+		prefix := "voc:test:" + store.NewTokenSecret()[4:16] + ":"
+		t.Cleanup(func() {
+			keys, _ := rdb.Keys(context.Background(), prefix+"*").Result()
+			if len(keys) > 0 {
+				_ = rdb.Del(context.Background(), keys...).Err()
+			}
+		})
+		o.analyzer = llm.NewCachedAnalyzer(o.analyzer, rdb, time.Hour, store.CallRecorder{DB: pool}, llm.WithCachePrefix(prefix))
 	}
 	if o.queues == nil {
 		o.queues = jobs.DefaultConcurrency

@@ -63,6 +63,7 @@ func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
 			a.close()
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
+		opt.DialerRetries = 1 // a down Redis falls back fast; it is optional
 		a.redis = redis.NewClient(opt)
 		a.closes = append(a.closes, func(context.Context) error { return a.redis.Close() })
 	}
@@ -95,19 +96,32 @@ func (a *app) analyzer() (llm.Analyzer, error) {
 		a.log.Info("llm provider: offline analyser (no network; translation skipped)")
 		return offline.New(), nil
 	}
+	rec := store.CallRecorder{DB: a.pool, Log: a.log}
 	var lim llm.Limiter
 	if a.cfg.LLMRPS > 0 || a.cfg.LLMTPM > 0 {
-		lim = llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS, TPM: a.cfg.LLMTPM})
+		// Without Redis (or while it is down) each host keeps to its share.
+		n := max(a.cfg.LLMHosts, 1)
+		local := llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS / float64(n), TPM: a.cfg.LLMTPM / n})
+		lim = local
+		if a.redis != nil {
+			lim = llm.NewRedisLimiter(a.redis, llm.RedisLimiterConfig{RPS: a.cfg.LLMRPS, TPM: a.cfg.LLMTPM}, local, a.log)
+		}
 	}
 	o, err := llm.NewOpenAI(llm.OpenAIConfig{
 		BaseURL: a.cfg.LLMBaseURL, APIKey: a.cfg.LLMAPIKey, Model: a.cfg.LLMModel, Timeout: a.cfg.LLMTimeout,
-		Limiter: lim, Recorder: store.CallRecorder{DB: a.pool, Log: a.log},
+		Limiter: lim, Recorder: rec,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("llm provider: %w", err)
 	}
-	a.log.Info("llm provider: openai-compatible", "base_url", a.cfg.LLMBaseURL, "model", a.cfg.LLMModel, "rps", a.cfg.LLMRPS, "tpm", a.cfg.LLMTPM)
-	return o, nil
+	var an llm.Analyzer = o
+	if a.redis != nil {
+		// Outside the limiter: a cache hit costs no budget.
+		an = llm.NewCachedAnalyzer(o, a.redis, a.cfg.LLMCacheTTL, rec, llm.WithCacheLogger(a.log))
+	}
+	a.log.Info("llm provider: openai-compatible", "base_url", a.cfg.LLMBaseURL, "model", a.cfg.LLMModel,
+		"rps", a.cfg.LLMRPS, "tpm", a.cfg.LLMTPM, "shared_limit_and_cache", a.redis != nil, "hosts", a.cfg.LLMHosts)
+	return an, nil
 }
 
 // ensureAdminToken stores VOC_ADMIN_TOKEN's hash, or, when it is unset and

@@ -31,6 +31,8 @@ type Config struct {
 	LLMTimeout  time.Duration
 	LLMRPS      float64
 	LLMTPM      int
+	LLMHosts    int           // hosts sharing the LLM budget; sizes the local fallback when Redis is down
+	LLMCacheTTL time.Duration // LLM answer cache lifetime (with Redis)
 }
 
 func env(name, def string) string {
@@ -79,6 +81,8 @@ func defaultConfig() *Config {
 		LLMTimeout:     envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
 		LLMRPS:         envFloat("VOC_LLM_RPS", 200),
 		LLMTPM:         int(envInt64("VOC_LLM_TPM", 0)),
+		LLMHosts:       int(envInt64("VOC_LLM_HOSTS", 1)),
+		LLMCacheTTL:    envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
 	}
 }
 
@@ -93,8 +97,10 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.LLMBaseURL, "llm-base-url", c.LLMBaseURL, "OpenAI-compatible base URL (VOC_LLM_BASE_URL)")
 	fs.StringVar(&c.LLMModel, "llm-model", c.LLMModel, "model name (VOC_LLM_MODEL)")
 	fs.DurationVar(&c.LLMTimeout, "llm-timeout", c.LLMTimeout, "per-call timeout (VOC_LLM_TIMEOUT)")
-	fs.Float64Var(&c.LLMRPS, "llm-rps", c.LLMRPS, "LLM requests per second across this host (VOC_LLM_RPS); 0: unlimited")
-	fs.IntVar(&c.LLMTPM, "llm-tpm", c.LLMTPM, "LLM tokens per minute (VOC_LLM_TPM); 0: unlimited")
+	fs.Float64Var(&c.LLMRPS, "llm-rps", c.LLMRPS, "LLM requests per second (VOC_LLM_RPS): across all hosts with Redis, else this host's; 0: unlimited")
+	fs.IntVar(&c.LLMTPM, "llm-tpm", c.LLMTPM, "LLM tokens per minute (VOC_LLM_TPM), shared like --llm-rps; 0: unlimited")
+	fs.IntVar(&c.LLMHosts, "llm-hosts", c.LLMHosts, "hosts sharing the LLM budget (VOC_LLM_HOSTS): without Redis each gets 1/N of it")
+	fs.DurationVar(&c.LLMCacheTTL, "llm-cache-ttl", c.LLMCacheTTL, "how long LLM answers stay cached in Redis (VOC_LLM_CACHE_TTL)")
 }
 
 func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
@@ -113,6 +119,9 @@ func (c *Config) queues() (map[string]int, error) {
 
 // provider resolves which LLM provider to use.
 func (c *Config) provider() (string, error) {
+	if c.LLMHosts < 1 {
+		return "", fmt.Errorf("VOC_LLM_HOSTS must be at least 1, got %d", c.LLMHosts)
+	}
 	switch c.LLMProvider {
 	case "":
 		if c.LLMAPIKey != "" {

@@ -1,0 +1,164 @@
+package llm_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/llm"
+)
+
+// testRedis returns a client for the local Redis and a random key prefix
+// whose keys are deleted when the test ends. It skips the test when Redis is
+// unreachable.
+func testRedis(t *testing.T) (*redis.Client, string) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		t.Skipf("redis unreachable at 127.0.0.1:6379: %v", err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	prefix := "voctest:" + hex.EncodeToString(b) + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+		_ = rdb.Close()
+	})
+	return rdb, prefix
+}
+
+// downRedis returns a client pointed at a closed port.
+func downRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+type countingLimiter struct{ n atomic.Int64 }
+
+func (c *countingLimiter) Wait(ctx context.Context, tokens int) error {
+	c.n.Add(1)
+	return ctx.Err()
+}
+
+func TestRedisLimiterSharesRequestBudget(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testRedis(t)
+	cfg := llm.RedisLimiterConfig{RPS: 20, Burst: 1, MaxWait: 10 * time.Second, Prefix: prefix}
+	// Two limiters on one prefix stand for two hosts.
+	hosts := []*llm.RedisLimiter{
+		llm.NewRedisLimiter(rdb, cfg, nil, nil),
+		llm.NewRedisLimiter(rdb, cfg, nil, nil),
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Go(func() { errs <- hosts[i%2].Wait(t.Context(), 0) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	// 40 requests at 20/s with a burst of 1: 39 intervals of 50ms.
+	elapsed := time.Since(start)
+	require.GreaterOrEqual(t, elapsed, 1500*time.Millisecond)
+	require.Less(t, elapsed, 5*time.Second)
+}
+
+func TestRedisLimiterRefusesBeyondMaxWait(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testRedis(t)
+	cfg := llm.RedisLimiterConfig{RPS: 5, Burst: 1, MaxWait: 50 * time.Millisecond, Prefix: prefix}
+	a := llm.NewRedisLimiter(rdb, cfg, nil, nil)
+	b := llm.NewRedisLimiter(rdb, cfg, nil, nil)
+
+	require.NoError(t, a.Wait(t.Context(), 0))
+	err := b.Wait(t.Context(), 0)
+	rl, ok := llm.AsRateLimit(err)
+	require.True(t, ok, "want RateLimitError, got %v", err)
+	require.Equal(t, llm.CodeSharedRequests, rl.Code)
+	require.Greater(t, rl.RetryAfter, 100*time.Millisecond)
+	require.LessOrEqual(t, rl.RetryAfter, 200*time.Millisecond)
+
+	// A refusal reserves nothing: after RetryAfter the next request passes.
+	time.Sleep(rl.RetryAfter)
+	require.NoError(t, b.Wait(t.Context(), 0))
+}
+
+func TestRedisLimiterSharesTokenBudget(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testRedis(t)
+	cfg := llm.RedisLimiterConfig{TPM: 600, MaxWait: 100 * time.Millisecond, Prefix: prefix}
+	a := llm.NewRedisLimiter(rdb, cfg, nil, nil)
+	b := llm.NewRedisLimiter(rdb, cfg, nil, nil)
+
+	// One host spends the whole minute's budget at once...
+	require.NoError(t, a.Wait(t.Context(), 600))
+	// ...so the other must wait about 10s for 100 tokens at 10 tokens/s.
+	err := b.Wait(t.Context(), 100)
+	rl, ok := llm.AsRateLimit(err)
+	require.True(t, ok, "want RateLimitError, got %v", err)
+	require.Equal(t, llm.CodeSharedTokens, rl.Code)
+	require.InDelta(t, 10*time.Second, rl.RetryAfter, float64(500*time.Millisecond))
+}
+
+func TestRedisLimiterDeadlineShortensMaxWait(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testRedis(t)
+	cfg := llm.RedisLimiterConfig{RPS: 1, Burst: 1, MaxWait: 10 * time.Second, Prefix: prefix}
+	l := llm.NewRedisLimiter(rdb, cfg, nil, nil)
+	require.NoError(t, l.Wait(t.Context(), 0))
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	_, ok := llm.AsRateLimit(l.Wait(ctx, 0))
+	require.True(t, ok)
+}
+
+func TestRedisLimiterFallsBackWhenRedisDown(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	fb := &countingLimiter{}
+	cfg := llm.RedisLimiterConfig{RPS: 1, TPM: 10, MaxWait: time.Millisecond, Backoff: 5 * time.Millisecond}
+	l := llm.NewRedisLimiter(downRedis(t), cfg, fb, log)
+
+	for range 5 {
+		require.NoError(t, l.Wait(t.Context(), 1000))
+		// Past the back-off, so every call tries Redis again and fails again.
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.EqualValues(t, 5, fb.n.Load())
+	require.Equal(t, 1, strings.Count(logs.String(), "level=WARN"), logs.String())
+	require.Contains(t, logs.String(), "using local fallback")
+}
+
+func TestRedisLimiterCanceledContext(t *testing.T) {
+	t.Parallel()
+	fb := &countingLimiter{}
+	l := llm.NewRedisLimiter(downRedis(t), llm.RedisLimiterConfig{RPS: 1}, fb, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	require.True(t, errors.Is(l.Wait(ctx, 0), context.Canceled))
+	require.Zero(t, fb.n.Load())
+}
