@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -167,6 +168,27 @@ func tokenCmd(cfg *Config) *cobra.Command {
 			return nil
 		},
 	}
-	root.AddCommand(create, list)
+	revoke := &cobra.Command{
+		Use:   "revoke ID",
+		Short: "Revoke an API token by id (see token list)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("token id must be a number, got %q", args[0])
+			}
+			a, err := openApp(cmd.Context(), cfg, false)
+			if err != nil {
+				return err
+			}
+			defer a.close()
+			if err := store.TokenRevoke(cmd.Context(), a.pool, id); err != nil {
+				return fmt.Errorf("revoke token %d: %w", id, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "token %d revoked\n", id)
+			return nil
+		},
+	}
+	root.AddCommand(create, list, revoke)
 	return root
 }
