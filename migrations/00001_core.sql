@@ -35,7 +35,9 @@ CREATE TABLE uploads (
     filename       text NOT NULL DEFAULT '',
     format         text NOT NULL,
     mapping        jsonb,
-    body           bytea COMPRESSION lz4,
+    -- zstd-compressed by voc (store.UploadCreate), so Postgres stores it
+    -- out of line without compressing it again (STORAGE EXTERNAL below).
+    body           bytea,
     size_bytes     bigint NOT NULL,
     status         text NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'ingesting', 'done', 'failed')),
@@ -51,6 +53,7 @@ CREATE TABLE uploads (
     finished_at    timestamptz
 );
 CREATE INDEX uploads_product_id ON uploads (product_id);
+ALTER TABLE uploads ALTER COLUMN body SET STORAGE EXTERNAL;
 
 CREATE TABLE upload_rejections (
     id        bigserial PRIMARY KEY,
