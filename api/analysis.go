@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
@@ -31,7 +32,11 @@ type AnalysisStatus struct {
 	CacheHits  int64                    `json:"cache_hits"`
 	TokensIn   int64                    `json:"tokens_in"`
 	TokensOut  int64                    `json:"tokens_out"`
-	store.Analysis
+	// TargetLanguage is the language translations and analyses are in.
+	TargetLanguage string     `json:"target_language"`
+	ReviewsTotal   int        `json:"reviews_total"`
+	CreatedAt      time.Time  `json:"created_at"`
+	FinishedAt     *time.Time `json:"finished_at,omitempty"`
 }
 
 type productIDInput struct {
@@ -67,7 +72,8 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "analysis usage", err)
 		}
-		st := AnalysisStatus{AnalysisID: a.ID, ProductID: a.ProductID, Kind: a.Kind, Status: a.Status, Analysis: a,
+		st := AnalysisStatus{AnalysisID: a.ID, ProductID: a.ProductID, Kind: a.Kind, Status: a.Status,
+			TargetLanguage: a.TargetLanguage, ReviewsTotal: a.ReviewsTotal, CreatedAt: a.CreatedAt, FinishedAt: a.FinishedAt,
 			Calls: u.Calls, CacheHits: u.CacheHits, TokensIn: u.TokensIn, TokensOut: u.TokensOut,
 			Stages: map[string]StageProgress{
 				"translation":        {Total: a.ReviewsTotal, Done: a.TranslationDone, Failed: a.TranslationFailed},
