@@ -85,9 +85,23 @@ func (r *pipelineRun) pending(queue string) int {
 func (r *pipelineRun) drain(queue string) {
 	cmd := r.start(queue + "=4")
 	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
-	deadline := time.Now().Add(2 * time.Minute)
+	// Generous: under CI load a restarted worker first waits out the killed
+	// one's leadership before River's scheduler releases snoozed jobs.
+	deadline := time.Now().Add(4 * time.Minute)
 	for r.pending(queue) > 0 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
+	}
+	if r.pending(queue) > 0 {
+		rows, _ := r.pool.Query(context.Background(), `SELECT kind, state, attempt, max_attempts, scheduled_at - now(), args::text, coalesce(errors::text, '')
+			FROM river_job WHERE queue = $1 AND state NOT IN ('completed', 'discarded', 'cancelled')`, queue)
+		for rows.Next() {
+			var kind, state, args, errs string
+			var attempt, maxAttempts int
+			var in time.Duration
+			_ = rows.Scan(&kind, &state, &attempt, &maxAttempts, &in, &args, &errs)
+			r.t.Logf("open job %s %s attempt %d/%d scheduled in %s args %s errors %.400s", kind, state, attempt, maxAttempts, in, args, errs)
+		}
+		rows.Close()
 	}
 	require.Zero(r.t, r.pending(queue), "queue %s drains", queue)
 }
