@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
+	"github.com/riverqueue/river"
 
 	"github.com/voc-project/voc/devpg"
+	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/offline"
 	"github.com/voc-project/voc/store"
@@ -163,4 +166,15 @@ func (a *app) readyRedis(ctx context.Context) error {
 		return fmt.Errorf("redis is not reachable: %w", err)
 	}
 	return nil
+}
+
+// riverClient builds the process's one River client with every job kind
+// and the configured LLM provider, working the given queues (none: an
+// insert-only client).
+func (a *app) riverClient(queues map[string]int) (*river.Client[pgx.Tx], error) {
+	analyzer, err := a.analyzer()
+	if err != nil {
+		return nil, err
+	}
+	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer}, queues)
 }

@@ -45,15 +45,11 @@ func ingestCmd(cfg *Config) *cobra.Command {
 				return err
 			}
 			defer a.close()
-			analyzer, err := a.analyzer()
-			if err != nil {
-				return err
-			}
 			queues := map[string]int{}
 			if work {
 				queues[jobs.QueueIngestion] = 1
 			}
-			client, err := jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer}, queues)
+			client, err := a.riverClient(queues)
 			if err != nil {
 				return err
 			}

@@ -46,12 +46,7 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		return err
 	}
 	defer a.close()
-	analyzer, err := a.analyzer()
-	if err != nil {
-		return err
-	}
-	deps := jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer}
-	client, err := jobs.NewClient(deps, queues)
+	client, err := a.riverClient(queues)
 	if err != nil {
 		return err
 	}
