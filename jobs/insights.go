@@ -1,0 +1,69 @@
+package jobs
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
+)
+
+// InsightWorker extracts per-review insights against the product's model.
+type InsightWorker struct {
+	river.WorkerDefaults[InsightArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	b, err := w.loadBatch(ctx, BatchArgs(job.Args))
+	if err != nil {
+		return err
+	}
+	a, model, batchIDs := b.analysis, b.model, b.ids
+	dims := model.LLMDimensions()
+	results, fails, rest, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
+		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(b.reviews, sub)})
+		return keyed(out.Reviews, func(r llm.ReviewInsights) int64 { return r.ID }), err
+	})
+	if err != nil {
+		return err
+	}
+	dimIDs := map[string]int64{}
+	for _, d := range model.Dimensions {
+		dimIDs[d.Kind+"\x00"+strings.ToLower(d.Name)] = d.ID
+	}
+	var done []int64
+	var sentiments []string
+	var rows []store.StoredInsight
+	for _, id := range batchIDs {
+		r, ok := results[id]
+		if !ok {
+			continue
+		}
+		done = append(done, id)
+		sentiments = append(sentiments, r.Sentiment)
+		for _, in := range r.Insights {
+			kind := llm.DimensionKindFor(in.Type)
+			dimID, ok := dimIDs[kind+"\x00"+strings.ToLower(strings.TrimSpace(in.Dimension))]
+			if !ok {
+				continue // not in the model: dropped rather than invented
+			}
+			rows = append(rows, store.StoredInsight{ReviewID: id, DimensionID: dimID, DimensionKind: kind, Insight: in})
+		}
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		a, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
+		if err != nil {
+			return nil, err
+		}
+		next := rest.job(InsightArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+		next = append(next, river.InsertManyParams{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
+		reports, err := reportJobs(ctx, tx, a)
+		return append(next, reports...), err
+	})
+}

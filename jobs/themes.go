@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
+)
+
+// ThemeWorker tags reviews with 5W labels from the product's library only.
+type ThemeWorker struct {
+	river.WorkerDefaults[ThemeArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	b, err := w.loadBatch(ctx, BatchArgs(job.Args))
+	if err != nil {
+		return err
+	}
+	a, model, batchIDs := b.analysis, b.model, b.ids
+	labels := model.LLMLabels()
+	results, fails, rest, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
+		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(b.reviews, sub)})
+		return keyed(out.Reviews, func(r llm.ReviewTags) int64 { return r.ID }), err
+	})
+	if err != nil {
+		return err
+	}
+	labelIDs := map[string]int64{}
+	for _, l := range model.Labels {
+		labelIDs[l.Type+"\x00"+strings.ToLower(l.Name)] = l.ID
+	}
+	var done []int64
+	var rows []store.StoredTag
+	for _, id := range batchIDs {
+		r, ok := results[id]
+		if !ok {
+			continue
+		}
+		done = append(done, id)
+		for _, t := range r.Tags {
+			lid, ok := labelIDs[t.Type+"\x00"+strings.ToLower(strings.TrimSpace(t.Label))]
+			if !ok {
+				continue // labels come from the library; nothing invented
+			}
+			rows = append(rows, store.StoredTag{ReviewID: id, LabelID: lid, Tag: t})
+		}
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		a, err := store.ThemesApply(ctx, tx, a.ID, done, rows, fails)
+		if err != nil {
+			return nil, err
+		}
+		reports, err := reportJobs(ctx, tx, a)
+		return append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), reports...), err
+	})
+}

@@ -1,0 +1,79 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
+)
+
+// TranslateWorker translates a batch's titles and bodies in one call.
+// Reviews already in the target language skip the LLM.
+type TranslateWorker struct {
+	river.WorkerDefaults[TranslateArgs]
+	*stage
+}
+
+// Work implements river.Worker.
+func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs]) error {
+	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
+	if err != nil {
+		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	reviews, err := store.ReviewsForBatch(ctx, w.pool, job.Args.ReviewIDs)
+	if err != nil {
+		return err
+	}
+	var ts []store.Translation
+	var need []int64
+	for _, r := range reviews {
+		switch {
+		case r.TranslationStatus != store.TranslationPending:
+		case !w.llm.Translates() || sameLanguage(r.Language, a.TargetLanguage):
+			ts = append(ts, store.Translation{ReviewID: r.ID, Status: store.TranslationSkipped})
+		default:
+			need = append(need, r.ID)
+		}
+	}
+	results, fails, rest, err := runBatch(ctx, job, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
+		out, _, err := w.llm.Translate(ctx, llm.TranslateInput{TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(reviews, sub)})
+		return keyed(out.Translations, func(t llm.Translation) int64 { return t.ID }), err
+	})
+	if err != nil {
+		return err
+	}
+	for id, t := range results {
+		ts = append(ts, store.Translation{ReviewID: id, Status: store.TranslationDone, Title: t.Title, Body: t.Body})
+	}
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		a, err := store.TranslationsApply(ctx, tx, a.ID, ts, fails)
+		if err != nil {
+			return nil, err
+		}
+		next := rest.job(TranslateArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+		if a.Kind == AnalysisTranslateOnly {
+			if a.TranslationDone+a.TranslationFailed >= a.ReviewsTotal {
+				return next, store.AnalysisFinish(ctx, tx, a.ID, "done")
+			}
+			return next, nil
+		}
+		return append(next, river.InsertManyParams{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}}), nil
+	})
+}
+
+func sameLanguage(lang, target string) bool {
+	base := func(s string) string {
+		s = strings.ToLower(s)
+		if i := strings.IndexAny(s, "-_"); i > 0 {
+			s = s[:i]
+		}
+		return s
+	}
+	return base(lang) == base(target)
+}
