@@ -19,7 +19,7 @@ func TestRerunFromCacheCostsNoCalls(t *testing.T) {
 	t.Parallel()
 	sc := quietSim()
 	e := newEnv(t, envOpts{sim: &sc, cache: true})
-	acc := e.upload("marc.csv", readData(t, "marc_multilingual_sample.csv"), "B0CACHE001", nil)
+	acc := e.upload("fixture.csv", fixtureCSV(t, 1), "B0CACHE001", nil)
 	first := e.waitFinal(acc.ProductID, 3*time.Minute)
 	before := e.sim.Stats()
 

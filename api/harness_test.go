@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/api"
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/llmsim"
@@ -30,9 +32,6 @@ import (
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
-
-// dataPath is a file of the shared review data.
-func dataPath(name string) string { return filepath.Join("..", "..", "shared", "data", name) }
 
 type env struct {
 	t      testing.TB
@@ -183,9 +182,35 @@ func (e *env) count(sql string, args ...any) int {
 	return n
 }
 
+// readData reads a file of the shared review data; the test skips (fails
+// under CI=true) naming the file when it is absent.
 func readData(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(dataPath(name))
+	return fixture.Shared(t, name)
+}
+
+// fixtureCSV returns the committed multilingual fixture (60 reviews in six
+// languages) as an upload file, repeated copies times. Each copy's review
+// ids are suffixed so that every row is a review of its own, and copies
+// after the first vary their title, so their texts differ too.
+func fixtureCSV(t testing.TB, copies int) []byte {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(fixture.Read(t, fixture.Multilingual))).ReadAll()
 	require.NoError(t, err)
-	return b
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	require.NoError(t, w.Write(recs[0]))
+	for k := 0; k < copies; k++ {
+		for _, r := range recs[1:] {
+			row := slices.Clone(r)
+			if k > 0 {
+				row[0] = fmt.Sprintf("%s-%d", r[0], k)
+				row[2] = fmt.Sprintf("%s (%d)", r[2], k+1)
+			}
+			require.NoError(t, w.Write(row))
+		}
+	}
+	w.Flush()
+	require.NoError(t, w.Error())
+	return buf.Bytes()
 }

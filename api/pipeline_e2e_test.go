@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/llmsim"
 	"github.com/voc-project/voc/llm/offline"
@@ -126,6 +127,31 @@ func semevalJSON(t testing.TB, raw []byte) []byte {
 	b, err := json.Marshal(out)
 	require.NoError(t, err)
 	return b
+}
+
+// TestPipelineOnFixture runs the committed multilingual fixture (60 reviews
+// in six languages) through every stage against llmsim: it needs nothing
+// outside the repository, and every stage stores results.
+func TestPipelineOnFixture(t *testing.T) {
+	t.Parallel()
+	sc := quietSim()
+	e := newEnv(t, envOpts{sim: &sc})
+	acc := e.upload(fixture.Multilingual, fixture.Read(t, fixture.Multilingual), "B0FIXT0001", nil)
+	u := e.waitUpload(acc.UploadID)
+	require.Equal(t, store.UploadDone, u.Status, u.Error)
+	require.Equal(t, fixture.MultilingualRows, u.RowsIngested)
+	a := e.waitFinal(acc.ProductID, 2*time.Minute)
+	e.checkAllAccountedFor(a, true)
+	g := e.checkReportMatchesDB(a)
+	require.Zero(t, a.InsightsFailed+a.ThemesFailed+a.TranslationFailed)
+	require.Positive(t, g.Insights)
+	require.Positive(t, g.Tags)
+	require.NotEmpty(t, g.TopStrengths)
+	// Every language gets insights and tags, and the six languages are told
+	// apart by detection.
+	require.Equal(t, 6, e.count(`SELECT count(DISTINCT r.language) FROM insights i JOIN reviews r ON r.id = i.review_id WHERE r.product_id = $1`, acc.ProductID))
+	require.Equal(t, 6, e.count(`SELECT count(DISTINCT r.language) FROM review_tags x JOIN reviews r ON r.id = x.review_id WHERE r.product_id = $1`, acc.ProductID))
+	t.Logf("fixture: %d reviews, %d insights, %d tags, %d LLM calls", a.ReviewsTotal, g.Insights, g.Tags, e.sim.Stats().Calls)
 }
 
 func TestPipelineOnSharedFiles(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/voc-project/voc/ingest"
+	"github.com/voc-project/voc/internal/fixture"
 )
 
 // checkParse runs Parse and checks what must hold for any input: no panic,
@@ -61,11 +62,16 @@ func checkParse(t *testing.T, body []byte, opt ingest.Options) {
 	}
 }
 
+// addSharedSeeds adds the start of a shared data file as a seed when the
+// file is there; seeds are optional, so a missing file is not a skip. The
+// committed fixture is always a seed.
 func addSharedSeeds(f *testing.F, name string, n int) {
-	b, err := os.ReadFile(filepath.Join(sharedDir, name))
-	if err != nil {
-		return
+	if dir, ok := fixture.SharedDir(f); ok {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			f.Add(b[:min(len(b), n)])
+		}
 	}
+	b := fixture.Read(f, fixture.Multilingual)
 	f.Add(b[:min(len(b), n)])
 }
 

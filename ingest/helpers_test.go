@@ -5,8 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -14,19 +12,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/voc-project/voc/ingest"
+	"github.com/voc-project/voc/internal/fixture"
 )
 
-// sharedDir is the reference data (SPEC section 8), outside the repository.
-var sharedDir = filepath.Join("..", "..", "shared", "data")
-
+// sharedData reads a file of the shared reference data (SPEC section 8),
+// outside the repository; the test skips, naming the file, when it is absent.
 func sharedData(tb testing.TB, name string) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir, name))
-	if os.IsNotExist(err) {
-		tb.Skipf("shared data %s not found (expected the repo at /work/main and data at /work/shared/data)", name)
-	}
-	require.NoError(tb, err)
-	return b
+	return fixture.Shared(tb, name)
 }
 
 type result struct {

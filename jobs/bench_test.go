@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/riverqueue/river/rivertest"
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/language"
 	"github.com/voc-project/voc/store"
@@ -36,16 +36,13 @@ func benchRows() int {
 func sharedRows(b *testing.B) [][2]string {
 	b.Helper()
 	var out [][2]string
-	dir := filepath.Join("..", "..", "shared", "data")
-	raw, err := os.ReadFile(filepath.Join(dir, "marc_multilingual_sample.csv"))
-	require.NoError(b, err)
+	raw := fixture.Shared(b, "marc_multilingual_sample.csv")
 	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
 	require.NoError(b, err)
 	for _, r := range recs[1:] {
 		out = append(out, [2]string{r[2], r[3]})
 	}
-	raw, err = os.ReadFile(filepath.Join(dir, "amazon_alexa_reviews.tsv"))
-	require.NoError(b, err)
+	raw = fixture.Shared(b, "amazon_alexa_reviews.tsv")
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
 	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord = '\t', true, -1
 	recs, err = cr.ReadAll()

@@ -3,13 +3,13 @@ package language_test
 import (
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/language"
 )
 
@@ -85,11 +85,7 @@ func TestDetectTruncatesAtRuneBoundary(t *testing.T) {
 // marcRows reads the shared multilingual sample: (language, text) pairs.
 func marcRows(tb testing.TB) [][2]string {
 	tb.Helper()
-	path := filepath.Join("..", "..", "shared", "data", "marc_multilingual_sample.csv")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("shared data not found at %s", path)
-	}
+	f, err := os.Open(fixture.SharedPath(tb, "marc_multilingual_sample.csv"))
 	require.NoError(tb, err)
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()

@@ -1,16 +1,16 @@
 package llm_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	data "github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/llmsim"
 	"github.com/voc-project/voc/llm/offline"
@@ -20,13 +20,7 @@ import (
 // sample (de, en, es, fr, ja, zh). It skips the test if the data is absent.
 func sharedReviews(t *testing.T, perLang int) []llm.ReviewText {
 	t.Helper()
-	path := filepath.Join("..", "..", "shared", "data", "marc_multilingual_sample.csv")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(data.Shared(t, "marc_multilingual_sample.csv"))).ReadAll()
 	require.NoError(t, err)
 	count := map[string]int{}
 	var out []llm.ReviewText

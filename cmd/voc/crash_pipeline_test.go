@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm/llmsim"
 	"github.com/voc-project/voc/llm/offline"
@@ -24,7 +24,7 @@ import (
 	"github.com/voc-project/voc/store/storetest"
 )
 
-// pipelineRun is one database with the MARC sample uploaded, and the
+// pipelineRun is one database with the multilingual fixture uploaded, and the
 // worker processes that analyse it.
 type pipelineRun struct {
 	t      *testing.T
@@ -44,8 +44,7 @@ func newPipelineRun(t *testing.T, bin, simURL string) *pipelineRun {
 	ctx := context.Background()
 	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
 	require.NoError(t, err)
-	body, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "marc_multilingual_sample.csv"))
-	require.NoError(t, err)
+	body := fixture.Read(t, fixture.Multilingual)
 	require.NoError(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		p, err := store.ProductUpsert(ctx, tx, store.ProductInput{Marketplace: "US", ASIN: "B0CRASH001"})
 		if err != nil {
@@ -155,7 +154,7 @@ func TestPipelineSurvivesKill9(t *testing.T) {
 		ref.drain(q)
 	}
 	want := ref.outcome()
-	require.Equal(t, 1200, want.Reviews)
+	require.Equal(t, fixture.MultilingualRows, want.Reviews)
 	require.Equal(t, 2, want.Reports)
 	require.Positive(t, want.Insights)
 

@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/store"
 	"github.com/voc-project/voc/store/storetest"
@@ -35,19 +36,18 @@ func buildVoc(t *testing.T) string {
 	return bin
 }
 
-// bigCSV replicates the MARC sample into n rows with unique review ids.
+// bigCSV replicates the committed multilingual fixture into n rows with
+// unique review ids.
 func bigCSV(t *testing.T, n int, salt string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "marc_multilingual_sample.csv"))
-	require.NoError(t, err)
-	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(fixture.Read(t, fixture.Multilingual))).ReadAll()
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"review_id", "rating", "text"})
 	for i := 0; i < n; i++ {
-		r := recs[1+i%(len(recs)-1)]
-		_ = w.Write([]string{fmt.Sprintf("%s-%s-%d", salt, r[0], i), r[2], r[3]})
+		r := recs[1+i%(len(recs)-1)] // review_id,rating,title,body,...
+		_ = w.Write([]string{fmt.Sprintf("%s-%s-%d", salt, r[0], i), r[1], r[3]})
 	}
 	w.Flush()
 	return buf.Bytes()
