@@ -135,7 +135,7 @@ func (w *IngestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 // file found broken part-way imports nothing while the failure itself is
 // recorded.
 func (w *IngestWorker) load(ctx context.Context, tx pgx.Tx, up store.IngestUpload) (store.UploadOutcome, error) {
-	opts := ingest.Options{Format: ingest.Format(up.Format), DefaultRating: unknownRating}
+	opts := ingest.Options{Format: ingest.Format(up.Format), DefaultRating: unknownRating, XLSX: w.xlsx}
 	if len(up.Mapping) > 0 {
 		opts.Mapping = ingest.Mapping{}
 		for k, v := range up.Mapping {
