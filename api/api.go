@@ -27,6 +27,7 @@ import (
 	"github.com/riverqueue/river"
 	"riverqueue.com/riverui"
 
+	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/store"
 	"github.com/voc-project/voc/webui"
 )
@@ -37,6 +38,9 @@ type Config struct {
 	River          *river.Client[pgx.Tx]
 	Log            *slog.Logger
 	MaxUploadBytes int64
+	// XLSX bounds what a previewed workbook may decompress to; zero values
+	// take ingest's defaults.
+	XLSX ingest.XLSXLimits
 	// Ready reports extra readiness (Redis when configured); nil: none.
 	Ready func(context.Context) error
 	// Context bounds background work (River UI's query cache); cancel it

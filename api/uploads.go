@@ -285,7 +285,7 @@ func (s *server) previewUpload(_ context.Context, in *uploadInput) (*previewOutp
 	if err != nil {
 		return nil, err
 	}
-	res, err := ingest.Preview(form.body, ingest.Options{Format: form.format, Mapping: form.mapping}, 20)
+	res, err := ingest.Preview(form.body, ingest.Options{Format: form.format, Mapping: form.mapping, XLSX: s.XLSX}, 20)
 	if err != nil {
 		var fe *ingest.FileError
 		if errors.As(err, &fe) {

@@ -22,7 +22,7 @@ type FileError struct {
 func (e *FileError) Error() string { return e.Reason }
 
 func fileErrorf(format string, args ...any) *FileError {
-	return &FileError{Reason: fmt.Sprintf(format, args...)}
+	return &FileError{Reason: Clip(fmt.Sprintf(format, args...), MaxReasonBytes)}
 }
 
 const acceptedFormats = "CSV, TSV, XLSX, JSON or JSON Lines (.jsonl)"

@@ -268,7 +268,7 @@ func resolveColumns(m Mapping, headers []string) ([numFields]int, error) {
 		col := strings.TrimSpace(m[f])
 		fi := fieldIndex(f)
 		if fi < 0 {
-			return cols, fileErrorf("mapping: unknown field %q; fields are %s", f, fieldList())
+			return cols, fileErrorf("mapping: unknown field %q; fields are %s", clipName(string(f)), fieldList())
 		}
 		if col == "" {
 			continue
@@ -289,7 +289,7 @@ func resolveColumns(m Mapping, headers []string) ([numFields]int, error) {
 			}
 		}
 		if idx < 0 {
-			return cols, fileErrorf("mapping: field %s is mapped to column %q, which is not in the file; columns found: %s", f, col, quoteList(clean))
+			return cols, fileErrorf("mapping: field %s is mapped to column %q, which is not in the file; columns found: %s", f, clipName(col), quoteList(clean))
 		}
 		cols[fi] = idx
 	}
@@ -325,7 +325,7 @@ func quoteList(ss []string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%q", s)
+		fmt.Fprintf(&b, "%q", clipName(s))
 	}
 	b.WriteByte(']')
 	return b.String()
@@ -351,11 +351,11 @@ func checkRequired(m Mapping, headers []string, defaultRating int) error {
 		quoteList(cleanHeaders(headers)), strings.Join(need, " and "))
 	for _, h := range headers {
 		if neverMapped[normHeader(h)] && !hasRating {
-			reason += fmt.Sprintf(". Column %q was not used as the rating: it looks like a sentiment label or a product-level figure, not a 1–5 star rating", strings.TrimSpace(h))
+			reason += fmt.Sprintf(". Column %q was not used as the rating: it looks like a sentiment label or a product-level figure, not a 1–5 star rating", clipName(strings.TrimSpace(h)))
 			break
 		}
 	}
-	return &FileError{Reason: reason}
+	return &FileError{Reason: Clip(reason, MaxReasonBytes)}
 }
 
 func cleanHeaders(headers []string) []string {

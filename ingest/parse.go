@@ -42,6 +42,9 @@ type Options struct {
 	// DefaultRating (1–5) is used for rows without a rating, and lets a file
 	// without a rating column be imported. 0 means a rating is required.
 	DefaultRating int
+	// XLSX bounds what a workbook may decompress to; zero values take the
+	// defaults.
+	XLSX XLSXLimits
 }
 
 // Summary describes a parse.

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
@@ -25,6 +26,7 @@ type stage struct {
 	pool store.DB
 	log  *slog.Logger
 	llm  llm.Analyzer
+	xlsx ingest.XLSXLimits
 }
 
 func newStage(d Deps) *stage {
@@ -32,7 +34,7 @@ func newStage(d Deps) *stage {
 	if db == nil {
 		db = d.Pool
 	}
-	return &stage{pool: db, log: d.Log, llm: d.LLM}
+	return &stage{pool: db, log: d.Log, llm: d.LLM, xlsx: d.XLSX}
 }
 
 // NewWorker returns the worker of one job kind, for tests that work single

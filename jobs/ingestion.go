@@ -21,6 +21,9 @@ import (
 // always exact.
 const maxStoredRejections = 10_000
 
+// maxColumnBytes bounds the column name stored with a rejection.
+const maxColumnBytes = 200
+
 // IngestArgs asks for one stored upload to be parsed and loaded.
 type IngestArgs struct {
 	UploadID int64 `json:"upload_id"`
@@ -48,18 +51,38 @@ func (w *IngestWorker) Timeout(*river.Job[IngestArgs]) time.Duration { return 10
 // Work implements river.Worker.
 func (w *IngestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) error {
 	err := w.ingest(ctx, job)
-	if err == nil || !lastAttempt(job) {
-		return err
+	if err == nil {
+		return nil
+	}
+	if !lastAttempt(job) {
+		return boundError(err)
 	}
 	// Out of attempts: end the upload as failed, with the reason, so that
 	// nothing waits on it forever.
-	return store.InTx(ctx, w.pool, func(tx pgx.Tx) error {
+	return boundError(store.InTx(ctx, w.pool, func(tx pgx.Tx) error {
 		if err := store.UploadFinish(ctx, tx, job.Args.UploadID, store.UploadOutcome{Status: store.UploadFailed,
 			Error: fmt.Sprintf("ingestion failed after %d attempts: %v", job.Attempt, err)}); err != nil {
 			return err
 		}
 		return complete(ctx, tx, job)
-	})
+	}))
+}
+
+// maxJobErrorBytes bounds the error text River stores with a job attempt.
+const maxJobErrorBytes = 2000
+
+// boundedError keeps an error's identity (errors.Is and As see through it)
+// but bounds its text, which River stores in the job row.
+type boundedError struct{ err error }
+
+func (e boundedError) Error() string { return ingest.Clip(e.err.Error(), maxJobErrorBytes) }
+func (e boundedError) Unwrap() error { return e.err }
+
+func boundError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return boundedError{err}
 }
 
 func (w *IngestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) error {
@@ -112,7 +135,7 @@ func (w *IngestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 // file found broken part-way imports nothing while the failure itself is
 // recorded.
 func (w *IngestWorker) load(ctx context.Context, tx pgx.Tx, up store.IngestUpload) (store.UploadOutcome, error) {
-	opts := ingest.Options{Format: ingest.Format(up.Format), DefaultRating: unknownRating}
+	opts := ingest.Options{Format: ingest.Format(up.Format), DefaultRating: unknownRating, XLSX: w.xlsx}
 	if len(up.Mapping) > 0 {
 		opts.Mapping = ingest.Mapping{}
 		for k, v := range up.Mapping {
@@ -217,10 +240,11 @@ func newParseStream(ctx context.Context, body []byte, opts ingest.Options) *pars
 		}
 		reject := func(rj ingest.Rejection) {
 			if len(s.rejections) < maxStoredRejections {
-				s.rejections = append(s.rejections, store.Rejection{Row: rj.Row, Column: rj.Column, Reason: rj.Reason})
+				s.rejections = append(s.rejections, store.Rejection{Row: rj.Row,
+					Column: ingest.Clip(rj.Column, maxColumnBytes), Reason: ingest.Clip(rj.Reason, ingest.MaxReasonBytes)})
 			}
 		}
-		summary, err := ingest.Parse(body, opts, emit, reject)
+		summary, err := parseContained(body, opts, emit, reject)
 		if err == nil && len(batch) > 0 {
 			select {
 			case s.batches <- batch:
@@ -234,6 +258,19 @@ func newParseStream(ctx context.Context, body []byte, opts ingest.Options) *pars
 		s.mu.Unlock()
 	}()
 	return s
+}
+
+// parseContained runs ingest.Parse and turns a panic into a *FileError.
+// The parse runs on its own goroutine, where River's own recovery does not
+// reach: without this, one hostile file would take down the process, with
+// every other job and the API, and again on each retry.
+func parseContained(body []byte, opts ingest.Options, emit func(*ingest.Review) error, reject func(ingest.Rejection)) (sum ingest.Summary, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &ingest.FileError{Reason: ingest.Clip(fmt.Sprintf("the file cannot be processed (%v): re-save it, or export it as CSV UTF-8", r), ingest.MaxReasonBytes)}
+		}
+	}()
+	return ingest.Parse(body, opts, emit, reject)
 }
 
 func toNewReview(r *ingest.Review, hash [32]byte) store.NewReview {
@@ -271,12 +308,22 @@ func (s *parseStream) Next() bool {
 // Review implements store.ReviewSource.
 func (s *parseStream) Review() *store.NewReview { return &s.cur[s.pos] }
 
+// errParseAborted is what COPY is aborted with when the parse fails. pgx
+// sends the error's text to Postgres in a CopyFail message, which the
+// server caps at 10,000 bytes and answers by dropping the connection; the
+// parse error itself can quote a 20,000-character header. So the abort
+// carries this short constant and the real error comes from wait().
+var errParseAborted = errors.New("parse failed; copy aborted")
+
 // Err implements store.ReviewSource: a parse failure aborts the COPY. pgx
 // calls it between chunks too, so it must not block.
 func (s *parseStream) Err() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.err
+	if s.err != nil {
+		return errParseAborted
+	}
+	return nil
 }
 
 // wait stops the parser if COPY gave up early and returns its result.

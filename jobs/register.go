@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
@@ -25,6 +26,9 @@ type Deps struct {
 	LLM llm.Analyzer
 	// Recorder stores every LLM call; nil records nothing.
 	Recorder llm.Recorder
+	// XLSX bounds what an uploaded workbook may decompress to; zero values
+	// take ingest's defaults.
+	XLSX ingest.XLSXLimits
 }
 
 // Workers registers every job kind. Every process registers all of them,

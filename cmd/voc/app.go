@@ -176,5 +176,5 @@ func (a *app) riverClient(queues map[string]int) (*river.Client[pgx.Tx], error) 
 	if err != nil {
 		return nil, err
 	}
-	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer}, queues)
+	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer, XLSX: a.cfg.xlsxLimits()}, queues)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm"
 )
@@ -21,8 +22,12 @@ type Config struct {
 	AdminToken     string
 	Queues         string
 	MaxUploadBytes int64
-	DataDir        string
-	LogLevel       string
+	// XLSXMaxPartBytes and XLSXMaxUnzipBytes bound what an uploaded
+	// workbook may decompress to (see ingest.XLSXLimits).
+	XLSXMaxPartBytes  int64
+	XLSXMaxUnzipBytes int64
+	DataDir           string
+	LogLevel          string
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -66,23 +71,25 @@ func envDuration(name string, def time.Duration) time.Duration {
 // defaultConfig reads defaults and the environment.
 func defaultConfig() *Config {
 	return &Config{
-		DatabaseURL:    env("DATABASE_URL", ""),
-		RedisURL:       env("REDIS_URL", ""),
-		Addr:           env("VOC_ADDR", ":8080"),
-		AdminToken:     env("VOC_ADMIN_TOKEN", ""),
-		Queues:         env("VOC_QUEUES", ""),
-		MaxUploadBytes: envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
-		DataDir:        env("VOC_DATA_DIR", ".voc"),
-		LogLevel:       env("VOC_LOG_LEVEL", "info"),
-		LLMProvider:    env("VOC_LLM_PROVIDER", ""),
-		LLMBaseURL:     env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
-		LLMAPIKey:      env("VOC_LLM_API_KEY", ""),
-		LLMModel:       env("VOC_LLM_MODEL", llm.DefaultModel),
-		LLMTimeout:     envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
-		LLMRPS:         envFloat("VOC_LLM_RPS", 200),
-		LLMTPM:         int(envInt64("VOC_LLM_TPM", 0)),
-		LLMHosts:       int(envInt64("VOC_LLM_HOSTS", 1)),
-		LLMCacheTTL:    envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
+		DatabaseURL:       env("DATABASE_URL", ""),
+		RedisURL:          env("REDIS_URL", ""),
+		Addr:              env("VOC_ADDR", ":8080"),
+		AdminToken:        env("VOC_ADMIN_TOKEN", ""),
+		Queues:            env("VOC_QUEUES", ""),
+		MaxUploadBytes:    envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
+		XLSXMaxPartBytes:  envInt64("VOC_XLSX_MAX_PART_BYTES", ingest.DefaultXLSXMaxPartBytes),
+		XLSXMaxUnzipBytes: envInt64("VOC_XLSX_MAX_UNZIP_BYTES", ingest.DefaultXLSXMaxUnzipBytes),
+		DataDir:           env("VOC_DATA_DIR", ".voc"),
+		LogLevel:          env("VOC_LOG_LEVEL", "info"),
+		LLMProvider:       env("VOC_LLM_PROVIDER", ""),
+		LLMBaseURL:        env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
+		LLMAPIKey:         env("VOC_LLM_API_KEY", ""),
+		LLMModel:          env("VOC_LLM_MODEL", llm.DefaultModel),
+		LLMTimeout:        envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
+		LLMRPS:            envFloat("VOC_LLM_RPS", 200),
+		LLMTPM:            int(envInt64("VOC_LLM_TPM", 0)),
+		LLMHosts:          int(envInt64("VOC_LLM_HOSTS", 1)),
+		LLMCacheTTL:       envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
 	}
 }
 
@@ -91,6 +98,8 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "Postgres URL (DATABASE_URL); empty: local Postgres on 127.0.0.1:5432, else a private cluster in --data-dir")
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "optional Redis URL for the shared LLM limiter and cache (REDIS_URL)")
 	fs.StringVar(&c.Queues, "queues", c.Queues, "MaxWorkers per queue, e.g. ingestion=4,reports=2 (VOC_QUEUES); empty: all queues at defaults")
+	fs.Int64Var(&c.XLSXMaxPartBytes, "xlsx-max-part-bytes", c.XLSXMaxPartBytes, "largest XLSX part read into memory, decompressed (VOC_XLSX_MAX_PART_BYTES)")
+	fs.Int64Var(&c.XLSXMaxUnzipBytes, "xlsx-max-unzip-bytes", c.XLSXMaxUnzipBytes, "largest decompressed size of a whole XLSX workbook (VOC_XLSX_MAX_UNZIP_BYTES)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "folder for the private Postgres cluster (VOC_DATA_DIR)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (VOC_LOG_LEVEL)")
 	fs.StringVar(&c.LLMProvider, "llm-provider", c.LLMProvider, "offline or openai (VOC_LLM_PROVIDER); empty: openai when VOC_LLM_API_KEY is set, else offline")
@@ -106,6 +115,11 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (VOC_ADDR)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.MaxUploadBytes, "largest accepted upload (VOC_MAX_UPLOAD_BYTES)")
+}
+
+// xlsxLimits returns the workbook decompression limits.
+func (c *Config) xlsxLimits() ingest.XLSXLimits {
+	return ingest.XLSXLimits{MaxPartBytes: c.XLSXMaxPartBytes, MaxUnzipBytes: c.XLSXMaxUnzipBytes}
 }
 
 // queues returns MaxWorkers per queue or an error naming VOC_QUEUES.

@@ -63,7 +63,7 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		if err := a.ensureAdminToken(ctx); err != nil {
 			return err
 		}
-		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, Ready: a.readyRedis, Context: ctx})
+		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(), Ready: a.readyRedis, Context: ctx})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,147 @@
+package api_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"crypto/rand"
+	"io"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/voc-project/voc/store"
+)
+
+// Attacks of issue 9, replayed against the HTTP API and the real job.
+
+// TestHostileLongErrorMessages: a 20,000-character column name, or a
+// mapping naming a 12,000-character column, used to produce an error over
+// Postgres's 10,000-byte CopyFail limit; the server dropped the connection
+// and the upload retried for hours. Now it fails at once with a short reason.
+func TestHostileLongErrorMessages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{queues: ingestOnly.queues, maxBytes: 1 << 20})
+	longCol := strings.Repeat("x", 20_000)
+	cases := []struct {
+		name   string
+		file   string
+		fields map[string]string
+	}{
+		{"long column name", "c1.csv", nil},
+		{"long mapped column", "c2.csv", map[string]string{"mapping": `{"body":"` + strings.Repeat("y", 12_000) + `"}`}},
+	}
+	for i, c := range cases {
+		body := []byte(longCol + ",other\n1,2\n3,4\n")
+		start := time.Now()
+		acc := e.upload(c.file, body, "B0LONG000"+string(rune('0'+i)), c.fields)
+		u := e.waitUpload(acc.UploadID)
+		require.Equal(t, store.UploadFailed, u.Status, c.name)
+		require.NotEmpty(t, u.Error, c.name)
+		require.LessOrEqual(t, len(u.Error), 1024, "%s: the stored reason is bounded", c.name)
+		require.Less(t, time.Since(start), 30*time.Second, "%s: fails fast, not after retries", c.name)
+		require.Equal(t, 1, e.count(`SELECT max(attempt) FROM river_job WHERE kind = 'ingest_upload' AND args->>'upload_id' = $1`,
+			strconv.FormatInt(acc.UploadID, 10)), "%s: one attempt, no retries", c.name)
+		// The stored mapping is not echoed in full either way.
+		require.Less(t, len(u.Mapping["body"]), 13_000)
+	}
+}
+
+// bombWorkbook is the workbook of the issue: a valid sheet, pad bytes of
+// incompressible data (so the file is as large as a real export), and a
+// part of filler zero bytes that deflate shrinks about 1,000 times.
+func bombWorkbook(t *testing.T, pad int, filler int64) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &[]any{"rating", "body"}))
+	require.NoError(t, f.SetSheetRow("Sheet1", "A2", &[]any{5, "works"}))
+	var base bytes.Buffer
+	require.NoError(t, f.Write(&base))
+	zr, err := zip.NewReader(bytes.NewReader(base.Bytes()), int64(base.Len()))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	for _, zf := range zr.File {
+		require.NoError(t, zw.Copy(zf))
+	}
+	if pad > 0 {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/media/image1.bin", Method: zip.Store})
+		require.NoError(t, err)
+		_, err = io.CopyN(w, rand.Reader, int64(pad))
+		require.NoError(t, err)
+	}
+	w, err := zw.Create("docProps/filler.xml")
+	require.NoError(t, err)
+	zeros := make([]byte, 1<<20)
+	for left := filler; left > 0; left -= int64(len(zeros)) {
+		_, err := w.Write(zeros[:min(int64(len(zeros)), left)])
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return out.Bytes()
+}
+
+// heapPeak samples the Go heap until stop is called and returns the peak
+// of HeapInuse above the level at the start.
+func heapPeak() (stop func() uint64) {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > base && m.HeapInuse-base > peak.Load() {
+				peak.Store(m.HeapInuse - base)
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
+}
+
+// TestHostileXLSXBomb: an 11.5 MB workbook with a 1 GB filler part drove
+// the server from 640 MB to 3.5 GB and was accepted as done. Now the upload
+// fails with a reason and the heap stays far below the filler's size.
+func TestHostileXLSXBomb(t *testing.T) {
+	t.Parallel()
+	bomb := bombWorkbook(t, 10_500_000, 1<<30)
+	require.Greater(t, len(bomb), 10<<20)
+	e := newEnv(t, envOpts{queues: ingestOnly.queues, maxBytes: 16 << 20})
+	stop := heapPeak()
+	acc := e.upload("bomb.xlsx", bomb, "B0BOMB0001", nil)
+	u := e.waitUpload(acc.UploadID)
+	peak := stop()
+	t.Logf("xlsx bomb (%d bytes, 1 GiB filler): heap peak +%d MiB; reason: %s", len(bomb), peak>>20, u.Error)
+	require.Equal(t, store.UploadFailed, u.Status)
+	require.Contains(t, u.Error, "docProps/filler.xml")
+	require.Contains(t, u.Error, "VOC_XLSX_MAX_PART_BYTES")
+	require.Less(t, peak, uint64(200<<20), "the heap must not balloon")
+	require.Equal(t, 0, e.count("SELECT count(*) FROM reviews WHERE upload_id = $1", acc.UploadID))
+	// The preview, which parses in the request, refuses it too.
+	body, ct := multipartBody(t, "bomb.xlsx", bomb, nil)
+	status, raw := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Contains(t, string(raw), "VOC_XLSX_MAX_PART_BYTES")
+}
