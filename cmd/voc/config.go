@@ -23,6 +23,7 @@ type Config struct {
 	MaxUploadBytes int64
 	DataDir        string
 	LogLevel       string
+	HostID         string // VOC_HOST_ID; empty: <hostname>-<role>
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -74,6 +75,7 @@ func defaultConfig() *Config {
 		MaxUploadBytes: envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
 		DataDir:        env("VOC_DATA_DIR", ".voc"),
 		LogLevel:       env("VOC_LOG_LEVEL", "info"),
+		HostID:         env("VOC_HOST_ID", ""),
 		LLMProvider:    env("VOC_LLM_PROVIDER", ""),
 		LLMBaseURL:     env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
 		LLMAPIKey:      env("VOC_LLM_API_KEY", ""),
@@ -92,6 +94,7 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "optional Redis URL for the shared LLM limiter and cache (REDIS_URL)")
 	fs.StringVar(&c.Queues, "queues", c.Queues, "MaxWorkers per queue, e.g. ingestion=4,reports=2 (VOC_QUEUES); empty: all queues at defaults")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "folder for the private Postgres cluster (VOC_DATA_DIR)")
+	fs.StringVar(&c.HostID, "host-id", c.HostID, "this process's stable identity (VOC_HOST_ID), unique among running processes; empty: <hostname>-serve or <hostname>-worker")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (VOC_LOG_LEVEL)")
 	fs.StringVar(&c.LLMProvider, "llm-provider", c.LLMProvider, "offline or openai (VOC_LLM_PROVIDER); empty: openai when VOC_LLM_API_KEY is set, else offline")
 	fs.StringVar(&c.LLMBaseURL, "llm-base-url", c.LLMBaseURL, "OpenAI-compatible base URL (VOC_LLM_BASE_URL)")
