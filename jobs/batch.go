@@ -364,6 +364,9 @@ func reportJobs(ctx context.Context, tx pgx.Tx, a store.Analysis) ([]river.Inser
 // commit runs the stage's transaction: write, insert next jobs, complete.
 func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
+			return err
+		}
 		next, err := write(tx)
 		if err != nil {
 			return err

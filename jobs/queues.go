@@ -112,3 +112,14 @@ func FormatQueues(conc map[string]int) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// QueueNames returns a queue map's names in pipeline order.
+func QueueNames(conc map[string]int) []string {
+	out := []string{}
+	for _, q := range Queues {
+		if _, ok := conc[q]; ok {
+			out = append(out, q)
+		}
+	}
+	return out
+}

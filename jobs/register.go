@@ -3,12 +3,12 @@ package jobs
 import (
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/llm"
@@ -29,6 +29,10 @@ type Deps struct {
 	// XLSX bounds what an uploaded workbook may decompress to; zero values
 	// take ingest's defaults.
 	XLSX ingest.XLSXLimits
+	// HostID is the process's stable identity (VOC_HOST_ID), used as River's
+	// client id so that river_job.attempted_by names the process holding a
+	// job. Empty: River generates one (tests, command-line tools).
+	HostID string
 }
 
 // Workers registers every job kind. Every process registers all of them,
@@ -50,12 +54,15 @@ func Workers(d Deps) *river.Workers {
 // insert-only client (an API-only host); otherwise it works those queues.
 func NewClient(d Deps, queues map[string]int) (*river.Client[pgx.Tx], error) {
 	cfg := &river.Config{
+		ID:      d.HostID,
 		Logger:  d.Log,
 		Workers: Workers(d),
-		// A killed host's running jobs are rescued after this; every job is
-		// one transaction, so a rescued job that did commit is a no-op.
-		RescueStuckJobsAfter: 15 * time.Minute,
-		JobTimeout:           5 * time.Minute,
+		// A restarted host hands its own jobs back at start-up; this generic
+		// rescue is for hosts that never come back. Every job is one
+		// transaction, so a rescued job that did commit is a no-op.
+		RescueStuckJobsAfter: RescueStuckJobsAfter(),
+		JobTimeout:           defaultJobTimeout,
+		Middleware:           []rivertype.Middleware{&cancelGuard{db: newStage(d).pool}},
 	}
 	if len(queues) > 0 {
 		cfg.Queues = RiverQueues(queues)

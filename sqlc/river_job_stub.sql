@@ -6,5 +6,16 @@ CREATE TABLE river_job (
     queue        text NOT NULL,
     kind         text NOT NULL,
     args         jsonb NOT NULL,
-    scheduled_at timestamptz NOT NULL
+    scheduled_at timestamptz NOT NULL,
+    attempt      smallint NOT NULL DEFAULT 0,
+    max_attempts smallint NOT NULL,
+    attempted_by text[],
+    metadata     jsonb NOT NULL DEFAULT '{}'
+);
+CREATE TABLE river_queue (
+    name       text PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    metadata   jsonb NOT NULL DEFAULT '{}',
+    paused_at  timestamptz,
+    updated_at timestamptz NOT NULL
 );

@@ -28,6 +28,7 @@ type app struct {
 	log    *slog.Logger
 	pool   *pgxpool.Pool
 	redis  *redis.Client // nil without REDIS_URL
+	hostID string        // River's client id; empty for command-line tools
 	closes []func(context.Context) error
 }
 
@@ -176,5 +177,5 @@ func (a *app) riverClient(queues map[string]int) (*river.Client[pgx.Tx], error) 
 	if err != nil {
 		return nil, err
 	}
-	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer, XLSX: a.cfg.xlsxLimits()}, queues)
+	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer, XLSX: a.cfg.xlsxLimits(), HostID: a.hostID}, queues)
 }

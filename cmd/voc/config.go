@@ -28,6 +28,7 @@ type Config struct {
 	XLSXMaxUnzipBytes int64
 	DataDir           string
 	LogLevel          string
+	HostID            string // VOC_HOST_ID; empty: <hostname>-<role>
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -90,6 +91,7 @@ func defaultConfig() *Config {
 		LLMTPM:            int(envInt64("VOC_LLM_TPM", 0)),
 		LLMHosts:          int(envInt64("VOC_LLM_HOSTS", 1)),
 		LLMCacheTTL:       envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
+		HostID:            env("VOC_HOST_ID", ""),
 	}
 }
 
@@ -101,6 +103,7 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 	fs.Int64Var(&c.XLSXMaxPartBytes, "xlsx-max-part-bytes", c.XLSXMaxPartBytes, "largest XLSX part read into memory, decompressed (VOC_XLSX_MAX_PART_BYTES)")
 	fs.Int64Var(&c.XLSXMaxUnzipBytes, "xlsx-max-unzip-bytes", c.XLSXMaxUnzipBytes, "largest decompressed size of a whole XLSX workbook (VOC_XLSX_MAX_UNZIP_BYTES)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "folder for the private Postgres cluster (VOC_DATA_DIR)")
+	fs.StringVar(&c.HostID, "host-id", c.HostID, "this process's stable identity (VOC_HOST_ID), unique among running processes; empty: <hostname>-serve or <hostname>-worker")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (VOC_LOG_LEVEL)")
 	fs.StringVar(&c.LLMProvider, "llm-provider", c.LLMProvider, "offline or openai (VOC_LLM_PROVIDER); empty: openai when VOC_LLM_API_KEY is set, else offline")
 	fs.StringVar(&c.LLMBaseURL, "llm-base-url", c.LLMBaseURL, "OpenAI-compatible base URL (VOC_LLM_BASE_URL)")

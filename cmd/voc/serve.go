@@ -41,11 +41,26 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 	if err != nil {
 		return err
 	}
+	role := "worker"
+	if withAPI {
+		role = "serve"
+	}
+	hostID, err := cfg.resolveHostID(role)
+	if err != nil {
+		return err
+	}
 	a, err := openApp(ctx, cfg, migrate)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	// Claim the id before River starts: it hands back the jobs an earlier
+	// run of this host left running, so they continue at once.
+	host, err := claimHost(ctx, a, hostID, role, jobs.QueueNames(queues))
+	if err != nil {
+		return err
+	}
+	a.hostID = hostID
 	client, err := a.riverClient(queues)
 	if err != nil {
 		return err
@@ -54,7 +69,7 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		if err := client.Start(ctx); err != nil {
 			return fmt.Errorf("start river: %w", err)
 		}
-		a.log.Info("workers started", "queues", jobs.FormatQueues(queues))
+		a.log.Info("workers started", "host_id", hostID, "queues", jobs.FormatQueues(queues))
 	}
 
 	var srv *http.Server
@@ -100,6 +115,9 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 				a.log.Warn("river hard stop", "error", err)
 			}
 		}
+	}
+	if err := host.release(shutdownCtx); err != nil {
+		a.log.Warn("host identity release", "error", err)
 	}
 	return nil
 }

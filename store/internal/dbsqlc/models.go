@@ -238,6 +238,18 @@ type RiverJob struct {
 	Kind        string
 	Args        []byte
 	ScheduledAt time.Time
+	Attempt     int16
+	MaxAttempts int16
+	AttemptedBy []string
+	Metadata    []byte
+}
+
+type RiverQueue struct {
+	Name      string
+	CreatedAt time.Time
+	Metadata  []byte
+	PausedAt  *time.Time
+	UpdatedAt time.Time
 }
 
 type Upload struct {
@@ -268,6 +280,17 @@ type UploadRejection struct {
 	RowNum   int32
 	Col      string
 	Reason   string
+}
+
+type VocHost struct {
+	HostID      string
+	Role        string
+	Queues      []string
+	Hostname    string
+	Pid         int32
+	StartedAt   time.Time
+	HeartbeatAt time.Time
+	StoppedAt   *time.Time
 }
 
 type VocPipelineProgress struct {
