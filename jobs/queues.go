@@ -38,14 +38,24 @@ var DefaultConcurrency = map[string]int{
 	QueueDefault:   2,
 }
 
+// LLMQueues are the queues whose jobs mostly wait on the LLM; their
+// concurrency follows the LLM budget (VOC_LLM_CONCURRENCY).
+var LLMQueues = []string{QueueTranslate, QueueInsights, QueueThemes}
+
 // ParseQueues parses "ingestion=4,reports=2" into MaxWorkers per queue. A
 // spec that names queues serves only those; "all" or an empty spec serves
 // every queue at its default; "queue=0" turns one off.
 func ParseQueues(spec string) (map[string]int, error) {
+	return ParseQueuesDefaults(spec, DefaultConcurrency)
+}
+
+// ParseQueuesDefaults is ParseQueues with other defaults for the queues the
+// spec does not size.
+func ParseQueuesDefaults(spec string, defaults map[string]int) (map[string]int, error) {
 	spec = strings.TrimSpace(spec)
 	out := map[string]int{}
 	if spec == "" || spec == "all" {
-		for q, n := range DefaultConcurrency {
+		for q, n := range defaults {
 			out[q] = n
 		}
 		return out, nil
@@ -60,7 +70,7 @@ func ParseQueues(spec string) (map[string]int, error) {
 			continue
 		}
 		if part == "all" {
-			for q, n := range DefaultConcurrency {
+			for q, n := range defaults {
 				if _, set := out[q]; !set {
 					out[q] = n
 				}
@@ -72,7 +82,7 @@ func ParseQueues(spec string) (map[string]int, error) {
 		if !known[name] {
 			return nil, fmt.Errorf("unknown queue %q in VOC_QUEUES (known: %s)", name, strings.Join(Queues, ", "))
 		}
-		n := DefaultConcurrency[name]
+		n := defaults[name]
 		if hasVal {
 			v, err := strconv.Atoi(strings.TrimSpace(val))
 			if err != nil || v < 0 || v > 10000 {

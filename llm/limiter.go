@@ -2,7 +2,6 @@ package llm
 
 import (
 	"context"
-	"math"
 	"sync"
 	"time"
 )
@@ -13,8 +12,10 @@ import (
 // snoozes and frees its worker slot instead of holding it. It returns
 // ctx.Err() if ctx ends while waiting.
 //
-// The in-process LocalLimiter implements it; a Redis-backed limiter shared by
-// all hosts can implement the same method.
+// The in-process LocalLimiter and the Redis-backed RedisLimiter, shared by
+// all hosts, implement it with the same rule (window.go): no 1 s window
+// carries more than the request budget, no 60 s window more than the token
+// budget.
 type Limiter interface {
 	Wait(ctx context.Context, tokens int) error
 }
@@ -22,13 +23,15 @@ type Limiter interface {
 // LimiterConfig configures a LocalLimiter. A zero or negative rate disables
 // that dimension.
 type LimiterConfig struct {
-	// RPS is the sustained request rate per second (VOC_LLM_RPS).
+	// RPS is the request budget per second (VOC_LLM_RPS): no 1 s window
+	// carries more than floor(RPS) requests.
 	RPS float64
-	// Burst is how many requests may go at once after an idle period.
-	// Zero means max(1, RPS).
+	// Burst is how many requests may go at once after an idle period
+	// (VOC_LLM_BURST). Zero means DefaultBurst(RPS); 1 means strictly
+	// paced. The window rule holds whatever the burst.
 	Burst int
-	// TPM is the token budget per minute (VOC_LLM_TPM). Up to one minute's
-	// budget may be spent at once.
+	// TPM is the token budget per minute (VOC_LLM_TPM): no 60 s window
+	// carries more. A tenth of it may be spent at once.
 	TPM int
 	// MaxWait is the longest Wait blocks before it answers with a
 	// *RateLimitError instead. Zero means 5 seconds.
@@ -42,13 +45,13 @@ const (
 	CodeLocalTokens   = "local_limit_tokens"
 )
 
-// LocalLimiter is an in-process Limiter with a token bucket for requests and
-// one for tokens. It is safe for concurrent use.
+// LocalLimiter is an in-process Limiter. It is safe for concurrent use.
 type LocalLimiter struct {
 	mu      sync.Mutex
-	req     *bucket
-	tok     *bucket
+	s       *schedule
+	off     bool
 	maxWait time.Duration
+	epoch   time.Time
 	now     func() time.Time
 }
 
@@ -59,115 +62,59 @@ func NewLocalLimiter(cfg LimiterConfig) *LocalLimiter {
 	if l.maxWait <= 0 {
 		l.maxWait = 5 * time.Second
 	}
-	now := l.now()
-	if cfg.RPS > 0 {
-		burst := float64(cfg.Burst)
-		if burst <= 0 {
-			burst = math.Max(1, cfg.RPS)
-		}
-		l.req = newBucket(cfg.RPS, burst, now)
+	l.epoch = l.now()
+	burst := cfg.Burst
+	if burst <= 0 {
+		burst = DefaultBurst(cfg.RPS)
 	}
-	if cfg.TPM > 0 {
-		l.tok = newBucket(float64(cfg.TPM)/60, float64(cfg.TPM), now)
-	}
+	l.s = newSchedule(cfg.RPS, burst, cfg.TPM)
+	l.off = cfg.RPS <= 0 && cfg.TPM <= 0
 	return l
 }
 
 // Wait implements Limiter. A request larger than the whole token budget is
-// charged the budget, so it waits for a full bucket rather than forever.
+// charged the budget, so it waits for a full window rather than forever. A
+// reservation abandoned because ctx ended is not given back: the budget
+// stays spent, which errs on the side of the provider's limit.
 func (l *LocalLimiter) Wait(ctx context.Context, tokens int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if l.off {
+		return nil
+	}
+	maxWait := l.maxWait
+	if dl, ok := ctx.Deadline(); ok {
+		// Waiting past the caller's deadline would only turn a snooze into
+		// a failed attempt.
+		maxWait = min(maxWait, time.Until(dl))
+	}
 	l.mu.Lock()
-	now := l.now()
-	var reqWait, tokWait time.Duration
-	var tokCost float64
-	if l.req != nil {
-		reqWait = l.req.wait(now, 1)
-	}
-	if l.tok != nil {
-		tokCost = math.Min(math.Max(float64(tokens), 0), l.tok.burst)
-		tokWait = l.tok.wait(now, tokCost)
-	}
-	wait := max(reqWait, tokWait)
-	// Waiting past the caller's deadline would only turn a snooze into a
-	// failed attempt.
-	dl, hasDL := ctx.Deadline()
-	if wait > l.maxWait || (hasDL && wait > 0 && now.Add(wait).After(dl)) {
-		l.mu.Unlock()
+	now := float64(l.now().Sub(l.epoch).Microseconds())
+	slot, reqWait, tokWait, ok := l.s.reserve(now, float64(max(tokens, 0)), float64(maxWait.Microseconds()))
+	l.mu.Unlock()
+	wait := time.Duration(slot-now) * time.Microsecond
+	if !ok {
 		code := CodeLocalRequests
 		if tokWait > reqWait {
 			code = CodeLocalTokens
 		}
 		return &RateLimitError{Code: code, RetryAfter: wait, Message: "local llm rate limit"}
 	}
-	// Reserve now, wait outside the lock: later callers queue behind this
-	// reservation because the buckets are already in debt.
-	if l.req != nil {
-		l.req.take(now, 1)
-	}
-	if l.tok != nil {
-		l.tok.take(now, tokCost)
-	}
-	l.mu.Unlock()
-	if wait <= 0 {
+	return sleepCtx(ctx, wait)
+}
+
+// sleepCtx waits d, or returns ctx.Err() if ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
 		return nil
 	}
-	t := time.NewTimer(wait)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		// Give the reservation back so an abandoned wait does not slow
-		// everyone else down.
-		l.mu.Lock()
-		if l.req != nil {
-			l.req.refund(1)
-		}
-		if l.tok != nil {
-			l.tok.refund(tokCost)
-		}
-		l.mu.Unlock()
 		return ctx.Err()
 	}
-}
-
-// bucket is a token bucket that may go into debt: a reservation takes its
-// tokens at once, and the time to refill the debt is the reserver's wait.
-type bucket struct {
-	rate   float64 // tokens per second
-	burst  float64
-	tokens float64
-	last   time.Time
-}
-
-func newBucket(rate, burst float64, now time.Time) *bucket {
-	return &bucket{rate: rate, burst: burst, tokens: burst, last: now}
-}
-
-func (b *bucket) advance(now time.Time) {
-	if now.After(b.last) {
-		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-		b.last = now
-	}
-}
-
-// wait returns how long until n tokens are available, without taking them.
-func (b *bucket) wait(now time.Time, n float64) time.Duration {
-	b.advance(now)
-	if b.tokens >= n {
-		return 0
-	}
-	return time.Duration((n - b.tokens) / b.rate * float64(time.Second))
-}
-
-func (b *bucket) take(now time.Time, n float64) {
-	b.advance(now)
-	b.tokens -= n
-}
-
-func (b *bucket) refund(n float64) {
-	b.tokens = math.Min(b.burst, b.tokens+n)
 }

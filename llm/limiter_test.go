@@ -54,18 +54,20 @@ func TestLocalLimiterRefusesLongWaits(t *testing.T) {
 
 func TestLocalLimiterTokens(t *testing.T) {
 	t.Parallel()
-	// 600 tokens/min = 10/s.
+	// 600 tokens/min = 10/s, of which a tenth (60) may go at once.
 	l := llm.NewLocalLimiter(llm.LimiterConfig{TPM: 600, MaxWait: 50 * time.Millisecond})
-	require.NoError(t, l.Wait(context.Background(), 590))
+	require.NoError(t, l.Wait(context.Background(), 60))
 	err := l.Wait(context.Background(), 100)
 	rl, ok := llm.AsRateLimit(err)
 	require.True(t, ok, "got %v", err)
 	require.Equal(t, llm.CodeLocalTokens, rl.Code)
-	require.InDelta(t, 9*time.Second, rl.RetryAfter, float64(500*time.Millisecond))
-	// A request above the whole budget is charged the budget, so it passes
-	// on a full bucket instead of never.
-	big := llm.NewLocalLimiter(llm.LimiterConfig{TPM: 600})
-	require.NoError(t, big.Wait(context.Background(), 10_000))
+	require.InDelta(t, 10*time.Second, rl.RetryAfter, float64(500*time.Millisecond))
+	// A request above the whole budget is charged the budget, so it waits
+	// for the budget's worth of refill instead of forever.
+	big := llm.NewLocalLimiter(llm.LimiterConfig{TPM: 600, MaxWait: 50 * time.Millisecond})
+	rl, ok = llm.AsRateLimit(big.Wait(context.Background(), 10_000))
+	require.True(t, ok)
+	require.InDelta(t, 54*time.Second, rl.RetryAfter, float64(500*time.Millisecond))
 }
 
 func TestLocalLimiterHonoursContext(t *testing.T) {
@@ -79,13 +81,10 @@ func TestLocalLimiterHonoursContext(t *testing.T) {
 	_, ok := llm.AsRateLimit(l.Wait(ctx, 1))
 	require.True(t, ok)
 
-	// A cancelled wait gives its reservation back.
+	// A cancelled wait returns the context's error.
 	ctx2, cancel2 := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel2() }()
+	cancel2()
 	require.ErrorIs(t, l.Wait(ctx2, 1), context.Canceled)
-	start := time.Now()
-	require.NoError(t, l.Wait(context.Background(), 1))
-	require.Less(t, time.Since(start), 600*time.Millisecond, "not queued behind the abandoned reservation")
 }
 
 func TestLocalLimiterUnlimited(t *testing.T) {

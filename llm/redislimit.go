@@ -3,8 +3,10 @@ package llm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -21,19 +23,20 @@ const (
 // the whole deployment, not of one host. A zero or negative rate disables
 // that dimension.
 type RedisLimiterConfig struct {
-	// RPS is the sustained request rate per second shared by all hosts.
+	// RPS is the request budget per second shared by all hosts: no 1 s
+	// window carries more than floor(RPS) requests from all hosts together.
 	RPS float64
 	// Burst is how many requests may go at once after an idle period.
-	// Zero means max(1, RPS).
+	// Zero means DefaultBurst(RPS); 1 means strictly paced.
 	Burst int
-	// TPM is the token budget per minute shared by all hosts. Up to one
-	// minute's budget may be spent at once.
+	// TPM is the token budget per minute shared by all hosts: no 60 s
+	// window carries more. A tenth of it may be spent at once.
 	TPM int
 	// MaxWait is the longest Wait blocks before it answers with a
 	// *RateLimitError instead. Zero means 5 seconds.
 	MaxWait time.Duration
-	// Prefix is prepended to the keys "rps" and "tpm". Zero means
-	// "voc:llm:".
+	// Prefix is prepended to the limiter's keys ("state", "rlog", "tlog").
+	// Zero means "voc:llm:".
 	Prefix string
 	// Timeout bounds each Redis round trip, so a hung Redis degrades to the
 	// fallback instead of stalling every worker. Zero means 500ms.
@@ -44,9 +47,11 @@ type RedisLimiterConfig struct {
 }
 
 // RedisLimiter is a Limiter whose budget is shared by every host through
-// Redis. It reserves capacity atomically in both dimensions with GCRA (one
-// Lua script, one round trip), so requests from all hosts queue fairly behind
-// each other's reservations. It is safe for concurrent use.
+// Redis. One Lua script (one round trip) gives each request its send time by
+// the rule in window.go — GCRA pacing plus an exact sliding-window cap in
+// both dimensions — so requests from all hosts queue fairly behind each
+// other's reservations and no window carries more than the budget. It is
+// safe for concurrent use.
 //
 // When Redis fails it logs once per outage and delegates to a fallback
 // limiter, which the caller sizes to this host's share of the budget, so no
@@ -55,10 +60,7 @@ type RedisLimiter struct {
 	rdb      *redis.Client
 	cfg      RedisLimiterConfig
 	keys     []string
-	reqIntUS float64 // microseconds between requests
-	reqTolUS float64 // burst tolerance in microseconds
-	tokIntUS float64 // microseconds per token
-	tokTolUS float64
+	args     [8]float64 // per dimension: interval, tolerance, limit, window
 	fallback Limiter
 	log      *slog.Logger
 
@@ -87,70 +89,117 @@ func NewRedisLimiter(rdb *redis.Client, cfg RedisLimiterConfig, fallback Limiter
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = 5 * time.Second
 	}
+	if cfg.Burst <= 0 {
+		cfg.Burst = DefaultBurst(cfg.RPS)
+	}
 	if log == nil {
 		log = slog.Default()
 	}
 	l := &RedisLimiter{
 		rdb:      rdb,
 		cfg:      cfg,
-		keys:     []string{cfg.Prefix + "rps", cfg.Prefix + "tpm"},
+		keys:     []string{cfg.Prefix + "state", cfg.Prefix + "rlog", cfg.Prefix + "tlog"},
 		fallback: fallback,
 		log:      log,
 		now:      time.Now,
 	}
-	if cfg.RPS > 0 {
-		burst := float64(cfg.Burst)
-		if burst <= 0 {
-			burst = math.Max(1, cfg.RPS)
-		}
-		l.reqIntUS = 1e6 / cfg.RPS
-		l.reqTolUS = burst * l.reqIntUS
-	}
-	if cfg.TPM > 0 {
-		l.tokIntUS = 60e6 / float64(cfg.TPM)
-		l.tokTolUS = float64(cfg.TPM) * l.tokIntUS
+	s := newSchedule(cfg.RPS, cfg.Burst, cfg.TPM)
+	for i, d := range []dimension{s.req, s.tok} {
+		l.args[4*i], l.args[4*i+1], l.args[4*i+2], l.args[4*i+3] = d.interval, d.tol, d.limit, d.window
 	}
 	return l
 }
 
-// gcraScript reserves cost units in up to two GCRA buckets at once, or in
-// neither when the longer wait exceeds the caller's maximum. The theoretical
-// arrival time (TAT) of each bucket is stored in microseconds of Redis's
-// clock, so hosts with skewed clocks still agree.
+// reserveScript is window.go's schedule.reserve in Lua: it gives the request
+// its slot in both dimensions at once, or reserves nothing when the wait
+// exceeds the caller's maximum. Times are microseconds of Redis's clock, so
+// hosts with skewed clocks still agree.
 //
-// KEYS: rps key, tpm key. ARGV: request interval, request tolerance, token
-// interval, token tolerance (all µs; interval 0 disables), token cost, max
-// wait µs. Returns {reserved (0/1), request wait µs, token wait µs}.
-var gcraScript = redis.NewScript(`
+// KEYS: state hash (tat and cumulative cost per dimension, last slot),
+// request log, token log (sorted sets scored by cumulative cost, member
+// "slot:cumulative"). ARGV: per dimension interval, tolerance, limit, window
+// (interval 0 disables it), then the token cost and the max wait. Returns
+// {reserved (0/1), slot (a string: Lua integers are 64-bit only through
+// strings), wait, request wait, token wait}, all µs.
+var reserveScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local maxwait = tonumber(ARGV[6])
-local costs = {1, tonumber(ARGV[5])}
-local waits = {0, 0}
-local tats = {}
+local st = redis.call('HMGET', KEYS[1], 'rtat', 'rcum', 'ttat', 'tcum', 'last')
+local tats = {tonumber(st[1]) or 0, tonumber(st[3]) or 0}
+local cums = {tonumber(st[2]) or 0, tonumber(st[4]) or 0}
+local last = tonumber(st[5]) or 0
+local maxwait = tonumber(ARGV[10])
+local costs = {1, tonumber(ARGV[9])}
+local earliest = {now, now}
+local horizon = 0
 for i = 1, 2 do
-  local interval = tonumber(ARGV[2 * i - 1])
-  if interval > 0 then
-    local tol = tonumber(ARGV[2 * i])
-    local tat = tonumber(redis.call('GET', KEYS[i]) or now)
-    if tat < now then tat = now end
-    local newtat = tat + costs[i] * interval
-    local w = newtat - tol - now
-    if w < 0 then w = 0 end
-    waits[i] = w
-    tats[i] = newtat
+  local iv, tol, lim, win = tonumber(ARGV[4*i-3]), tonumber(ARGV[4*i-2]), tonumber(ARGV[4*i-1]), tonumber(ARGV[4*i])
+  if i == 2 and costs[2] > lim then costs[2] = lim end
+  if iv > 0 and costs[i] > 0 then
+    local e = math.max(now, tats[i] + costs[i] * iv - tol)
+    local need = cums[i] + costs[i] - lim
+    if need > 0 then
+      local m = redis.call('ZRANGEBYSCORE', KEYS[i+1], need, '+inf', 'LIMIT', 0, 1)
+      if m[1] then
+        e = math.max(e, tonumber(string.match(m[1], '^(%d+):')) + win)
+      end
+    end
+    earliest[i] = e
+    if win > horizon then horizon = win end
   end
 end
-if math.max(waits[1], waits[2]) > maxwait then
-  return {0, math.floor(waits[1]), math.floor(waits[2])}
+local slot = math.max(earliest[1], earliest[2], now, last)
+if slot - now > maxwait then
+  return {0, string.format('%.0f', slot), math.floor(slot - now), math.floor(earliest[1] - now), math.floor(earliest[2] - now)}
 end
+local ttl = math.floor((slot - now + horizon) / 1000) + 1000
 for i = 1, 2 do
-  if tats[i] then
-    redis.call('SET', KEYS[i], string.format('%.0f', tats[i]), 'PX', math.floor((tats[i] - now) / 1000) + 1000)
+  local iv, lim = tonumber(ARGV[4*i-3]), tonumber(ARGV[4*i-1])
+  if iv > 0 and costs[i] > 0 then
+    tats[i] = math.max(tats[i], slot) + costs[i] * iv
+    cums[i] = cums[i] + costs[i]
+    redis.call('ZADD', KEYS[i+1], cums[i], string.format('%.0f:%.0f', slot, cums[i]))
+    redis.call('ZREMRANGEBYSCORE', KEYS[i+1], '-inf', '(' .. string.format('%.0f', cums[i] + 1 - lim))
+    redis.call('PEXPIRE', KEYS[i+1], ttl)
   end
 end
-return {1, math.floor(waits[1]), math.floor(waits[2])}
+redis.call('HSET', KEYS[1], 'rtat', string.format('%.0f', tats[1]), 'rcum', string.format('%.0f', cums[1]),
+  'ttat', string.format('%.0f', tats[2]), 'tcum', string.format('%.0f', cums[2]), 'last', string.format('%.0f', slot))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return {1, string.format('%.0f', slot), math.floor(slot - now), math.floor(earliest[1] - now), math.floor(earliest[2] - now)}
 `)
+
+// reservation is one reply of reserveScript.
+type reservation struct {
+	ok                     bool
+	slot                   time.Time     // in Redis's clock
+	wait, reqWait, tokWait time.Duration // from Redis's now to the slot
+}
+
+// reserve runs the script once.
+func (l *RedisLimiter) reserve(ctx context.Context, tokens int, maxWait time.Duration) (reservation, error) {
+	cost := math.Max(float64(tokens), 0)
+	a := l.args
+	res, err := reserveScript.Run(ctx, l.rdb, l.keys,
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], cost, maxWait.Microseconds()).Slice()
+	if err != nil {
+		return reservation{}, err
+	}
+	if len(res) != 5 {
+		return reservation{}, errors.New("unexpected script reply")
+	}
+	ok, _ := res[0].(int64)
+	slotStr, _ := res[1].(string)
+	slotUS, err := strconv.ParseInt(slotStr, 10, 64)
+	if err != nil {
+		return reservation{}, fmt.Errorf("unexpected script reply: slot %q", slotStr)
+	}
+	w, _ := res[2].(int64)
+	rw, _ := res[3].(int64)
+	tw, _ := res[4].(int64)
+	return reservation{ok: ok == 1, slot: time.UnixMicro(slotUS), wait: time.Duration(w) * time.Microsecond,
+		reqWait: time.Duration(rw) * time.Microsecond, tokWait: time.Duration(tw) * time.Microsecond}, nil
+}
 
 // Wait implements Limiter. It returns a *RateLimitError with code
 // CodeSharedRequests or CodeSharedTokens when the shared wait would exceed
@@ -161,7 +210,7 @@ func (l *RedisLimiter) Wait(ctx context.Context, tokens int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if l.reqIntUS == 0 && l.tokIntUS == 0 {
+	if l.args[0] == 0 && l.args[4] == 0 {
 		return nil
 	}
 	if l.useFallback() {
@@ -171,13 +220,8 @@ func (l *RedisLimiter) Wait(ctx context.Context, tokens int) error {
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = min(maxWait, time.Until(dl))
 	}
-	cost := math.Max(float64(tokens), 0)
-	if l.tokIntUS > 0 {
-		cost = math.Min(cost, float64(l.cfg.TPM))
-	}
 	rctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
-	res, err := gcraScript.Run(rctx, l.rdb, l.keys,
-		l.reqIntUS, l.reqTolUS, l.tokIntUS, l.tokTolUS, cost, maxWait.Microseconds()).Int64Slice()
+	r, err := l.reserve(rctx, tokens, maxWait)
 	cancel()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -186,32 +230,17 @@ func (l *RedisLimiter) Wait(ctx context.Context, tokens int) error {
 		l.markDown(ctx, err)
 		return l.waitFallback(ctx, tokens)
 	}
-	if len(res) != 3 {
-		l.markDown(ctx, errors.New("unexpected script reply"))
-		return l.waitFallback(ctx, tokens)
-	}
 	l.markUp(ctx)
-	reqWait := time.Duration(res[1]) * time.Microsecond
-	tokWait := time.Duration(res[2]) * time.Microsecond
-	wait := max(reqWait, tokWait)
-	if res[0] == 0 {
+	if !r.ok {
 		code := CodeSharedRequests
-		if tokWait > reqWait {
+		if r.tokWait > r.reqWait {
 			code = CodeSharedTokens
 		}
-		return &RateLimitError{Code: code, RetryAfter: wait, Message: "shared llm rate limit"}
+		return &RateLimitError{Code: code, RetryAfter: max(r.wait, time.Millisecond), Message: "shared llm rate limit"}
 	}
-	if wait <= 0 {
-		return nil
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	// The wait counts from Redis's "now"; sleeping it from the reply's
+	// arrival sends a little late, never early.
+	return sleepCtx(ctx, r.wait)
 }
 
 func (l *RedisLimiter) useFallback() bool {

@@ -113,8 +113,8 @@ func TestRedisLimiterSharesTokenBudget(t *testing.T) {
 	a := llm.NewRedisLimiter(rdb, cfg, nil, nil)
 	b := llm.NewRedisLimiter(rdb, cfg, nil, nil)
 
-	// One host spends the whole minute's budget at once...
-	require.NoError(t, a.Wait(t.Context(), 600))
+	// One host spends the burst (a tenth of the minute's budget) at once...
+	require.NoError(t, a.Wait(t.Context(), 60))
 	// ...so the other must wait about 10s for 100 tokens at 10 tokens/s.
 	err := b.Wait(t.Context(), 100)
 	rl, ok := llm.AsRateLimit(err)

@@ -103,12 +103,13 @@ func (a *app) analyzer() (llm.Analyzer, error) {
 	rec := store.CallRecorder{DB: a.pool, Log: a.log}
 	var lim llm.Limiter
 	if a.cfg.LLMRPS > 0 || a.cfg.LLMTPM > 0 {
-		// Without Redis (or while it is down) each host keeps to its share.
+		// Without Redis (or while it is down) each host keeps to its share,
+		// burst included.
 		n := max(a.cfg.LLMHosts, 1)
-		local := llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS / float64(n), TPM: a.cfg.LLMTPM / n})
+		local := llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS / float64(n), TPM: a.cfg.LLMTPM / n, Burst: max(a.cfg.burst()/n, 1)})
 		lim = local
 		if a.redis != nil {
-			lim = llm.NewRedisLimiter(a.redis, llm.RedisLimiterConfig{RPS: a.cfg.LLMRPS, TPM: a.cfg.LLMTPM}, local, a.log)
+			lim = llm.NewRedisLimiter(a.redis, llm.RedisLimiterConfig{RPS: a.cfg.LLMRPS, TPM: a.cfg.LLMTPM, Burst: a.cfg.burst()}, local, a.log)
 		}
 	}
 	o, err := llm.NewOpenAI(llm.OpenAIConfig{
@@ -124,7 +125,7 @@ func (a *app) analyzer() (llm.Analyzer, error) {
 		an = llm.NewCachedAnalyzer(o, a.redis, a.cfg.LLMCacheTTL, rec, llm.WithCacheLogger(a.log))
 	}
 	a.log.Info("llm provider: openai-compatible", "base_url", a.cfg.LLMBaseURL, "model", a.cfg.LLMModel,
-		"rps", a.cfg.LLMRPS, "tpm", a.cfg.LLMTPM, "shared_limit_and_cache", a.redis != nil, "hosts", a.cfg.LLMHosts)
+		"rps", a.cfg.LLMRPS, "tpm", a.cfg.LLMTPM, "burst", a.cfg.burst(), "shared_limit_and_cache", a.redis != nil, "hosts", a.cfg.LLMHosts)
 	return an, nil
 }
 

@@ -39,6 +39,13 @@ type Config struct {
 	LLMTPM      int
 	LLMHosts    int           // hosts sharing the LLM budget; sizes the local fallback when Redis is down
 	LLMCacheTTL time.Duration // LLM answer cache lifetime (with Redis)
+
+	// The budget's shape and this host's concurrency (llmconfig.go).
+	LLMBurst       int           // requests at once after idle; 0: llm.DefaultBurst
+	LLMLatency     time.Duration // expected provider latency, sizes LLMConcurrency
+	LLMConcurrency int           // jobs per LLM queue; 0: RPS × LLMLatency
+	llmEnv         *llmEnv
+	PprofAddr      string // loopback address for net/http/pprof; empty: off
 }
 
 func env(name, def string) string {
@@ -71,6 +78,7 @@ func envDuration(name string, def time.Duration) time.Duration {
 
 // defaultConfig reads defaults and the environment.
 func defaultConfig() *Config {
+	le := &llmEnv{}
 	return &Config{
 		DatabaseURL:       env("DATABASE_URL", ""),
 		RedisURL:          env("REDIS_URL", ""),
@@ -87,11 +95,16 @@ func defaultConfig() *Config {
 		LLMAPIKey:         env("VOC_LLM_API_KEY", ""),
 		LLMModel:          env("VOC_LLM_MODEL", llm.DefaultModel),
 		LLMTimeout:        envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
-		LLMRPS:            envFloat("VOC_LLM_RPS", 200),
-		LLMTPM:            int(envInt64("VOC_LLM_TPM", 0)),
+		LLMRPS:            le.number("VOC_LLM_RPS", 200),
+		LLMTPM:            le.integer("VOC_LLM_TPM", 0),
 		LLMHosts:          int(envInt64("VOC_LLM_HOSTS", 1)),
 		LLMCacheTTL:       envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
 		HostID:            env("VOC_HOST_ID", ""),
+		LLMBurst:          le.integer("VOC_LLM_BURST", 0),
+		LLMLatency:        le.duration("VOC_LLM_LATENCY", DefaultLLMLatency),
+		LLMConcurrency:    le.integer("VOC_LLM_CONCURRENCY", 0),
+		PprofAddr:         env("VOC_PPROF_ADDR", ""),
+		llmEnv:            le,
 	}
 }
 
@@ -109,8 +122,12 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.LLMBaseURL, "llm-base-url", c.LLMBaseURL, "OpenAI-compatible base URL (VOC_LLM_BASE_URL)")
 	fs.StringVar(&c.LLMModel, "llm-model", c.LLMModel, "model name (VOC_LLM_MODEL)")
 	fs.DurationVar(&c.LLMTimeout, "llm-timeout", c.LLMTimeout, "per-call timeout (VOC_LLM_TIMEOUT)")
-	fs.Float64Var(&c.LLMRPS, "llm-rps", c.LLMRPS, "LLM requests per second (VOC_LLM_RPS): across all hosts with Redis, else this host's; 0: unlimited")
-	fs.IntVar(&c.LLMTPM, "llm-tpm", c.LLMTPM, "LLM tokens per minute (VOC_LLM_TPM), shared like --llm-rps; 0: unlimited")
+	fs.Float64Var(&c.LLMRPS, "llm-rps", c.LLMRPS, "LLM requests per second (VOC_LLM_RPS): across all hosts with Redis, else this host's; no 1 s window carries more")
+	fs.IntVar(&c.LLMTPM, "llm-tpm", c.LLMTPM, "LLM tokens per minute (VOC_LLM_TPM), shared like --llm-rps; unset: no token budget")
+	fs.IntVar(&c.LLMBurst, "llm-burst", c.LLMBurst, "LLM requests that may go at once after an idle spell (VOC_LLM_BURST); unset: 5% of --llm-rps")
+	fs.DurationVar(&c.LLMLatency, "llm-latency", c.LLMLatency, "expected LLM latency (VOC_LLM_LATENCY); sizes the LLM queues by Little's law")
+	fs.IntVar(&c.LLMConcurrency, "llm-concurrency", c.LLMConcurrency, "jobs each LLM queue runs at once on this host (VOC_LLM_CONCURRENCY); unset: --llm-rps × --llm-latency")
+	fs.StringVar(&c.PprofAddr, "pprof", c.PprofAddr, "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060 (VOC_PPROF_ADDR); empty: off")
 	fs.IntVar(&c.LLMHosts, "llm-hosts", c.LLMHosts, "hosts sharing the LLM budget (VOC_LLM_HOSTS): without Redis each gets 1/N of it")
 	fs.DurationVar(&c.LLMCacheTTL, "llm-cache-ttl", c.LLMCacheTTL, "how long LLM answers stay cached in Redis (VOC_LLM_CACHE_TTL)")
 }
@@ -127,7 +144,10 @@ func (c *Config) xlsxLimits() ingest.XLSXLimits {
 
 // queues returns MaxWorkers per queue or an error naming VOC_QUEUES.
 func (c *Config) queues() (map[string]int, error) {
-	q, err := jobs.ParseQueues(c.Queues)
+	if err := c.validateLLM(); err != nil {
+		return nil, err
+	}
+	q, err := jobs.ParseQueuesDefaults(c.Queues, c.queueDefaults())
 	if err != nil {
 		return nil, fmt.Errorf("VOC_QUEUES: %w", err)
 	}

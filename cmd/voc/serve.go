@@ -61,6 +61,13 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		return err
 	}
 	a.hostID = hostID
+	if cfg.PprofAddr != "" {
+		stop, err := startPprof(cfg.PprofAddr, a.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	client, err := a.riverClient(queues)
 	if err != nil {
 		return err

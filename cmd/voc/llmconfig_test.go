@@ -1,0 +1,59 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/jobs"
+)
+
+// TestLLMSettingsRejectBadValues: a budget, burst or concurrency that is
+// zero, negative or not a number stops start-up with the variable's name.
+func TestLLMSettingsRejectBadValues(t *testing.T) {
+	for _, name := range []string{"VOC_LLM_RPS", "VOC_LLM_TPM", "VOC_LLM_BURST", "VOC_LLM_CONCURRENCY", "VOC_LLM_LATENCY"} {
+		for _, bad := range []string{"0", "-5", "lots", "NaN"} {
+			t.Run(name+"="+bad, func(t *testing.T) {
+				t.Setenv(name, bad)
+				_, err := defaultConfig().queues()
+				require.Error(t, err)
+				require.Contains(t, err.Error(), name)
+			})
+		}
+	}
+}
+
+// TestLLMConcurrencyFollowsBudget: by default the LLM queues are sized by
+// Little's law from the budget and the expected latency; VOC_QUEUES and
+// VOC_LLM_CONCURRENCY still win.
+func TestLLMConcurrencyFollowsBudget(t *testing.T) {
+	t.Setenv("VOC_LLM_RPS", "200")
+	t.Setenv("VOC_LLM_LATENCY", "1.5s")
+	q, err := defaultConfig().queues()
+	require.NoError(t, err)
+	for _, name := range jobs.LLMQueues {
+		require.Equal(t, 300, q[name], name)
+	}
+	require.Equal(t, jobs.DefaultConcurrency[jobs.QueueIngestion], q[jobs.QueueIngestion])
+
+	t.Setenv("VOC_QUEUES", "translation=7,insight_extraction,theme_extraction")
+	q, err = defaultConfig().queues()
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{jobs.QueueTranslate: 7, jobs.QueueInsights: 300, jobs.QueueThemes: 300}, q)
+
+	t.Setenv("VOC_LLM_CONCURRENCY", "42")
+	q, err = defaultConfig().queues()
+	require.NoError(t, err)
+	require.Equal(t, 42, q[jobs.QueueThemes])
+
+	// A tiny budget keeps the old floor; the default burst is 5% of RPS.
+	t.Setenv("VOC_LLM_CONCURRENCY", "")
+	t.Setenv("VOC_LLM_RPS", "2")
+	c := defaultConfig()
+	q, err = c.queues()
+	require.NoError(t, err)
+	require.Equal(t, minLLMConcurrency, q[jobs.QueueThemes])
+	require.Equal(t, 1, c.burst())
+	t.Setenv("VOC_LLM_RPS", "200")
+	require.Equal(t, 10, defaultConfig().burst())
+}
