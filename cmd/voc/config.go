@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -23,6 +24,9 @@ type Config struct {
 	MaxUploadBytes int64
 	DataDir        string
 	LogLevel       string
+	// DefaultTargetLanguage is a new product's target language when nobody
+	// named one (VOC_DEFAULT_TARGET_LANGUAGE); empty: en.
+	DefaultTargetLanguage string
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -66,23 +70,24 @@ func envDuration(name string, def time.Duration) time.Duration {
 // defaultConfig reads defaults and the environment.
 func defaultConfig() *Config {
 	return &Config{
-		DatabaseURL:    env("DATABASE_URL", ""),
-		RedisURL:       env("REDIS_URL", ""),
-		Addr:           env("VOC_ADDR", ":8080"),
-		AdminToken:     env("VOC_ADMIN_TOKEN", ""),
-		Queues:         env("VOC_QUEUES", ""),
-		MaxUploadBytes: envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
-		DataDir:        env("VOC_DATA_DIR", ".voc"),
-		LogLevel:       env("VOC_LOG_LEVEL", "info"),
-		LLMProvider:    env("VOC_LLM_PROVIDER", ""),
-		LLMBaseURL:     env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
-		LLMAPIKey:      env("VOC_LLM_API_KEY", ""),
-		LLMModel:       env("VOC_LLM_MODEL", llm.DefaultModel),
-		LLMTimeout:     envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
-		LLMRPS:         envFloat("VOC_LLM_RPS", 200),
-		LLMTPM:         int(envInt64("VOC_LLM_TPM", 0)),
-		LLMHosts:       int(envInt64("VOC_LLM_HOSTS", 1)),
-		LLMCacheTTL:    envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
+		DatabaseURL:           env("DATABASE_URL", ""),
+		RedisURL:              env("REDIS_URL", ""),
+		Addr:                  env("VOC_ADDR", ":8080"),
+		AdminToken:            env("VOC_ADMIN_TOKEN", ""),
+		Queues:                env("VOC_QUEUES", ""),
+		MaxUploadBytes:        envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
+		DataDir:               env("VOC_DATA_DIR", ".voc"),
+		LogLevel:              env("VOC_LOG_LEVEL", "info"),
+		DefaultTargetLanguage: env("VOC_DEFAULT_TARGET_LANGUAGE", ""),
+		LLMProvider:           env("VOC_LLM_PROVIDER", ""),
+		LLMBaseURL:            env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
+		LLMAPIKey:             env("VOC_LLM_API_KEY", ""),
+		LLMModel:              env("VOC_LLM_MODEL", llm.DefaultModel),
+		LLMTimeout:            envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
+		LLMRPS:                envFloat("VOC_LLM_RPS", 200),
+		LLMTPM:                int(envInt64("VOC_LLM_TPM", 0)),
+		LLMHosts:              int(envInt64("VOC_LLM_HOSTS", 1)),
+		LLMCacheTTL:           envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
 	}
 }
 
@@ -106,6 +111,17 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (VOC_ADDR)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.MaxUploadBytes, "largest accepted upload (VOC_MAX_UPLOAD_BYTES)")
+}
+
+var languageCodeRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
+
+// defaultTargetLanguage returns VOC_DEFAULT_TARGET_LANGUAGE, or an error
+// naming it when it is not a language code.
+func (c *Config) defaultTargetLanguage() (string, error) {
+	if c.DefaultTargetLanguage != "" && !languageCodeRe.MatchString(c.DefaultTargetLanguage) {
+		return "", fmt.Errorf("VOC_DEFAULT_TARGET_LANGUAGE must be a language code such as en, de or zh, got %q", c.DefaultTargetLanguage)
+	}
+	return c.DefaultTargetLanguage, nil
 }
 
 // queues returns MaxWorkers per queue or an error naming VOC_QUEUES.
