@@ -28,6 +28,7 @@ import (
 	"riverqueue.com/riverui"
 
 	"github.com/voc-project/voc/ingest"
+	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 	"github.com/voc-project/voc/webui"
 )
@@ -41,6 +42,15 @@ type Config struct {
 	// XLSX bounds what a previewed workbook may decompress to; zero values
 	// take ingest's defaults.
 	XLSX ingest.XLSXLimits
+	// DefaultTargetLanguage is a new product's target language when an
+	// upload names none and the request carries no UI or Accept-Language
+	// language (VOC_DEFAULT_TARGET_LANGUAGE). Empty: en.
+	DefaultTargetLanguage string
+	// LLM translates a model into another language (POST
+	// /api/v1/products/{id}/model/language). Nil, or one that does not
+	// translate (the offline analyser): names are kept and marked
+	// untranslated.
+	LLM llm.Analyzer
 	// Ready reports extra readiness (Redis when configured); nil: none.
 	Ready func(context.Context) error
 	// Context bounds background work (River UI's query cache); cancel it

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
@@ -42,6 +44,25 @@ func (e storeExport) Tags(ctx context.Context, fn func(store.ReviewTag) error) e
 
 type exportInput struct {
 	ID int64 `path:"id" minimum:"1"`
+	// base is the scheme and host the request came to, for the links to
+	// reviews in the workbook.
+	base string
+}
+
+var hostRe = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
+
+// Resolve implements huma.Resolver: it records the address the request
+// came to, so the workbook's links lead back to this server. The scheme is
+// https behind TLS or when a proxy says so (X-Forwarded-Proto).
+func (in *exportInput) Resolve(ctx huma.Context) []error {
+	scheme := "http"
+	if ctx.TLS() != nil || strings.EqualFold(ctx.Header("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	if host := ctx.Host(); hostRe.MatchString(host) {
+		in.base = scheme + "://" + host
+	}
+	return nil
 }
 
 func (s *server) registerExportRoutes(api huma.API) {
@@ -51,8 +72,11 @@ func (s *server) registerExportRoutes(api huma.API) {
 		Path:        "/api/v1/products/{id}/export.xlsx",
 		Summary:     "Export a product's reviews, insights and 5W tags as an XLSX workbook",
 		Description: "Sheets: Reviews (one row per review, with translation and sentiment), Insights and Tags (one row each, " +
-			"keyed by review id). The three sheets are read in one consistent snapshot. Text that a spreadsheet would " +
-			"take for a formula (starting with =, +, -, @, tab or carriage return) is prefixed with a single quote.",
+			"keyed by review id). Every row ends with a Link column: a hyperlink to the review in the web UI " +
+			"(`/reviews/N`, with `?quote=` for an insight's or tag's quote) on the host the export was requested from. " +
+			"The three sheets are read in one consistent snapshot. Text that a spreadsheet would " +
+			"take for a formula (starting with =, +, -, @, tab or carriage return) is prefixed with a single quote; the " +
+			"Link cells are the only formulas (HYPERLINK), built from the host and URL-encoded text.",
 		Tags:   []string{"export"},
 		Errors: []int{401, 404},
 		Responses: map[string]*huma.Response{"200": {
@@ -76,7 +100,7 @@ func (s *server) exportXLSX(ctx context.Context, in *exportInput) (*huma.StreamR
 		return nil, s.storeError(ctx, "export", fmt.Errorf("begin export of product %d: %w", p.ID, err))
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	f, err := buildXLSX(ctx, storeExport{db: tx, productID: p.ID})
+	f, err := buildXLSX(ctx, storeExport{db: tx, productID: p.ID}, in.base)
 	if err != nil {
 		return nil, s.storeError(ctx, "export", fmt.Errorf("export product %d: %w", p.ID, err))
 	}
@@ -98,15 +122,15 @@ var (
 	reviewColumns = []exportColumn{
 		{"Review ID", 10}, {"Rating", 7}, {"Date", 11}, {"Language", 9}, {"Title", 30}, {"Body", 80},
 		{"Title (translated)", 30}, {"Body (translated)", 80}, {"Translation status", 12}, {"Sentiment", 10},
-		{"Variant", 20}, {"Author", 18}, {"Helpful votes", 8}, {"Verified purchase", 9}, {"Source review ID", 18},
+		{"Variant", 20}, {"Author", 18}, {"Helpful votes", 8}, {"Verified purchase", 9}, {"Source review ID", 18}, {"Link", 30},
 	}
 	insightColumns = []exportColumn{
 		{"Review ID", 10}, {"Type", 11}, {"Dimension", 22}, {"Quote", 60}, {"Quote (translated)", 60},
-		{"Analysis", 60}, {"Sentiment", 10}, {"Confidence", 10},
+		{"Analysis", 60}, {"Sentiment", 10}, {"Confidence", 10}, {"Link", 30},
 	}
 	tagColumns = []exportColumn{
 		{"Review ID", 10}, {"Type", 8}, {"Label", 22}, {"Quote", 60}, {"Quote (translated)", 60},
-		{"Explanation", 60}, {"Confidence", 10},
+		{"Explanation", 60}, {"Confidence", 10}, {"Link", 30},
 	}
 )
 
@@ -115,9 +139,32 @@ type exportColumn struct {
 	width float64
 }
 
-// buildXLSX writes the export workbook with excelize's stream writers. The
-// caller writes it out and closes it; on error it is closed already.
-func buildXLSX(ctx context.Context, src exportSource) (_ *excelize.File, err error) {
+// maxLinkChars bounds a link's length: a longer quote is left out of it
+// (the review page still opens), keeping the formula far below Excel's
+// 8,192-character limit.
+const maxLinkChars = 2000
+
+// linkCell is a HYPERLINK formula to the review (and quote) on base, whose
+// cached value is the address itself. Without a base (no usable Host) it
+// is the relative address as text. The formula is safe to build by
+// concatenation: base is checked against hostRe and the rest is
+// URL-encoded, so neither holds a double quote.
+func linkCell(base string, reviewID int64, quote string) any {
+	link := store.ReviewLink(reviewID, quote)
+	if len(base)+len(link) > maxLinkChars {
+		link = store.ReviewLink(reviewID, "")
+	}
+	if base == "" {
+		return link
+	}
+	return excelize.Cell{Formula: fmt.Sprintf(`HYPERLINK("%s%s","%s%s")`, base, link, base, link), Value: base + link}
+}
+
+// buildXLSX writes the export workbook with excelize's stream writers,
+// linking every row to its review on base (scheme and host; empty: relative
+// links as text). The caller writes it out and closes it; on error it is
+// closed already.
+func buildXLSX(ctx context.Context, src exportSource, base string) (_ *excelize.File, err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if err != nil {
@@ -146,7 +193,7 @@ func buildXLSX(ctx context.Context, src exportSource) (_ *excelize.File, err err
 			return row(r.ID, rating, r.ReviewDate, cellText(r.Language), cellText(r.Title), cellText(r.Body),
 				cellText(textOf(r.TitleTranslated)), cellText(textOf(r.BodyTranslated)), r.TranslationStatus,
 				cellText(textOf(r.Sentiment)), cellText(r.Variant), cellText(r.Author), r.HelpfulVotes, r.VerifiedPurchase,
-				cellText(textOf(r.SourceReviewID)))
+				cellText(textOf(r.SourceReviewID)), linkCell(base, r.ID, ""))
 		})
 	})
 	if err != nil {
@@ -155,7 +202,7 @@ func buildXLSX(ctx context.Context, src exportSource) (_ *excelize.File, err err
 	err = writeSheet(f, "Insights", insightColumns, bold, func(row func(...any) error) error {
 		return src.Insights(ctx, func(x store.ReviewInsight) error {
 			return row(x.ReviewID, x.Type, cellText(x.Dimension), cellText(x.Quote), cellText(x.QuoteTranslated),
-				cellText(x.Analysis), x.Sentiment, x.Confidence)
+				cellText(x.Analysis), x.Sentiment, x.Confidence, linkCell(base, x.ReviewID, x.Quote))
 		})
 	})
 	if err != nil {
@@ -164,7 +211,7 @@ func buildXLSX(ctx context.Context, src exportSource) (_ *excelize.File, err err
 	err = writeSheet(f, "Tags", tagColumns, bold, func(row func(...any) error) error {
 		return src.Tags(ctx, func(x store.ReviewTag) error {
 			return row(x.ReviewID, x.Type, cellText(x.Label), cellText(x.Quote), cellText(x.QuoteTranslated),
-				cellText(x.Explanation), x.Confidence)
+				cellText(x.Explanation), x.Confidence, linkCell(base, x.ReviewID, x.Quote))
 		})
 	})
 	if err != nil {

@@ -103,7 +103,7 @@ func TestBuildXLSX(t *testing.T) {
 				Confidence: "medium"},
 		},
 	}
-	f, err := buildXLSX(context.Background(), src)
+	f, err := buildXLSX(context.Background(), src, "https://voc.example")
 	require.NoError(t, err)
 	wb := readBack(t, f)
 
@@ -113,9 +113,9 @@ func TestBuildXLSX(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 3)
 	require.Equal(t, []string{"Review ID", "Rating", "Date", "Language", "Title", "Body", "Title (translated)", "Body (translated)",
-		"Translation status", "Sentiment", "Variant", "Author", "Helpful votes", "Verified purchase", "Source review ID"}, rows[0])
+		"Translation status", "Sentiment", "Variant", "Author", "Helpful votes", "Verified purchase", "Source review ID", "Link"}, rows[0])
 	require.Equal(t, []string{"1", "5", "2024-03-05", "en", "'=1+1", "Great <b>sound</b>\nsecond line", "标题", "'@cmd", "done",
-		"positive", "Color: Black", "'-Ann", "3", "TRUE", "R1"}, rows[1])
+		"positive", "Color: Black", "'-Ann", "3", "TRUE", "R1", "https://voc.example/reviews/1"}, rows[1])
 	require.Equal(t, "2", rows[2][0])
 	require.Empty(t, rows[2][1], "no rating, empty cell")
 	require.True(t, strings.HasPrefix(rows[2][4], "bell"), "a control character does not corrupt the file: %q", rows[2][4])
@@ -127,25 +127,32 @@ func TestBuildXLSX(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, formula, cell)
 	}
+	// Except the links, which open the review in the web UI.
+	formula, err := wb.GetCellFormula("Reviews", "P2")
+	require.NoError(t, err)
+	require.Equal(t, `HYPERLINK("https://voc.example/reviews/1","https://voc.example/reviews/1")`, formula)
+	formula, err = wb.GetCellFormula("Insights", "I2")
+	require.NoError(t, err)
+	require.Equal(t, `HYPERLINK("https://voc.example/reviews/1?quote=%2Bgreat","https://voc.example/reviews/1?quote=%2Bgreat")`, formula)
 
 	rows, err = wb.GetRows("Insights")
 	require.NoError(t, err)
 	require.Equal(t, [][]string{
-		{"Review ID", "Type", "Dimension", "Quote", "Quote (translated)", "Analysis", "Sentiment", "Confidence"},
-		{"1", "strength", "sound", "'+great", "好", "ok", "positive", "high"},
+		{"Review ID", "Type", "Dimension", "Quote", "Quote (translated)", "Analysis", "Sentiment", "Confidence", "Link"},
+		{"1", "strength", "sound", "'+great", "好", "ok", "positive", "high", "https://voc.example/reviews/1?quote=%2Bgreat"},
 	}, rows)
 
 	rows, err = wb.GetRows("Tags")
 	require.NoError(t, err)
 	require.Equal(t, [][]string{
-		{"Review ID", "Type", "Label", "Quote", "Quote (translated)", "Explanation", "Confidence"},
-		{"1", "buyer", "parents", "for my son", "给儿子", "'-gift", "medium"},
+		{"Review ID", "Type", "Label", "Quote", "Quote (translated)", "Explanation", "Confidence", "Link"},
+		{"1", "buyer", "parents", "for my son", "给儿子", "'-gift", "medium", "https://voc.example/reviews/1?quote=for+my+son"},
 	}, rows)
 }
 
 func TestBuildXLSXEmptyAndFailing(t *testing.T) {
 	t.Parallel()
-	f, err := buildXLSX(context.Background(), fakeExport{})
+	f, err := buildXLSX(context.Background(), fakeExport{}, "")
 	require.NoError(t, err)
 	wb := readBack(t, f)
 	for _, sheet := range []string{"Reviews", "Insights", "Tags"} {
@@ -155,7 +162,7 @@ func TestBuildXLSXEmptyAndFailing(t *testing.T) {
 	}
 
 	boom := errors.New("boom")
-	_, err = buildXLSX(context.Background(), fakeExport{err: boom})
+	_, err = buildXLSX(context.Background(), fakeExport{err: boom}, "")
 	require.ErrorIs(t, err, boom)
 }
 
@@ -166,7 +173,7 @@ func TestBuildXLSXManyRows(t *testing.T) {
 	for i := range src.reviews {
 		src.reviews[i] = store.ReviewDetail{ID: int64(i + 1), Rating: ptrOf(1 + i%5), Body: strings.Repeat("text ", 40), TranslationStatus: "done"}
 	}
-	f, err := buildXLSX(context.Background(), src)
+	f, err := buildXLSX(context.Background(), src, "")
 	require.NoError(t, err)
 	wb := readBack(t, f)
 	rows, err := wb.Rows("Reviews")

@@ -70,19 +70,47 @@ func md(s string) string {
 	return s
 }
 
-// refs cites review ids: "review #3" or "reviews #3, #7".
+// refs cites review ids: "review #3" or "reviews #3, #7", each id a
+// Markdown link to the review (store.ReviewLink).
 func refs(ids []int64) string {
 	if len(ids) == 0 {
 		return ""
 	}
 	parts := make([]string, len(ids))
 	for i, id := range ids {
-		parts[i] = "#" + strconv.FormatInt(id, 10)
+		parts[i] = fmt.Sprintf("[#%d](%s)", id, store.ReviewLink(id, ""))
 	}
 	if len(ids) == 1 {
-		return "review " + parts[0]
+		return fmt.Sprintf("[review #%d](%s)", ids[0], store.ReviewLink(ids[0], ""))
 	}
 	return "reviews " + strings.Join(parts, ", ")
+}
+
+// htmlRefs is refs for the HTML page: each id an <a> to the review. The
+// markup is built from integers only.
+func htmlRefs(ids []int64) template.HTML {
+	if len(ids) == 0 {
+		return ""
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf(`<a href="%s">#%d</a>`, store.ReviewLink(id, ""), id)
+	}
+	if len(ids) == 1 {
+		return template.HTML(fmt.Sprintf(`<a href="%s">review #%d</a>`, store.ReviewLink(ids[0], ""), ids[0])) //nolint:gosec // integers only
+	}
+	return template.HTML("reviews " + strings.Join(parts, ", ")) //nolint:gosec // integers only
+}
+
+// mdQuote renders an evidence quote with its citation linked to the review
+// and the quote: in the report's language first, the original beside it
+// when the review is in another language.
+func mdQuote(e store.Quote) string {
+	cite := fmt.Sprintf("([review #%d](%s))", e.ReviewID, store.ReviewLink(e.ReviewID, e.Quote))
+	if e.Translated {
+		return fmt.Sprintf("%s — original (%s): %s %s", md(e.QuoteTranslated), md(e.Language), md(e.Quote), cite)
+	}
+	return md(e.Quote) + " " + cite
 }
 
 func pct(share float64) string {
@@ -241,7 +269,7 @@ func renderMarkdown(d reportDoc) []byte {
 			}
 			w("#### %s\n\n", md(t.Topic))
 			for _, e := range t.Evidence {
-				w("> %s (review #%d)\n\n", md(e.Quote), e.ReviewID)
+				w("> %s\n\n", mdQuote(e))
 			}
 		}
 	}
@@ -272,7 +300,7 @@ func renderMarkdown(d reportDoc) []byte {
 		for _, l := range fw.Labels {
 			ev := ""
 			if len(l.Evidence) > 0 {
-				ev = fmt.Sprintf("%s (review #%d)", md(l.Evidence[0].Quote), l.Evidence[0].ReviewID)
+				ev = mdQuote(l.Evidence[0])
 			}
 			w("| %s | %d | %s | %s |\n", md(l.Topic), l.Count, pct(l.Share), ev)
 		}
@@ -341,7 +369,7 @@ func renderMarkdown(d reportDoc) []byte {
 				w("\n%d more not listed.\n", len(a.FailedReviews)-maxFailuresListed)
 				break
 			}
-			w("| #%d | %s | %s |\n", f.ReviewID, md(f.Stage), md(f.Reason))
+			w("| [#%d](%s) | %s | %s |\n", f.ReviewID, store.ReviewLink(f.ReviewID, ""), md(f.Stage), md(f.Reason))
 		}
 		w("\n")
 	}
@@ -354,7 +382,8 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":      pct,
 	"signed":   signed,
 	"mentions": mentions,
-	"refs":     refs,
+	"refs":     htmlRefs,
+	"link":     store.ReviewLink,
 	"rating":   ratingName,
 	"avg":      avgRating,
 	"width": func(share float64) string {
@@ -391,7 +420,7 @@ table{border-collapse:collapse;margin:.8em 0;width:100%}th,td{border:1px solid #
 th{background:#f3f5f7}td.n{text-align:right;white-space:nowrap}
 .bar{display:inline-block;height:.8em;background:#4f7cac;border-radius:2px}
 blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#3a4450}
-.ref{color:#66707a;font-size:.9em}.note{background:#fff7e0;border:1px solid #f0d890;padding:.6em .9em}
+.ref{color:#66707a;font-size:.9em}.orig{color:#66707a;font-style:italic}.note{background:#fff7e0;border:1px solid #f0d890;padding:.6em .9em}
 .pos{color:#1a7f37}.neg{color:#b42318}
 </style>
 </head>
@@ -427,7 +456,8 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 {{end}}</table>{{else}}<p><em>The model has no dimensions.</em></p>{{end}}
 
 {{define "claims"}}{{if .}}<ul>{{range .}}{{if .Text}}<li>{{.Text}} {{with refs .ReviewIDs}}<span class="ref">({{.}})</span>{{end}}</li>{{end}}{{end}}</ul>{{end}}{{end}}
-{{define "topics"}}{{if .}}<ol>{{range .}}<li><strong>{{.Topic}}</strong> — {{mentions .Count}}{{range .Evidence}}<blockquote>{{.Quote}} <span class="ref">(review #{{.ReviewID}})</span></blockquote>{{end}}</li>{{end}}</ol>{{else}}<p><em>None found.</em></p>{{end}}{{end}}
+{{define "quote"}}{{if .Translated}}{{.QuoteTranslated}} <span class="orig">— original ({{.Language}}): {{.Quote}}</span>{{else}}{{.Quote}}{{end}} <span class="ref">(<a href="{{link .ReviewID .Quote}}">review #{{.ReviewID}}</a>)</span>{{end}}
+{{define "topics"}}{{if .}}<ol>{{range .}}<li><strong>{{.Topic}}</strong> — {{mentions .Count}}{{range .Evidence}}<blockquote>{{template "quote" .}}</blockquote>{{end}}</li>{{end}}</ol>{{else}}<p><em>None found.</em></p>{{end}}{{end}}
 <h2>Strengths</h2>
 {{template "claims" .Narrative.Strengths}}
 <h3>Top strengths</h3>
@@ -443,7 +473,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 <h2>5W consumer model</h2>
 {{range .Agg.FiveW}}<h3>{{fivew .Type}}</h3>
 {{if .Labels}}<table><tr><th>Label</th><th>Tags</th><th>Share</th><th>Evidence</th></tr>
-{{range .Labels}}<tr><td>{{.Topic}}</td><td class="n">{{.Count}}</td><td class="n">{{pct .Share}}</td><td>{{with .Evidence}}{{with index . 0}}{{.Quote}} <span class="ref">(review #{{.ReviewID}})</span>{{end}}{{end}}</td></tr>
+{{range .Labels}}<tr><td>{{.Topic}}</td><td class="n">{{.Count}}</td><td class="n">{{pct .Share}}</td><td>{{with .Evidence}}{{with index . 0}}{{template "quote" .}}{{end}}{{end}}</td></tr>
 {{end}}</table>{{else}}<p><em>No labels.</em></p>{{end}}
 {{else}}<p><em>No 5W tags yet.</em></p>{{end}}
 
@@ -465,7 +495,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 <h2>Failed reviews</h2>
 {{with .Agg.Coverage}}<p>{{failed $.Agg}} review-stage failures: translation {{.TranslationFailed}}, insights {{.InsightsFailed}}, themes {{.ThemesFailed}}. Failed reviews have no insights or tags, so the insight and 5W figures above leave them out.</p>{{end}}
 {{if .Agg.FailedReviews}}<table><tr><th>Review</th><th>Stage</th><th>Reason</th></tr>
-{{range first .Agg.FailedReviews}}<tr><td class="n">#{{.ReviewID}}</td><td>{{.Stage}}</td><td>{{.Reason}}</td></tr>
+{{range first .Agg.FailedReviews}}<tr><td class="n"><a href="{{link .ReviewID ""}}">#{{.ReviewID}}</a></td><td>{{.Stage}}</td><td>{{.Reason}}</td></tr>
 {{end}}</table>{{with more .Agg.FailedReviews}}<p>{{.}} more not listed.</p>{{end}}{{end}}
 </body>
 </html>

@@ -28,8 +28,9 @@ func sampleDoc() reportDoc {
 				{Kind: "product", Name: "battery | life", Positive: 30, Negative: 10, Neutral: 0, Net: 0.5},
 				{Kind: "product", Name: "fit", Positive: 1, Negative: 3, Neutral: 0, Net: -0.5},
 			},
-			TopStrengths:   []store.TopicStat{{Topic: "battery | life", Count: 30, Evidence: []store.Quote{{ReviewID: 41, Quote: hostile}}}},
-			TopWeaknesses:  []store.TopicStat{{Topic: "fit", Count: 3, Evidence: []store.Quote{{ReviewID: 42, Quote: "hurts after 1 hour"}}}},
+			TopStrengths: []store.TopicStat{{Topic: "battery | life", Count: 30, Evidence: []store.Quote{{ReviewID: 41, Quote: hostile}}}},
+			TopWeaknesses: []store.TopicStat{{Topic: "fit", Count: 3, Evidence: []store.Quote{{ReviewID: 42, Quote: "hurts after 1 hour"},
+				{ReviewID: 44, Quote: "Der Bügel drückt", QuoteTranslated: "The headband pinches", Language: "de", Translated: true}}}},
 			TopSuggestions: nil,
 			FiveW: []store.FiveWStat{
 				{Type: "buyer", Labels: []store.TopicStat{{Topic: "parents", Count: 5, Share: 0.625, Evidence: []store.Quote{{ReviewID: 43, Quote: hostile}}}}},
@@ -151,14 +152,17 @@ func TestRenderMarkdown(t *testing.T) {
 		require.Contains(t, out, `| no rating | 20 | 20.0% |`)
 		require.Contains(t, out, `| 2025-01 | 40 | 4.25 | 30 | 5 |`)
 		require.Contains(t, out, `| 2025-02 | 1 | – | 0 | 0 |`)
-		require.Contains(t, out, "| parents | 5 | 62.5% | &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line (review #43) |")
+		require.Contains(t, out, "| parents | 5 | 62.5% | &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line ([review #43]("+store.ReviewLink(43, hostile)+")) |")
 	})
 
 	t.Run("evidence and citations", func(t *testing.T) {
-		require.Contains(t, out, "> &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line (review #41)\n")
-		require.Contains(t, out, "> hurts after 1 hour (review #42)\n")
-		require.Contains(t, out, "\\# Buyers love it - mostly (reviews #41, #43)\n")
-		require.Contains(t, out, "1. 1\\. Offer larger ear cups (review #42)\n")
+		require.Contains(t, out, "> &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line ([review #41](/reviews/41?quote=%3Cscript%3Ealert%281%29%3C%2Fscript%3E+%7C+pipe+%60code%60+%2Abold%2A+%5Blink%5D%28http%3A%2F%2Fx%29+%26amp%3B%0Anext+line))\n")
+		require.Contains(t, out, "> hurts after 1 hour ([review #42](/reviews/42?quote=hurts+after+1+hour))\n")
+		require.Contains(t, out, "> The headband pinches — original (de): Der Bügel drückt ([review #44](/reviews/44?quote=Der+B%C3%BCgel+dr%C3%BCckt))\n",
+			"a quote in another language: the translation, then the original")
+		require.Contains(t, out, "\\# Buyers love it - mostly (reviews [#41](/reviews/41), [#43](/reviews/43))\n")
+		require.Contains(t, out, "1. 1\\. Offer larger ear cups ([review #42](/reviews/42))\n")
+		require.NotRegexp(t, `[^\[]review #\d`, out, "every citation is a link")
 		require.Contains(t, out, "### Commuter &lt;img src=x&gt;\n")
 		require.Contains(t, out, "1. **battery \\| life** — 30 mentions\n")
 		require.Contains(t, out, "1. **fit** — 3 mentions\n")
@@ -166,7 +170,7 @@ func TestRenderMarkdown(t *testing.T) {
 		require.Contains(t, out, "> **Preliminary report.**")
 		require.Contains(t, out, "| Coverage | 90.0% of 100 reviews analysed")
 		require.Contains(t, out, "3 review-stage failures: translation 0, insights 2, themes 1.")
-		require.Contains(t, out, "| #99 | insight\\_extraction | refused \\| &lt;b&gt;policy&lt;/b&gt; |")
+		require.Contains(t, out, "| [#99](/reviews/99) | insight\\_extraction | refused \\| &lt;b&gt;policy&lt;/b&gt; |")
 	})
 
 	t.Run("empty report", func(t *testing.T) {
@@ -192,8 +196,12 @@ func TestRenderHTML(t *testing.T) {
 	require.Contains(t, out, "&lt;script&gt;alert(1)&lt;/script&gt;")
 	require.Contains(t, out, "<title>VOC report: Noise &lt;Cancelling&gt; Headphones</title>")
 	require.Contains(t, out, `style="width: 70.0%"`)
-	require.Contains(t, out, "(review #41)")
-	require.Contains(t, out, "(reviews #41, #43)")
+	require.Contains(t, out, `(<a href="/reviews/41">review #41</a>)`)
+	require.Contains(t, out, `(reviews <a href="/reviews/41">#41</a>, <a href="/reviews/43">#43</a>)`)
+	require.Contains(t, out, `hurts after 1 hour <span class="ref">(<a href="/reviews/42?quote=hurts&#43;after&#43;1&#43;hour">review #42</a>)</span>`)
+	require.Contains(t, out, `The headband pinches <span class="orig">— original (de): Der Bügel drückt</span>`)
+	require.Contains(t, out, `<a href="/reviews/99">#99</a>`)
+	require.NotRegexp(t, `[^>]review #\d`, out, "every citation is a link")
 	require.Contains(t, out, "<strong>68 of 80</strong>")
 	require.Contains(t, out, "Preliminary report.")
 	for _, h := range []string{"Executive summary", "Rating distribution", "Sentiment share", "Dimensions", "Top strengths",
@@ -217,6 +225,7 @@ func TestFormatting(t *testing.T) {
 	require.Equal(t, "33.3%", pct(1.0/3))
 	require.Equal(t, "–", pct(math.NaN()))
 	require.Equal(t, "", refs(nil))
-	require.Equal(t, "review #4", refs([]int64{4}))
-	require.Equal(t, "reviews #4, #9", refs([]int64{4, 9}))
+	require.Equal(t, "[review #4](/reviews/4)", refs([]int64{4}))
+	require.Equal(t, "reviews [#4](/reviews/4), [#9](/reviews/9)", refs([]int64{4, 9}))
+	require.Equal(t, "/reviews/4?quote=a+%22b%22+%26+c%3F", store.ReviewLink(4, `a "b" & c?`))
 }

@@ -58,6 +58,7 @@ type productDetailOutput struct {
 
 type reviewListInput struct {
 	ID          int64    `path:"id" minimum:"1"`
+	IDs         []string `query:"ids,explode" doc:"review ids (a report's citations, say); repeatable or comma list, at most 50"`
 	Rating      []string `query:"rating,explode" doc:"star ratings 1–5; repeat the parameter or give a comma list"`
 	Sentiment   []string `query:"sentiment,explode" doc:"overall review sentiment: positive, neutral, negative; repeatable or comma list"`
 	Language    []string `query:"language,explode" doc:"detected language codes such as en, de, zh (und: undetermined); repeatable or comma list"`
@@ -156,6 +157,32 @@ func (s *server) registerReviewRoutes(api huma.API) {
 		}
 		return &reviewListOutput{Body: out}, nil
 	})
+	huma.Register(api, huma.Operation{
+		OperationID: "get-review",
+		Method:      http.MethodGet,
+		Path:        "/api/v1/reviews/{id}",
+		Summary:     "One review with its translation, insights, 5W tags, product and upload",
+		Description: "The page a report citation leads to. Reports link \"review #N\" to the web UI's `/reviews/N?quote=…`, " +
+			"which shows this review with the cited quote (an insight's or tag's verbatim `quote`) highlighted. " +
+			"`translated` is true when the review is in another language than the product's target language and " +
+			"a translation is stored.",
+		Tags:   []string{"reviews"},
+		Errors: []int{401, 404, 422},
+	}, func(ctx context.Context, in *reviewGetInput) (*reviewGetOutput, error) {
+		r, err := store.ReviewGet(ctx, s.Pool, in.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "review", err)
+		}
+		return &reviewGetOutput{Body: r}, nil
+	})
+}
+
+type reviewGetInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+type reviewGetOutput struct {
+	Body store.ReviewFull
 }
 
 // maxFilterValues bounds each multi-valued filter.
@@ -196,6 +223,18 @@ func parseReviewQuery(in *reviewListInput) (store.ReviewFilter, store.Page, erro
 		return false
 	}
 
+	if vs := splitValues(in.IDs); !tooMany("ids", vs) {
+		for _, v := range vs {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id < 1 {
+				bad("ids", "ids must be review ids: whole numbers from 1", v)
+				continue
+			}
+			if !slices.Contains(f.IDs, id) {
+				f.IDs = append(f.IDs, id)
+			}
+		}
+	}
 	if vs := splitValues(in.Rating); !tooMany("rating", vs) {
 		for _, v := range vs {
 			n, err := strconv.Atoi(v)

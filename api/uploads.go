@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
+	xlanguage "golang.org/x/text/language"
 
 	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/jobs"
@@ -27,10 +29,11 @@ var (
 
 // Accepted is the answer to every upload: the work is queued.
 type Accepted struct {
-	UploadID  int64  `json:"upload_id"`
-	ProductID int64  `json:"product_id"`
-	Status    string `json:"status"`
-	StatusURL string `json:"status_url"`
+	UploadID       int64  `json:"upload_id"`
+	ProductID      int64  `json:"product_id"`
+	TargetLanguage string `json:"target_language" doc:"the product's target language, which its analyses translate and write into"`
+	Status         string `json:"status"`
+	StatusURL      string `json:"status_url"`
 }
 
 type acceptedOutput struct {
@@ -39,11 +42,13 @@ type acceptedOutput struct {
 }
 
 type uploadInput struct {
-	RawBody multipart.Form
+	AcceptLanguage string `header:"Accept-Language" doc:"a new product's target language when the form names none"`
+	RawBody        multipart.Form
 }
 
 type extensionInput struct {
-	RawBody []byte
+	AcceptLanguage string `header:"Accept-Language" doc:"a new product's target language"`
+	RawBody        []byte
 }
 
 type uploadGetInput struct {
@@ -79,11 +84,16 @@ type previewOutput struct {
 
 func (s *server) registerUploadRoutes(api huma.API) {
 	huma.Register(api, huma.Operation{
-		OperationID:   "create-upload",
-		Method:        http.MethodPost,
-		Path:          "/api/v1/uploads",
-		Summary:       "Upload a review file",
-		Description:   "Multipart fields: `file` (CSV, TSV, XLSX, JSON or JSONL), `asin`, `marketplace` (default US), optional `target_language` (default zh) and `mapping` (a JSON object of field → column, overriding the automatic header mapping). The body is stored and queued; parsing happens in the ingestion job. Poll the status URL.",
+		OperationID: "create-upload",
+		Method:      http.MethodPost,
+		Path:        "/api/v1/uploads",
+		Summary:     "Upload a review file",
+		Description: "Multipart fields: `file` (CSV, TSV, XLSX, JSON or JSONL), `asin`, `marketplace` (default US), optional " +
+			"`target_language`, `ui_language` and `mapping` (a JSON object of field → column, overriding the automatic header mapping). " +
+			"`target_language` sets the product's target language (new or existing product). Without it, a new product " +
+			"gets the language the person works in: `ui_language` (the web UI sends its own), else the first language of " +
+			"`Accept-Language`, else VOC_DEFAULT_TARGET_LANGUAGE, else `en`; an existing product keeps its language. " +
+			"The body is stored and queued; parsing happens in the ingestion job. Poll the status URL.",
 		Tags:          []string{"ingest"},
 		MaxBodyBytes:  s.MaxUploadBytes,
 		DefaultStatus: http.StatusAccepted,
@@ -186,6 +196,7 @@ func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm
 		mp = "US"
 	}
 	lang := formValue(f, "target_language")
+	uiLang := formValue(f, "ui_language")
 	if needProduct {
 		if !asinRe.MatchString(asin) {
 			errs = append(errs, &huma.ErrorDetail{Location: "body.asin", Message: "asin must be 5–20 letters, digits, - or _", Value: asin})
@@ -194,7 +205,10 @@ func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm
 			errs = append(errs, &huma.ErrorDetail{Location: "body.marketplace", Message: "marketplace must be a 2–5 letter code such as US or DE", Value: mp})
 		}
 		if lang != "" && !languageRe.MatchString(lang) {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.target_language", Message: "target_language must be a language code such as zh or en", Value: lang})
+			errs = append(errs, &huma.ErrorDetail{Location: "body.target_language", Message: "target_language must be a language code such as en, de or zh", Value: lang})
+		}
+		if uiLang != "" && !languageRe.MatchString(uiLang) {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.ui_language", Message: "ui_language must be a language code such as en, de or zh", Value: uiLang})
 		}
 	}
 	if m := formValue(f, "mapping"); m != "" {
@@ -236,7 +250,7 @@ func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm
 	if err != nil {
 		return out, huma.Error415UnsupportedMediaType(err.Error())
 	}
-	out.product = store.ProductInput{Marketplace: mp, ASIN: asin, TargetLanguage: lang}
+	out.product = store.ProductInput{Marketplace: mp, ASIN: asin, TargetLanguage: lang, DefaultTargetLanguage: uiLang}
 	out.filename, out.format, out.body = fh.Filename, format, body
 	return out, nil
 }
@@ -246,6 +260,7 @@ func (s *server) createUpload(ctx context.Context, in *uploadInput) (*acceptedOu
 	if err != nil {
 		return nil, err
 	}
+	form.product.DefaultTargetLanguage = s.workingLanguage(form.product.DefaultTargetLanguage, in.AcceptLanguage)
 	mapping := map[string]string{}
 	for k, v := range form.mapping {
 		mapping[string(k)] = v
@@ -271,7 +286,8 @@ func (s *server) acceptUpload(ctx context.Context, p store.ProductInput, up stor
 		if _, err := s.River.InsertTx(ctx, tx, jobs.IngestArgs{UploadID: id}, nil); err != nil {
 			return fmt.Errorf("queue ingestion of upload %d: %w", id, err)
 		}
-		out = Accepted{UploadID: id, ProductID: prod.ID, Status: store.UploadPending, StatusURL: fmt.Sprintf("/api/v1/uploads/%d", id)}
+		out = Accepted{UploadID: id, ProductID: prod.ID, TargetLanguage: prod.TargetLanguage, Status: store.UploadPending,
+			StatusURL: fmt.Sprintf("/api/v1/uploads/%d", id)}
 		return nil
 	})
 	if err != nil {
@@ -318,7 +334,8 @@ func (s *server) ingestExtension(ctx context.Context, in *extensionInput) (*acce
 		cats[i] = store.Category{Name: c.Name, URL: c.URL}
 	}
 	return s.acceptUpload(ctx, store.ProductInput{Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title, ImageURL: p.ImageURL,
-		AverageRating: p.AverageRating, Price: p.Price, BulletPoints: p.BulletPoints, Categories: cats},
+		AverageRating: p.AverageRating, Price: p.Price, BulletPoints: p.BulletPoints, Categories: cats,
+		DefaultTargetLanguage: s.workingLanguage("", in.AcceptLanguage)},
 		store.UploadInput{Source: store.SourceExtension, Format: string(ingest.FormatExtension), Body: in.RawBody})
 }
 
@@ -338,4 +355,25 @@ func (s *server) collectionComplete(ctx context.Context, in *collectionInput) (*
 	out := &collectionOutput{Status: http.StatusAccepted}
 	out.Body.ProductID, out.Body.JobID, out.Body.Mode = p.ID, res.Job.ID, in.WorkflowMode
 	return out, nil
+}
+
+// workingLanguage is the language a person works in, which a new product's
+// analyses are written in: the UI's language when the UI sent one, else
+// the first language of Accept-Language (its primary subtag: "de" for
+// "de-AT"), else VOC_DEFAULT_TARGET_LANGUAGE, else English. It never
+// guesses another language.
+func (s *server) workingLanguage(uiLang, acceptLanguage string) string {
+	if uiLang != "" {
+		return uiLang
+	}
+	if tags, _, err := xlanguage.ParseAcceptLanguage(acceptLanguage); err == nil {
+		for _, t := range tags {
+			if base, conf := t.Base(); conf != xlanguage.No && base.String() != "und" {
+				if code := base.String(); languageRe.MatchString(code) {
+					return code
+				}
+			}
+		}
+	}
+	return cmp.Or(s.DefaultTargetLanguage, store.DefaultLanguage)
 }

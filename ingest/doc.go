@@ -46,6 +46,20 @@
 // file with different content, because dedupe would silently drop it: that
 // usually means the mapped id column is a product or user id.
 //
+// # HTML character references
+//
+// Scraped exports often keep the HTML escaping of the page they came from:
+// the Alexa reviews file writes "&#34;smart&#34;" for "smart" in quotes.
+// Title, body, author and variant (and an extension body's product title)
+// have their character references (&#34;, &quot;, &amp;, &lt;, &nbsp;, …)
+// decoded once with html.UnescapeString, so stored text is what a person
+// reads and what quotes and exports show: "&amp;#34;" becomes the literal
+// "&#34;", not a quote mark. The decoded text is trimmed again (a trailing
+// &nbsp; is white space), and a body that decodes to nothing is rejected as
+// empty. The content hash is taken over the text as the source wrote it,
+// before decoding, so a file stored before decoding existed still dedupes
+// against its re-upload. Migration 00018 decodes text stored before then.
+//
 // # Mapping
 //
 // AutoMap maps the headers of common exports onto the canonical fields. It

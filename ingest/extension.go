@@ -317,7 +317,7 @@ func envString(ve *ValidationError, obj map[string]json.RawMessage, key string, 
 		ve.add(key, "must be a string")
 		return ""
 	}
-	s = strings.TrimSpace(cleanText(s))
+	s = strings.TrimSpace(decodeEntities(cleanText(s)))
 	if n := utf8.RuneCountInString(s); n > limit {
 		ve.add(key, "must be at most %d characters, got %d", limit, n)
 		return ""

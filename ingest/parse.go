@@ -322,13 +322,19 @@ func (p *parser) build(row, line int, in *rowInput) *Review {
 	}
 	r := &Review{Row: row}
 
-	r.Body = p.text(row, line, fBody, in.vals[fBody], MaxBodyChars, "review text")
+	var src sourceText
+	r.Body, src.body = p.text(row, line, fBody, in.vals[fBody], MaxBodyChars, "review text")
 	if r.Body == "" && in.bad[fBody] == "" {
 		p.bad(row, line, fBody, "review text is empty; every row needs a non-empty review text")
 	}
-	r.Title = p.text(row, line, fTitle, in.vals[fTitle], MaxTitleChars, "title")
-	r.Author = p.text(row, line, fAuthor, in.vals[fAuthor], MaxAuthorChars, "author")
-	r.Variant = collapseSpace(p.text(row, line, fVariant, in.vals[fVariant], MaxVariantChars, "variant"))
+	r.Title, src.title = p.text(row, line, fTitle, in.vals[fTitle], MaxTitleChars, "title")
+	r.Author, src.author = p.text(row, line, fAuthor, in.vals[fAuthor], MaxAuthorChars, "author")
+	var variant string
+	variant, src.variant = p.text(row, line, fVariant, in.vals[fVariant], MaxVariantChars, "variant")
+	r.Variant, src.variant = collapseSpace(variant), collapseSpace(src.variant)
+	if src != (sourceText{r.Author, r.Title, r.Body, r.Variant}) {
+		r.source = &src
+	}
 	if id := cleanText(in.vals[fReviewID]); !isNA(id) {
 		if len(id) > MaxIDChars {
 			p.bad(row, line, fReviewID, fmt.Sprintf("review id is %d characters; the limit is %d — is the right column mapped?", len(id), MaxIDChars))
@@ -372,18 +378,22 @@ func (p *parser) build(row, line int, in *rowInput) *Review {
 	return r
 }
 
-// text cleans a free-text value and checks its length.
-func (p *parser) text(row, line, f int, raw string, limit int, what string) string {
+// text cleans a free-text value, decodes its HTML character references,
+// and checks its length. It returns the text to store and the cleaned
+// source text (before decoding), which the content hash is taken over.
+func (p *parser) text(row, line, f int, raw string, limit int, what string) (text, source string) {
 	s := cleanText(raw)
 	if s == "" || isTextNA(s) {
-		return ""
+		return "", ""
 	}
+	source = s
+	s = decodeEntities(s)
 	if len(s) > limit {
 		if n := utf8.RuneCountInString(s); n > limit {
 			p.bad(row, line, f, fmt.Sprintf("%s is %d characters; the limit is %d — shorten it or check the column mapping", what, n, limit))
 		}
 	}
-	return s
+	return s, source
 }
 
 func (p *parser) rating(row, line int, in *rowInput, r *Review) {

@@ -44,6 +44,17 @@ type Review struct {
 	Variant string `json:"variant,omitempty"`
 	// Language is the ISO 639-1 code detected from title and body, or "und".
 	Language string `json:"language"`
+
+	// source is the text as the source wrote it, before HTML character
+	// references were decoded; nil when decoding changed nothing.
+	source *sourceText
+}
+
+// sourceText is a review's free text before entity decoding. The content
+// hash is taken over it, so a file stored before decoding existed still
+// dedupes against its re-upload.
+type sourceText struct {
+	author, title, body, variant string
 }
 
 // contentHashVersion prefixes the hashed data so that the normalisation can
@@ -57,16 +68,20 @@ const contentHashVersion = "voc-review-v1"
 // when it has a time of day) when HasDate, else the normalised raw date. See
 // the package documentation for why these fields.
 func (r *Review) ContentHash() [32]byte {
+	src := sourceText{r.Author, r.Title, r.Body, r.Variant}
+	if r.source != nil {
+		src = *r.source
+	}
 	bp := hashBufs.Get().(*[]byte)
 	b := append((*bp)[:0], contentHashVersion...)
 	b = append(b, 0)
-	b = appendNorm(b, r.Author)
+	b = appendNorm(b, src.author)
 	b = append(b, 0)
 	b = strconv.AppendInt(b, int64(r.Rating), 10)
 	b = append(b, 0)
-	b = appendNorm(b, r.Title)
+	b = appendNorm(b, src.title)
 	b = append(b, 0)
-	b = appendNorm(b, r.Body)
+	b = appendNorm(b, src.body)
 	b = append(b, 0)
 	if r.HasDate {
 		b = appendDate(b, r.ReviewDate)
@@ -74,7 +89,7 @@ func (r *Review) ContentHash() [32]byte {
 		b = appendNorm(b, r.ReviewDateRaw)
 	}
 	b = append(b, 0)
-	b = appendNorm(b, r.Variant)
+	b = appendNorm(b, src.variant)
 	sum := sha256.Sum256(b)
 	if cap(b) <= 64<<10 { // do not pin a huge body's buffer
 		*bp = b

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -337,6 +338,18 @@ func cleanText(s string) string {
 		return s
 	}
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
+}
+
+// decodeEntities decodes HTML character references (&#34;, &quot;, &amp;,
+// &nbsp;, …) that scraped exports leave in review text, so stored text is
+// what a person reads. It decodes once: "&amp;#34;" becomes "&#34;". The
+// result is cleaned again, since a reference may stand for a NUL, a
+// byte-order mark or white space at either end.
+func decodeEntities(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return cleanText(html.UnescapeString(s))
 }
 
 // collapseSpace replaces runs of white space with one space.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,16 +37,26 @@ type Product struct {
 // ProductInput is what an upload or extension push knows of a product.
 // Empty fields keep what the product already has.
 type ProductInput struct {
-	Marketplace    string
-	ASIN           string
-	Title          string
-	ImageURL       string
-	AverageRating  *float64
-	Price          string
-	BulletPoints   []string
-	Categories     []Category
-	TargetLanguage string // empty: keep the product's (default zh)
+	Marketplace   string
+	ASIN          string
+	Title         string
+	ImageURL      string
+	AverageRating *float64
+	Price         string
+	BulletPoints  []string
+	Categories    []Category
+	// TargetLanguage, when set, becomes the product's target language,
+	// new or existing: someone chose it.
+	TargetLanguage string
+	// DefaultTargetLanguage is a new product's target language when
+	// TargetLanguage is empty (the language the person works in); an
+	// existing product keeps its own. Empty: DefaultLanguage.
+	DefaultTargetLanguage string
 }
+
+// DefaultLanguage is a new product's target language when nobody said
+// which: English, never silently another.
+const DefaultLanguage = "en"
 
 func productFromRow(r dbsqlc.Product) Product {
 	p := Product{
@@ -64,10 +75,7 @@ func productFromRow(r dbsqlc.Product) Product {
 func ProductUpsert(ctx context.Context, db DBTX, in ProductInput) (Product, error) {
 	bullets, _ := json.Marshal(nonNil(in.BulletPoints))
 	cats, _ := json.Marshal(nonNil(in.Categories))
-	lang := in.TargetLanguage
-	if lang == "" {
-		lang = "zh"
-	}
+	lang := cmp.Or(in.TargetLanguage, in.DefaultTargetLanguage, DefaultLanguage)
 	r, err := q(db).ProductUpsert(ctx, dbsqlc.ProductUpsertParams{
 		Marketplace: in.Marketplace, Asin: in.ASIN, Title: in.Title, ImageUrl: in.ImageURL,
 		AverageRating: in.AverageRating, Price: in.Price, BulletPoints: bullets, Categories: cats,

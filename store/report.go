@@ -4,16 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/voc-project/voc/language"
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
 
 // Aggregates are a report's numbers, computed in SQL over all of the
 // product's reviews. Every evidence item names its review.
 type Aggregates struct {
+	// TargetLanguage is the language the report is written in: the
+	// analysis's target language. Quotes in another language carry a
+	// translation into it.
+	TargetLanguage    string          `json:"target_language"`
 	Reviews           int64           `json:"reviews"`
 	Insights          int64           `json:"insights"`
 	Tags              int64           `json:"tags"`
@@ -53,10 +60,35 @@ type DimensionStat struct {
 	Net      float64 `json:"net"`
 }
 
-// Quote is evidence: a verbatim quote and its review.
+// Quote is evidence: a verbatim quote, its review, and the quote in the
+// report's target language. A citation of it links to the review at
+// /reviews/{review_id}?quote={quote} (see ReviewLink).
 type Quote struct {
-	ReviewID int64  `json:"review_id"`
-	Quote    string `json:"quote"`
+	ReviewID int64 `json:"review_id"`
+	// Quote is verbatim from the review, in the review's language.
+	Quote string `json:"quote"`
+	// QuoteTranslated is the quote in the report's target language: the
+	// quote itself when the review is in that language, the stored
+	// translation when it is not, and empty when there is none (the
+	// offline analyser does not translate).
+	QuoteTranslated string `json:"quote_translated"`
+	// Language is the review's detected language.
+	Language string `json:"language"`
+	// Translated is true when the review's language differs from the
+	// target and QuoteTranslated is a translation: show both, the
+	// translation first and the original beside it.
+	Translated bool `json:"translated"`
+}
+
+// ReviewLink is the web UI's address of a review with a quote to
+// highlight: /reviews/{id}?quote={urlencoded quote}, or /reviews/{id}
+// without a quote. Every rendered citation of a review links here.
+func ReviewLink(reviewID int64, quote string) string {
+	link := "/reviews/" + strconv.FormatInt(reviewID, 10)
+	if quote != "" {
+		link += "?quote=" + url.QueryEscape(quote)
+	}
+	return link
 }
 
 // TopicStat is a dimension's or label's count with evidence.
@@ -112,7 +144,7 @@ const evidencePerTopic = 3
 
 // ReportAggregates computes a report's aggregates for an analysis's product.
 func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, error) {
-	var g Aggregates
+	g := Aggregates{TargetLanguage: a.TargetLanguage}
 	pid := a.ProductID
 	one := func(sql string, dst ...any) error { return db.QueryRow(ctx, sql, pid).Scan(dst...) }
 	if err := one(`SELECT (SELECT count(*) FROM reviews WHERE product_id = $1),
@@ -154,10 +186,11 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	}
 	topics := func(insightType string) ([]TopicStat, error) {
 		return collect(ctx, db, `SELECT d.name, count(*),
-				(array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote) ORDER BY i.confidence = 'high' DESC, i.id))[1:$3]
-			FROM insights i JOIN dimensions d ON d.id = i.dimension_id
+				(array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote, 'quote_translated', i.quote_translated,
+					'language', r.language) ORDER BY i.confidence = 'high' DESC, i.id))[1:$3]
+			FROM insights i JOIN dimensions d ON d.id = i.dimension_id JOIN reviews r ON r.id = i.review_id
 			WHERE d.product_id = $1 AND i.type = $2
-			GROUP BY d.name ORDER BY count(*) DESC, d.name LIMIT 10`, []any{pid, insightType, evidencePerTopic}, scanTopic)
+			GROUP BY d.name ORDER BY count(*) DESC, d.name LIMIT 10`, []any{pid, insightType, evidencePerTopic}, scanTopic(a.TargetLanguage))
 	}
 	if g.TopStrengths, err = topics("strength"); err != nil {
 		return g, err
@@ -170,9 +203,10 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	}
 	for _, t := range []string{"buyer", "user", "where", "when", "why", "what"} {
 		labels, err := collect(ctx, db, `SELECT l.name, count(t.id),
-				coalesce((array_agg(jsonb_build_object('review_id', t.review_id, 'quote', t.quote) ORDER BY t.id) FILTER (WHERE t.id IS NOT NULL))[1:$3], '{}'),
+				coalesce((array_agg(jsonb_build_object('review_id', t.review_id, 'quote', t.quote, 'quote_translated', t.quote_translated,
+					'language', r.language) ORDER BY t.id) FILTER (WHERE t.id IS NOT NULL))[1:$3], '{}'),
 				coalesce(count(t.id)::float8 / nullif(sum(count(t.id)) OVER (), 0), 0)
-			FROM labels l LEFT JOIN review_tags t ON t.label_id = l.id
+			FROM labels l LEFT JOIN review_tags t ON t.label_id = l.id LEFT JOIN reviews r ON r.id = t.review_id
 			WHERE l.product_id = $1 AND l.type = $2
 			GROUP BY l.id ORDER BY count(t.id) DESC, l.name`, []any{pid, t, evidencePerTopic},
 			func(r pgx.Rows) (TopicStat, error) {
@@ -181,7 +215,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 				if err := r.Scan(&s.Topic, &s.Count, &ev, &s.Share); err != nil {
 					return s, err
 				}
-				s.Evidence = quotesFrom(ev)
+				s.Evidence = quotesFrom(ev, a.TargetLanguage)
 				return s, nil
 			})
 		if err != nil {
@@ -222,24 +256,50 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	return g, nil
 }
 
-func scanTopic(r pgx.Rows) (TopicStat, error) {
-	var s TopicStat
-	var ev []map[string]any
-	if err := r.Scan(&s.Topic, &s.Count, &ev); err != nil {
-		return s, err
+func scanTopic(target string) func(r pgx.Rows) (TopicStat, error) {
+	return func(r pgx.Rows) (TopicStat, error) {
+		var s TopicStat
+		var ev []map[string]any
+		if err := r.Scan(&s.Topic, &s.Count, &ev); err != nil {
+			return s, err
+		}
+		s.Evidence = quotesFrom(ev, target)
+		return s, nil
 	}
-	s.Evidence = quotesFrom(ev)
-	return s, nil
 }
 
-func quotesFrom(ev []map[string]any) []Quote {
+func quotesFrom(ev []map[string]any, target string) []Quote {
 	out := make([]Quote, 0, len(ev))
 	for _, e := range ev {
 		id, _ := e["review_id"].(float64)
-		q, _ := e["quote"].(string)
-		out = append(out, Quote{ReviewID: int64(id), Quote: q})
+		q := Quote{ReviewID: int64(id)}
+		q.Quote, _ = e["quote"].(string)
+		q.QuoteTranslated, _ = e["quote_translated"].(string)
+		q.Language, _ = e["language"].(string)
+		out = append(out, translatedQuote(q, target))
 	}
 	return out
+}
+
+// translatedQuote settles QuoteTranslated and Translated against the
+// target language: a quote in the target language is its own translation;
+// a quote in another language counts as translated only when the stored
+// translation differs from it (the offline analyser stores the quote
+// itself, which is no translation), and has no translation otherwise; a
+// quote of undetermined language stands for itself.
+func translatedQuote(q Quote, target string) Quote {
+	switch {
+	case language.Same(q.Language, target):
+		q.QuoteTranslated, q.Translated = q.Quote, false
+	case q.QuoteTranslated != "" && q.QuoteTranslated != q.Quote:
+		q.Translated = true
+	case q.Language == "" || q.Language == "und":
+		// Nothing says the quote is foreign: it stands for itself.
+		q.QuoteTranslated, q.Translated = q.Quote, false
+	default:
+		q.QuoteTranslated, q.Translated = "", false
+	}
+	return q
 }
 
 func collect[T any](ctx context.Context, db DBTX, sql string, args []any, scan func(pgx.Rows) (T, error)) ([]T, error) {

@@ -62,6 +62,8 @@ type ReviewTag struct {
 // ReviewFilter selects a product's reviews. An empty field does not filter;
 // values within a field are alternatives; fields combine with AND.
 type ReviewFilter struct {
+	// IDs keeps only these reviews (a report's citations, say).
+	IDs        []int64
 	Ratings    []int
 	Sentiments []string
 	Languages  []string
@@ -112,7 +114,7 @@ func ReviewList(ctx context.Context, db DBTX, productID int64, f ReviewFilter, p
 	}
 	// One extra row says whether another page follows.
 	rows, err := q(db).ReviewListFiltered(ctx, dbsqlc.ReviewListFilteredParams{
-		ProductID: productID, AfterID: p.AfterID, Ratings: ratings, Sentiments: nonNil(f.Sentiments),
+		ProductID: productID, AfterID: p.AfterID, ReviewIds: nonNil(f.IDs), Ratings: ratings, Sentiments: nonNil(f.Sentiments),
 		Languages: nonNil(f.Languages), ByDimension: f.byDimension(), DimensionIds: nonNil(f.DimensionIDs),
 		DimensionNames: nonNil(f.DimensionNames), InsightType: f.InsightType, ByLabel: f.byLabel(),
 		LabelIds: nonNil(f.LabelIDs), LabelNames: nonNil(f.LabelNames), LabelType: f.LabelType,
@@ -122,7 +124,7 @@ func ReviewList(ctx context.Context, db DBTX, productID int64, f ReviewFilter, p
 		return ReviewPage{}, fmt.Errorf("list reviews of product %d: %w", productID, err)
 	}
 	total, err := q(db).ReviewCountFiltered(ctx, dbsqlc.ReviewCountFilteredParams{
-		ProductID: productID, Ratings: ratings, Sentiments: nonNil(f.Sentiments),
+		ProductID: productID, ReviewIds: nonNil(f.IDs), Ratings: ratings, Sentiments: nonNil(f.Sentiments),
 		Languages: nonNil(f.Languages), ByDimension: f.byDimension(), DimensionIds: nonNil(f.DimensionIDs),
 		DimensionNames: nonNil(f.DimensionNames), InsightType: f.InsightType, ByLabel: f.byLabel(),
 		LabelIds: nonNil(f.LabelIDs), LabelNames: nonNil(f.LabelNames), LabelType: f.LabelType,
@@ -193,7 +195,7 @@ func ReviewExportEach(ctx context.Context, db DBTX, productID int64, fn func(Rev
 	var after int64
 	for {
 		rows, err := q(db).ReviewListFiltered(ctx, dbsqlc.ReviewListFilteredParams{
-			ProductID: productID, AfterID: after, Ratings: []int16{}, Sentiments: []string{}, Languages: []string{},
+			ProductID: productID, AfterID: after, ReviewIds: []int64{}, Ratings: []int16{}, Sentiments: []string{}, Languages: []string{},
 			DimensionIds: []int64{}, DimensionNames: []string{}, LabelIds: []int64{}, LabelNames: []string{},
 			Lim: exportPageSize,
 		})

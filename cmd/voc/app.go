@@ -30,6 +30,7 @@ type app struct {
 	redis  *redis.Client // nil without REDIS_URL
 	hostID string        // River's client id; empty for command-line tools
 	closes []func(context.Context) error
+	llm    llm.Analyzer // built once by analyzer, shared by workers and API
 }
 
 // openApp resolves the database (starting a private Postgres if needed),
@@ -90,8 +91,22 @@ func (a *app) close() {
 	}
 }
 
-// analyzer builds the configured LLM provider.
+// analyzer returns the configured LLM provider, built on first use, so the
+// workers and the API share one limiter and cache.
 func (a *app) analyzer() (llm.Analyzer, error) {
+	if a.llm != nil {
+		return a.llm, nil
+	}
+	an, err := a.buildAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	a.llm = an
+	return an, nil
+}
+
+// buildAnalyzer builds the configured LLM provider.
+func (a *app) buildAnalyzer() (llm.Analyzer, error) {
 	p, err := a.cfg.provider()
 	if err != nil {
 		return nil, err

@@ -32,6 +32,12 @@ func ingestCmd(cfg *Config) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if _, err := cfg.defaultTargetLanguage(); err != nil {
+				return err
+			}
+			if lang != "" && !languageCodeRe.MatchString(lang) {
+				return fmt.Errorf("--target-language must be a language code such as en, de or zh, got %q", lang)
+			}
 			body, err := readFileWithProgress(args[0])
 			if err != nil {
 				return err
@@ -55,7 +61,8 @@ func ingestCmd(cfg *Config) *cobra.Command {
 			}
 			var uploadID int64
 			err = store.InTx(ctx, a.pool, func(tx pgx.Tx) error {
-				p, err := store.ProductUpsert(ctx, tx, store.ProductInput{Marketplace: marketplace, ASIN: asin, TargetLanguage: lang})
+				p, err := store.ProductUpsert(ctx, tx, store.ProductInput{Marketplace: marketplace, ASIN: asin, TargetLanguage: lang,
+					DefaultTargetLanguage: cfg.DefaultTargetLanguage})
 				if err != nil {
 					return err
 				}
@@ -107,7 +114,7 @@ func ingestCmd(cfg *Config) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&marketplace, "marketplace", "US", "marketplace code")
 	cmd.Flags().StringVar(&asin, "asin", "", "product ASIN (5–20 characters)")
-	cmd.Flags().StringVar(&lang, "target-language", "", "target language for translation (default zh)")
+	cmd.Flags().StringVar(&lang, "target-language", "", "target language of the product's analyses (default: a new product gets VOC_DEFAULT_TARGET_LANGUAGE, else en; an existing one keeps its own)")
 	cmd.Flags().BoolVar(&work, "work", true, "run the ingestion job in this process while waiting")
 	_ = cmd.MarkFlagRequired("asin")
 	return cmd

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -29,6 +30,9 @@ type Config struct {
 	DataDir           string
 	LogLevel          string
 	HostID            string // VOC_HOST_ID; empty: <hostname>-<role>
+	// DefaultTargetLanguage is a new product's target language when nobody
+	// named one (VOC_DEFAULT_TARGET_LANGUAGE); empty: en.
+	DefaultTargetLanguage string
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -80,31 +84,32 @@ func envDuration(name string, def time.Duration) time.Duration {
 func defaultConfig() *Config {
 	le := &llmEnv{}
 	return &Config{
-		DatabaseURL:       env("DATABASE_URL", ""),
-		RedisURL:          env("REDIS_URL", ""),
-		Addr:              env("VOC_ADDR", ":8080"),
-		AdminToken:        env("VOC_ADMIN_TOKEN", ""),
-		Queues:            env("VOC_QUEUES", ""),
-		MaxUploadBytes:    envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
-		XLSXMaxPartBytes:  envInt64("VOC_XLSX_MAX_PART_BYTES", ingest.DefaultXLSXMaxPartBytes),
-		XLSXMaxUnzipBytes: envInt64("VOC_XLSX_MAX_UNZIP_BYTES", ingest.DefaultXLSXMaxUnzipBytes),
-		DataDir:           env("VOC_DATA_DIR", ".voc"),
-		LogLevel:          env("VOC_LOG_LEVEL", "info"),
-		LLMProvider:       env("VOC_LLM_PROVIDER", ""),
-		LLMBaseURL:        env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
-		LLMAPIKey:         env("VOC_LLM_API_KEY", ""),
-		LLMModel:          env("VOC_LLM_MODEL", llm.DefaultModel),
-		LLMTimeout:        envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
-		LLMRPS:            le.number("VOC_LLM_RPS", 200),
-		LLMTPM:            le.integer("VOC_LLM_TPM", 0),
-		LLMHosts:          int(envInt64("VOC_LLM_HOSTS", 1)),
-		LLMCacheTTL:       envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
-		HostID:            env("VOC_HOST_ID", ""),
-		LLMBurst:          le.integer("VOC_LLM_BURST", 0),
-		LLMLatency:        le.duration("VOC_LLM_LATENCY", DefaultLLMLatency),
-		LLMConcurrency:    le.integer("VOC_LLM_CONCURRENCY", 0),
-		PprofAddr:         env("VOC_PPROF_ADDR", ""),
-		llmEnv:            le,
+		DatabaseURL:           env("DATABASE_URL", ""),
+		RedisURL:              env("REDIS_URL", ""),
+		Addr:                  env("VOC_ADDR", ":8080"),
+		AdminToken:            env("VOC_ADMIN_TOKEN", ""),
+		Queues:                env("VOC_QUEUES", ""),
+		MaxUploadBytes:        envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
+		XLSXMaxPartBytes:      envInt64("VOC_XLSX_MAX_PART_BYTES", ingest.DefaultXLSXMaxPartBytes),
+		XLSXMaxUnzipBytes:     envInt64("VOC_XLSX_MAX_UNZIP_BYTES", ingest.DefaultXLSXMaxUnzipBytes),
+		DataDir:               env("VOC_DATA_DIR", ".voc"),
+		LogLevel:              env("VOC_LOG_LEVEL", "info"),
+		LLMProvider:           env("VOC_LLM_PROVIDER", ""),
+		LLMBaseURL:            env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
+		LLMAPIKey:             env("VOC_LLM_API_KEY", ""),
+		LLMModel:              env("VOC_LLM_MODEL", llm.DefaultModel),
+		LLMTimeout:            envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
+		LLMRPS:                le.number("VOC_LLM_RPS", 200),
+		LLMTPM:                le.integer("VOC_LLM_TPM", 0),
+		LLMHosts:              int(envInt64("VOC_LLM_HOSTS", 1)),
+		LLMCacheTTL:           envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
+		HostID:                env("VOC_HOST_ID", ""),
+		LLMBurst:              le.integer("VOC_LLM_BURST", 0),
+		LLMLatency:            le.duration("VOC_LLM_LATENCY", DefaultLLMLatency),
+		LLMConcurrency:        le.integer("VOC_LLM_CONCURRENCY", 0),
+		PprofAddr:             env("VOC_PPROF_ADDR", ""),
+		llmEnv:                le,
+		DefaultTargetLanguage: env("VOC_DEFAULT_TARGET_LANGUAGE", ""),
 	}
 }
 
@@ -140,6 +145,17 @@ func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 // xlsxLimits returns the workbook decompression limits.
 func (c *Config) xlsxLimits() ingest.XLSXLimits {
 	return ingest.XLSXLimits{MaxPartBytes: c.XLSXMaxPartBytes, MaxUnzipBytes: c.XLSXMaxUnzipBytes}
+}
+
+var languageCodeRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
+
+// defaultTargetLanguage returns VOC_DEFAULT_TARGET_LANGUAGE, or an error
+// naming it when it is not a language code.
+func (c *Config) defaultTargetLanguage() (string, error) {
+	if c.DefaultTargetLanguage != "" && !languageCodeRe.MatchString(c.DefaultTargetLanguage) {
+		return "", fmt.Errorf("VOC_DEFAULT_TARGET_LANGUAGE must be a language code such as en, de or zh, got %q", c.DefaultTargetLanguage)
+	}
+	return c.DefaultTargetLanguage, nil
 }
 
 // queues returns MaxWorkers per queue or an error naming VOC_QUEUES.

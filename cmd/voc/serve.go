@@ -49,6 +49,9 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 	if err != nil {
 		return err
 	}
+	if _, err := cfg.defaultTargetLanguage(); err != nil {
+		return err
+	}
 	a, err := openApp(ctx, cfg, migrate)
 	if err != nil {
 		return err
@@ -85,7 +88,12 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		if err := a.ensureAdminToken(ctx); err != nil {
 			return err
 		}
-		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(), Ready: a.readyRedis, Context: ctx})
+		an, err := a.analyzer()
+		if err != nil {
+			return err
+		}
+		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(), Ready: a.readyRedis, Context: ctx,
+			DefaultTargetLanguage: cfg.DefaultTargetLanguage, LLM: an})
 		if err != nil {
 			return err
 		}

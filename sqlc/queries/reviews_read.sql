@@ -19,6 +19,7 @@ SELECT r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_d
 FROM reviews r
 WHERE r.product_id = @product_id
   AND r.id > @after_id::bigint
+  AND (cardinality(@review_ids::bigint[]) = 0 OR r.id = ANY(@review_ids::bigint[]))
   AND (cardinality(@ratings::smallint[]) = 0 OR r.rating = ANY(@ratings::smallint[]))
   AND (cardinality(@sentiments::text[]) = 0 OR r.sentiment = ANY(@sentiments::text[]))
   AND (cardinality(@languages::text[]) = 0 OR r.language = ANY(@languages::text[]))
@@ -43,6 +44,7 @@ LIMIT @lim OFFSET @off;
 SELECT count(*)
 FROM reviews r
 WHERE r.product_id = @product_id
+  AND (cardinality(@review_ids::bigint[]) = 0 OR r.id = ANY(@review_ids::bigint[]))
   AND (cardinality(@ratings::smallint[]) = 0 OR r.rating = ANY(@ratings::smallint[]))
   AND (cardinality(@sentiments::text[]) = 0 OR r.sentiment = ANY(@sentiments::text[]))
   AND (cardinality(@languages::text[]) = 0 OR r.language = ANY(@languages::text[]))

@@ -151,25 +151,27 @@ const reviewCountFiltered = `-- name: ReviewCountFiltered :one
 SELECT count(*)
 FROM reviews r
 WHERE r.product_id = $1
-  AND (cardinality($2::smallint[]) = 0 OR r.rating = ANY($2::smallint[]))
-  AND (cardinality($3::text[]) = 0 OR r.sentiment = ANY($3::text[]))
-  AND (cardinality($4::text[]) = 0 OR r.language = ANY($4::text[]))
-  AND (NOT $5::boolean OR EXISTS (
+  AND (cardinality($2::bigint[]) = 0 OR r.id = ANY($2::bigint[]))
+  AND (cardinality($3::smallint[]) = 0 OR r.rating = ANY($3::smallint[]))
+  AND (cardinality($4::text[]) = 0 OR r.sentiment = ANY($4::text[]))
+  AND (cardinality($5::text[]) = 0 OR r.language = ANY($5::text[]))
+  AND (NOT $6::boolean OR EXISTS (
         SELECT 1 FROM insights i JOIN dimensions d ON d.id = i.dimension_id
         WHERE i.review_id = r.id
-          AND (cardinality($6::bigint[]) + cardinality($7::text[]) = 0
-               OR d.id = ANY($6::bigint[]) OR d.name = ANY($7::text[]))
-          AND ($8::text = '' OR i.type = $8::text)))
-  AND (NOT $9::boolean OR EXISTS (
+          AND (cardinality($7::bigint[]) + cardinality($8::text[]) = 0
+               OR d.id = ANY($7::bigint[]) OR d.name = ANY($8::text[]))
+          AND ($9::text = '' OR i.type = $9::text)))
+  AND (NOT $10::boolean OR EXISTS (
         SELECT 1 FROM review_tags t JOIN labels l ON l.id = t.label_id
         WHERE t.review_id = r.id
-          AND (cardinality($10::bigint[]) + cardinality($11::text[]) = 0
-               OR l.id = ANY($10::bigint[]) OR l.name = ANY($11::text[]))
-          AND ($12::text = '' OR t.type = $12::text)))
+          AND (cardinality($11::bigint[]) + cardinality($12::text[]) = 0
+               OR l.id = ANY($11::bigint[]) OR l.name = ANY($12::text[]))
+          AND ($13::text = '' OR t.type = $13::text)))
 `
 
 type ReviewCountFilteredParams struct {
 	ProductID      int64
+	ReviewIds      []int64
 	Ratings        []int16
 	Sentiments     []string
 	Languages      []string
@@ -188,6 +190,7 @@ type ReviewCountFilteredParams struct {
 func (q *Queries) ReviewCountFiltered(ctx context.Context, arg ReviewCountFilteredParams) (int64, error) {
 	row := q.db.QueryRow(ctx, reviewCountFiltered,
 		arg.ProductID,
+		arg.ReviewIds,
 		arg.Ratings,
 		arg.Sentiments,
 		arg.Languages,
@@ -212,28 +215,30 @@ SELECT r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_d
 FROM reviews r
 WHERE r.product_id = $1
   AND r.id > $2::bigint
-  AND (cardinality($3::smallint[]) = 0 OR r.rating = ANY($3::smallint[]))
-  AND (cardinality($4::text[]) = 0 OR r.sentiment = ANY($4::text[]))
-  AND (cardinality($5::text[]) = 0 OR r.language = ANY($5::text[]))
-  AND (NOT $6::boolean OR EXISTS (
+  AND (cardinality($3::bigint[]) = 0 OR r.id = ANY($3::bigint[]))
+  AND (cardinality($4::smallint[]) = 0 OR r.rating = ANY($4::smallint[]))
+  AND (cardinality($5::text[]) = 0 OR r.sentiment = ANY($5::text[]))
+  AND (cardinality($6::text[]) = 0 OR r.language = ANY($6::text[]))
+  AND (NOT $7::boolean OR EXISTS (
         SELECT 1 FROM insights i JOIN dimensions d ON d.id = i.dimension_id
         WHERE i.review_id = r.id
-          AND (cardinality($7::bigint[]) + cardinality($8::text[]) = 0
-               OR d.id = ANY($7::bigint[]) OR d.name = ANY($8::text[]))
-          AND ($9::text = '' OR i.type = $9::text)))
-  AND (NOT $10::boolean OR EXISTS (
+          AND (cardinality($8::bigint[]) + cardinality($9::text[]) = 0
+               OR d.id = ANY($8::bigint[]) OR d.name = ANY($9::text[]))
+          AND ($10::text = '' OR i.type = $10::text)))
+  AND (NOT $11::boolean OR EXISTS (
         SELECT 1 FROM review_tags t JOIN labels l ON l.id = t.label_id
         WHERE t.review_id = r.id
-          AND (cardinality($11::bigint[]) + cardinality($12::text[]) = 0
-               OR l.id = ANY($11::bigint[]) OR l.name = ANY($12::text[]))
-          AND ($13::text = '' OR t.type = $13::text)))
+          AND (cardinality($12::bigint[]) + cardinality($13::text[]) = 0
+               OR l.id = ANY($12::bigint[]) OR l.name = ANY($13::text[]))
+          AND ($14::text = '' OR t.type = $14::text)))
 ORDER BY r.id
-LIMIT $15 OFFSET $14
+LIMIT $16 OFFSET $15
 `
 
 type ReviewListFilteredParams struct {
 	ProductID      int64
 	AfterID        int64
+	ReviewIds      []int64
 	Ratings        []int16
 	Sentiments     []string
 	Languages      []string
@@ -277,6 +282,7 @@ func (q *Queries) ReviewListFiltered(ctx context.Context, arg ReviewListFiltered
 	rows, err := q.db.Query(ctx, reviewListFiltered,
 		arg.ProductID,
 		arg.AfterID,
+		arg.ReviewIds,
 		arg.Ratings,
 		arg.Sentiments,
 		arg.Languages,
