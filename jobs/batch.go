@@ -364,11 +364,15 @@ func reportJobs(ctx context.Context, tx pgx.Tx, a store.Analysis) ([]river.Inser
 // commit runs the stage's transaction: write, insert next jobs, complete.
 func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
-		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
-			return err
-		}
 		next, err := write(tx)
 		if err != nil {
+			return err
+		}
+		// After the writes, which bump the analysis's progress row last: the
+		// check then takes no lock that a later statement would upgrade
+		// (FOR SHARE followed by the bump's UPDATE deadlocked concurrent
+		// batches), and a cancel that committed first is seen.
+		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
 			return err
 		}
 		if err := insertMany(ctx, tx, next); err != nil {

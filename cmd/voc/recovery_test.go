@@ -237,7 +237,7 @@ func TestRecoveryAfterKill9MidAnalysis(t *testing.T) {
 	queueUpload(t, pool, "B0RECOVER2", synthCSV(rows, "ana"), true)
 
 	env := []string{"DATABASE_URL=" + dbURL, "VOC_HOST_ID=recovery-analysis", "VOC_LLM_PROVIDER=openai", "VOC_LLM_API_KEY=sim-key",
-		"VOC_LLM_BASE_URL=" + sim.URL + "/v1", "VOC_LLM_MODEL=voc-sim", "VOC_LLM_RPS=0"}
+		"VOC_LLM_BASE_URL=" + sim.URL + "/v1", "VOC_LLM_MODEL=voc-sim", "VOC_LLM_RPS=100000"}
 	args := []string{"worker", "--migrate=false", "--log-level", "warn"}
 	proc := vocProc(t, env, args...)
 	job := heldJob(t, pool, jobs.QueueInsights, "recovery-analysis", 60*time.Second)

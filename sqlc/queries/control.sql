@@ -61,8 +61,10 @@ ORDER BY array_position(@names::text[], q.name::text);
 
 -- name: AnalysisStatusLock :one
 -- The analysis's status, locked against a concurrent cancel until the
--- transaction ends.
-SELECT status FROM analyses WHERE id = @id FOR SHARE;
+-- transaction ends. FOR NO KEY UPDATE is the lock the progress bump takes,
+-- so a stage that already bumped holds it and one that did not takes it
+-- last; a weaker lock here would be upgraded later and deadlock.
+SELECT status FROM analyses WHERE id = @id FOR NO KEY UPDATE;
 
 -- name: AnalysisCancel :one
 UPDATE analyses SET status = 'cancelled', finished_at = now()

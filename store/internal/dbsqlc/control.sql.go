@@ -196,11 +196,13 @@ func (q *Queries) AnalysisReviewsResetThemes(ctx context.Context, arg AnalysisRe
 }
 
 const analysisStatusLock = `-- name: AnalysisStatusLock :one
-SELECT status FROM analyses WHERE id = $1 FOR SHARE
+SELECT status FROM analyses WHERE id = $1 FOR NO KEY UPDATE
 `
 
 // The analysis's status, locked against a concurrent cancel until the
-// transaction ends.
+// transaction ends. FOR NO KEY UPDATE is the lock the progress bump takes,
+// so a stage that already bumped holds it and one that did not takes it
+// last; a weaker lock here would be upgraded later and deadlock.
 func (q *Queries) AnalysisStatusLock(ctx context.Context, id int64) (string, error) {
 	row := q.db.QueryRow(ctx, analysisStatusLock, id)
 	var status string
