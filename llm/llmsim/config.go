@@ -45,6 +45,12 @@ type Config struct {
 	// data_inspection_failed. A refused text is refused on every request, and
 	// a batch is refused if any of its reviews is.
 	RefusalRate float64
+	// MisquoteRate is the share of insights and tags whose quote is
+	// rewritten the ways models misquote: paraphrased, translated, invented,
+	// moved to another review of the batch, or joined across a sentence
+	// break. Stats.Misquotes counts them by kind; each is one item that the
+	// pipeline must reject.
+	MisquoteRate float64
 	// Seed seeds the fault draws and the refusal choice.
 	Seed int64
 	// HangFor bounds a simulated timeout. Zero means 10 minutes.
@@ -67,7 +73,7 @@ func DefaultConfig() Config {
 // RegisterFlags registers one flag per field on fs, with c's current values
 // as defaults: --addr --model --latency --jitter --rpm --tpm --burst
 // --fail-5xx --timeout-rate --malformed-rate --missing-id-rate
-// --refusal-rate --rate-limit-rate --seed --hang-for. With cobra, add fs to a command through
+// --refusal-rate --rate-limit-rate --misquote-rate --seed --hang-for. With cobra, add fs to a command through
 // its pflag set's AddGoFlagSet.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
@@ -83,6 +89,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.MalformedRate, "malformed-rate", c.MalformedRate, "share of answers with invalid json (0..1)")
 	fs.Float64Var(&c.MissingIDRate, "missing-id-rate", c.MissingIDRate, "share of review ids dropped from answers (0..1)")
 	fs.Float64Var(&c.RefusalRate, "refusal-rate", c.RefusalRate, "share of review texts refused with data_inspection_failed (0..1)")
+	fs.Float64Var(&c.MisquoteRate, "misquote-rate", c.MisquoteRate, "share of insights and tags with a misquoted quote (0..1)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of fault draws and refusals")
 	fs.DurationVar(&c.HangFor, "hang-for", c.HangFor, "how long a simulated timeout hangs at most")
 }
@@ -94,7 +101,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"fail-5xx", c.FailRate5xx}, {"timeout-rate", c.TimeoutRate}, {"malformed-rate", c.MalformedRate},
-		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate}, {"rate-limit-rate", c.RateLimitRate},
+		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate}, {"rate-limit-rate", c.RateLimitRate}, {"misquote-rate", c.MisquoteRate},
 	}
 	for _, r := range rates {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {

@@ -61,7 +61,7 @@ func New(cfg Config, a llm.Analyzer) *Server {
 	if cfg.HangFor <= 0 {
 		cfg.HangFor = 10 * time.Minute
 	}
-	for _, r := range []*float64{&cfg.RateLimitRate, &cfg.FailRate5xx, &cfg.TimeoutRate, &cfg.MalformedRate, &cfg.MissingIDRate, &cfg.RefusalRate} {
+	for _, r := range []*float64{&cfg.MisquoteRate, &cfg.RateLimitRate, &cfg.FailRate5xx, &cfg.TimeoutRate, &cfg.MalformedRate, &cfg.MissingIDRate, &cfg.RefusalRate} {
 		*r = min(max(*r, 0), 1)
 	}
 	s := &Server{
@@ -255,7 +255,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	out, err := s.answer(r.Context(), p, d.dropID)
+	out, misquotes, err := s.answer(r.Context(), p, d)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return
@@ -273,6 +273,10 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if d.malformed {
 		s.stats.faultMalformed.Add(1)
 		answer = malform(answer, d.malformKind)
+	} else {
+		for k, n := range misquotes {
+			s.stats.misquote(k, n)
+		}
 	}
 	tokensOut := llm.EstimateTokens(answer)
 	s.lim.spend(time.Now(), tokensOut)
@@ -382,7 +386,9 @@ func (s *Server) refused(p llm.ParsedPrompt) (bool, error) {
 
 // answer decodes the input, calls the analyser and encodes its output,
 // dropping ids when drop says so.
-func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, drop func() bool) ([]byte, error) {
+func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, d draws) ([]byte, map[string]int, error) {
+	drop := d.dropID
+	var mq *misquoter
 	decode := func(v any) error {
 		if err := json.Unmarshal(p.Input, v); err != nil {
 			return fmt.Errorf("decode %s input: %w", p.Task, err)
@@ -394,21 +400,21 @@ func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, drop func() boo
 	case llm.TaskLearning:
 		var in llm.LearnInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Learn(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = o
 	case llm.TaskTranslation:
 		var in llm.TranslateInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Translate(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !s.a.Translates() {
 			o = echoTranslations(in, o)
@@ -418,39 +424,51 @@ func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, drop func() boo
 	case llm.TaskInsights:
 		var in llm.InsightInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Insights(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o.Reviews = dropEntries(s, o.Reviews, drop)
+		if s.cfg.MisquoteRate > 0 {
+			mq = newMisquoter(s, d.rng, in.Reviews)
+			mq.insights(&o)
+		}
 		out = o
 	case llm.TaskThemes:
 		var in llm.ThemeInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Themes(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o.Reviews = dropEntries(s, o.Reviews, drop)
+		if s.cfg.MisquoteRate > 0 {
+			mq = newMisquoter(s, d.rng, in.Reviews)
+			mq.themes(&o)
+		}
 		out = o
 	case llm.TaskReport:
 		var in llm.ReportInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Narrate(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = o
 	default:
-		return nil, fmt.Errorf("unknown task %q", p.Task)
+		return nil, nil, fmt.Errorf("unknown task %q", p.Task)
 	}
-	return llm.EncodeOutput(out)
+	b, err := llm.EncodeOutput(out)
+	if mq == nil {
+		return b, nil, err
+	}
+	return b, mq.counts, err
 }
 
 // echoTranslations answers every id when the analyser does not translate
