@@ -97,10 +97,68 @@ func (e *env) checkReportMatchesDB(a store.Analysis) store.Aggregates {
 	// enforces it too) and every tag's label is from the library.
 	require.Equal(t, 0, e.count(`SELECT count(*) FROM insights i JOIN dimensions d ON d.id = i.dimension_id
 		WHERE d.kind <> CASE i.type WHEN 'scenario' THEN 'scenario' WHEN 'emotion' THEN 'emotion' ELSE 'product' END`))
-	// Quotes are verbatim.
-	require.Equal(t, 0, e.count(`SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id
-		WHERE position(i.quote in r.title || ' ' || r.body) = 0`))
+	// Quotes and tag evidence are the review's own characters, exactly, at
+	// their offsets.
+	e.checkQuotesExact(pid)
 	return g
+}
+
+// unquotedSQL counts a product's rows of table (insights or review_tags)
+// whose quote is not exactly the review's text at the stored field and
+// character offsets.
+const unquotedSQL = `SELECT count(*) FROM %s q JOIN reviews r ON r.id = q.review_id
+	WHERE r.product_id = $1 AND (q.quote_field IS NULL OR q.quote = '' OR substr(
+		CASE q.quote_field WHEN 'title' THEN r.title WHEN 'body' THEN r.body
+			WHEN 'title_translated' THEN r.title_translated WHEN 'body_translated' THEN r.body_translated END,
+		q.quote_start + 1, q.quote_end - q.quote_start) IS DISTINCT FROM q.quote)`
+
+// checkQuotesExact asserts that every stored quote and tag evidence of the
+// product passes an exact substring check at its offsets.
+func (e *env) checkQuotesExact(productID int64) {
+	e.t.Helper()
+	for _, tbl := range []string{"insights", "review_tags"} {
+		require.Zero(e.t, e.count(fmt.Sprintf(unquotedSQL, tbl), productID), "%s whose quote is not the review's own characters", tbl)
+	}
+}
+
+// TestMisquotesAreRejected runs the fixture through llmsim in its misquoting
+// mode (paraphrases, translated quotes, invented sentences, quotes moved to
+// another review, quotes joined across sentences): every stored quote and
+// tag evidence passes an exact substring check at its offsets, and every
+// misquote the simulator sent is recorded as a rejection in llm_calls.
+func TestMisquotesAreRejected(t *testing.T) {
+	t.Parallel()
+	sc := quietSim()
+	sc.MisquoteRate = 0.3
+	sc.Seed = 7
+	e := newEnv(t, envOpts{sim: &sc})
+	acc := e.upload(fixture.Multilingual, fixtureCSV(t, 2), "B0MISQ0001", nil)
+	u := e.waitUpload(acc.UploadID)
+	require.Equal(t, store.UploadDone, u.Status, u.Error)
+	a := e.waitFinal(acc.ProductID, 2*time.Minute)
+	e.checkAllAccountedFor(a, true)
+	g := e.checkReportMatchesDB(a) // includes checkQuotesExact
+	require.Positive(t, g.Insights)
+	require.Positive(t, g.Tags)
+
+	st := e.sim.Stats()
+	var sent int64
+	for _, kind := range []string{llmsim.MisquoteParaphrase, llmsim.MisquoteTranslated, llmsim.MisquoteInvented, llmsim.MisquoteWrongID, llmsim.MisquoteJoined} {
+		require.Positive(t, st.Misquotes[kind], "misquote kind %s was exercised", kind)
+		sent += st.Misquotes[kind]
+	}
+	// Each rejection is recorded: the provider's validation counts every
+	// item it drops on the call's llm_calls row. With no other fault in
+	// this run, the drops are exactly the misquotes.
+	rejected := e.count(`SELECT coalesce(sum(dropped), 0) FROM llm_calls WHERE stage IN ($1, $2)`, llm.StageInsights, llm.StageThemes)
+	require.EqualValues(t, sent, rejected, "misquotes sent vs rejections recorded")
+	// And no quote of a stored row is one the simulator made up.
+	for _, q := range []string{"in English: %", "I would buy this again%", "Customer support replaced%"} {
+		require.Zero(t, e.count(`SELECT count(*) FROM insights WHERE quote LIKE $1`, q))
+		require.Zero(t, e.count(`SELECT count(*) FROM review_tags WHERE quote LIKE $1`, q))
+	}
+	t.Logf("misquotes sent %v (%d), rejections recorded %d; stored %d insights and %d tags, all exact",
+		st.Misquotes, sent, rejected, g.Insights, g.Tags)
 }
 
 // semevalJSON turns the SemEval ABSA XML into a JSON array of reviews.

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/llmsim"
 	"github.com/voc-project/voc/llm/offline"
@@ -91,6 +92,9 @@ func (e *env) checkAllAccountedFor(a store.Analysis, translated bool) {
 	require.Equal(t, 0, e.count("SELECT count(*) FROM river_job WHERE state = 'discarded'"), "discarded jobs")
 }
 
+// stormCopies is how many times TestFaultStorm uploads the fixture.
+const stormCopies = 5
+
 // stormSim is llmsim at its worst short of an outage.
 func stormSim() llmsim.Config {
 	c := quietSim()
@@ -98,9 +102,9 @@ func stormSim() llmsim.Config {
 	c.FailRate5xx = 0.30
 	c.MalformedRate = 0.10
 	c.RefusalRate = 0.05
-	// Bursts: far more workers than this call at once, so every busy
-	// second ends in 429s.
-	c.Burst = 150
+	// 429s: drawn from the simulator's seeded schedule rather than from a
+	// per-second burst limit, so that every run meets the same ones.
+	c.RateLimitRate = 0.05
 	c.Seed = 20240501
 	return c
 }
@@ -116,11 +120,13 @@ func splitCalls(ids []int64, refused map[int64]bool) int {
 	return 1 + splitCalls(ids[:mid], refused) + splitCalls(ids[mid:], refused)
 }
 
-// TestFaultStorm runs the shared MARC file (1,200 reviews, six languages)
-// through a provider that fails 30% of calls with 5xx, garbles 10% of
-// answers, refuses 5% of reviews and answers bursts with 429: the analysis
-// still ends, every review is done or failed with a reason, the report
-// states its coverage, and the calls stay bounded.
+// TestFaultStorm runs the committed multilingual fixture five times over
+// (300 reviews, six languages) through a provider that fails 30% of calls
+// with 5xx, garbles 10% of answers, refuses 5% of reviews and answers bursts
+// with 429: the analysis still ends, every review is done or failed with a
+// reason, the report states its coverage, and the calls stay bounded. The
+// simulator's faults follow a seeded schedule keyed by request content, so
+// the run, and every threshold below, is the same whatever the interleaving.
 func TestFaultStorm(t *testing.T) {
 	t.Parallel()
 	cfg := stormSim()
@@ -129,16 +135,16 @@ func TestFaultStorm(t *testing.T) {
 	ctx := t.Context()
 
 	start := time.Now()
-	acc := e.upload("marc_multilingual_sample.csv", readData(t, "marc_multilingual_sample.csv"), "B0STORM001", nil)
+	acc := e.upload("fixture_x5.csv", fixtureCSV(t, stormCopies), "B0STORM001", nil)
 	u := e.waitUpload(acc.UploadID)
 	require.Equal(t, store.UploadDone, u.Status, u.Error)
-	require.Equal(t, 1200, u.RowsIngested)
+	require.Equal(t, stormCopies*fixture.MultilingualRows, u.RowsIngested)
 	require.NotNil(t, u.AnalysisID)
 	a := e.waitAnalysis(*u.AnalysisID, 3*time.Minute)
 	elapsed := time.Since(start)
 
 	// It ended, with every review accounted for in every stage.
-	require.Equal(t, 1200, a.ReviewsTotal)
+	require.Equal(t, stormCopies*fixture.MultilingualRows, a.ReviewsTotal)
 	e.checkAllAccountedFor(a, true)
 	g := e.checkReportMatchesDB(a)
 
@@ -162,7 +168,7 @@ func TestFaultStorm(t *testing.T) {
 		}
 	}
 	require.NoError(t, rows.Err())
-	require.Greater(t, len(refused), 20, "the storm must refuse some reviews")
+	require.GreaterOrEqual(t, len(refused), 10, "the storm must refuse some reviews")
 	type failure struct{ stage, reason string }
 	fails := map[int64][]failure{}
 	rows, err = e.pool.Query(ctx, "SELECT review_id, stage, reason FROM review_failures WHERE analysis_id = $1", a.ID)
@@ -227,7 +233,7 @@ func TestFaultStorm(t *testing.T) {
 	require.Positive(t, st.Faults["malformed"])
 	require.Positive(t, st.Faults["refusal"])
 	require.Positive(t, st.Repairs, "malformed answers get a repair try")
-	require.Positive(t, st.RateLimited["limit_burst_rate"], "bursts are answered 429")
+	require.Positive(t, st.RateLimited["limit_burst_rate"], "some calls are answered 429")
 	require.EqualValues(t, st.Calls, e.count("SELECT count(*) FROM llm_calls"), "every call is recorded")
 
 	// 429s snoozed jobs without burning attempts: River counts snoozes in
@@ -286,12 +292,12 @@ func TestTimeoutStorm(t *testing.T) {
 	e := newEnv(t, envOpts{analyzer: p})
 	hurryRetries(t, e.pool)
 
-	// 300 reviews in six languages keep the test short.
+	// The fixture three times over: 180 reviews in six languages.
 	start := time.Now()
-	acc := e.upload("marc_quarter.csv", marcCSV(t, every(readMARC(t), 4, 0)), "B0HANG0001", nil)
+	acc := e.upload("fixture_x3.csv", fixtureCSV(t, 3), "B0HANG0001", nil)
 	u := e.waitUpload(acc.UploadID)
 	require.Equal(t, store.UploadDone, u.Status, u.Error)
-	require.Equal(t, 300, u.RowsIngested)
+	require.Equal(t, 3*fixture.MultilingualRows, u.RowsIngested)
 	require.NotNil(t, u.AnalysisID)
 	a := e.waitAnalysis(*u.AnalysisID, 2*time.Minute)
 	e.checkAllAccountedFor(a, true)

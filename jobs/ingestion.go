@@ -127,6 +127,9 @@ func (w *IngestWorker) ingest(ctx context.Context, job *river.Job[IngestArgs]) e
 		w.log.InfoContext(ctx, "upload ingested", slog.Int64("upload_id", id), slog.String("status", outcome.Status),
 			slog.Int("rows_total", outcome.RowsTotal), slog.Int("rows_ingested", outcome.RowsIngested),
 			slog.Int("rows_duplicate", outcome.RowsDuplicate), slog.Int("rows_rejected", outcome.RowsRejected))
+		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
+			return err
+		}
 		return complete(ctx, tx, job)
 	})
 }

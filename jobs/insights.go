@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,11 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	for _, d := range model.Dimensions {
 		dimIDs[d.Kind+"\x00"+strings.ToLower(d.Name)] = d.ID
 	}
+	// Quotes are stored as the review's own characters, located here
+	// whatever the analyser (the provider cleans its answers the same way;
+	// the offline analyser and the cache are checked here).
+	texts := keyed(reviewTexts(b.reviews, batchIDs), func(r llm.ReviewText) int64 { return r.ID })
+	unquoted := 0
 	var done []int64
 	var sentiments []string
 	var rows []store.StoredInsight
@@ -53,8 +59,16 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 			if !ok {
 				continue // not in the model: dropped rather than invented
 			}
-			rows = append(rows, store.StoredInsight{ReviewID: id, DimensionID: dimID, DimensionKind: kind, Insight: in})
+			span, ok := llm.LocateQuote(in.Quote, texts[id])
+			if !ok {
+				unquoted++
+				continue // not the review's words: never stored
+			}
+			rows = append(rows, store.StoredInsight{ReviewID: id, DimensionID: dimID, DimensionKind: kind, Insight: in, Span: span})
 		}
+	}
+	if unquoted > 0 {
+		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)

@@ -80,73 +80,6 @@ func seed(t *testing.T, pool *pgxpool.Pool, withModel bool) (int64, []int64) {
 	return aid, ids
 }
 
-// workInTx works one job of kind T inside tx with rivertest and returns the
-// result.
-func workInTx[T river.JobArgs](t *testing.T, pool *pgxpool.Pool, tx pgx.Tx, args T) *rivertest.WorkResult {
-	t.Helper()
-	w := jobs.NewWorker[T](jobs.Deps{Pool: pool, DB: tx, Log: quiet, LLM: offline.New()})
-	tw := rivertest.NewWorker(t, riverpgxv5.New(pool), &river.Config{Logger: quiet}, w)
-	res, err := tw.Work(context.Background(), t, tx, args, nil)
-	require.NoError(t, err)
-	return res
-}
-
-// TestStagesInsertNextJobInSameTransaction works each stage inside one test
-// transaction and asserts with rivertest that the next stage's job is
-// inserted in that transaction (and is gone when it rolls back).
-func TestStagesInsertNextJobInSameTransaction(t *testing.T) {
-	t.Parallel()
-	pool := storetest.NewPool(t)
-	ctx := context.Background()
-	aid, ids := seed(t, pool, false)
-	driver := riverpgxv5.New(pool)
-
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck
-
-	res := workInTx(t, pool, tx, jobs.LearnArgs{AnalysisID: aid})
-	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
-	rivertest.RequireInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.TranslateArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueTranslate})
-
-	res = workInTx(t, pool, tx, jobs.TranslateArgs{AnalysisID: aid, ReviewIDs: ids})
-	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
-	ins := rivertest.RequireInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.InsightArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueInsights})
-	require.Equal(t, ids, ins.Args.ReviewIDs)
-
-	res = workInTx(t, pool, tx, jobs.InsightArgs{AnalysisID: aid, ReviewIDs: ids})
-	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
-	thm := rivertest.RequireInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.ThemeArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueThemes})
-	require.Equal(t, ids, thm.Args.ReviewIDs)
-	// Insights alone do not reach 90% of both stages: no report yet.
-	rivertest.RequireNotInsertedTx[*riverpgxv5.Driver](ctx, t, tx, &jobs.ReportArgs{}, nil)
-
-	res = workInTx(t, pool, tx, jobs.ThemeArgs{AnalysisID: aid, ReviewIDs: ids})
-	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
-	rivertest.RequireManyInsertedTx[*riverpgxv5.Driver](ctx, t, tx, []rivertest.ExpectedJob{
-		{Args: &jobs.ReportArgs{}, Opts: &rivertest.RequireInsertedOpts{Queue: jobs.QueueReports}},
-		{Args: &jobs.ReportArgs{}, Opts: &rivertest.RequireInsertedOpts{Queue: jobs.QueueReports}},
-	})
-
-	// The final report waits for the preliminary one, then ends the analysis.
-	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportFinal})
-	require.Equal(t, river.EventKindJobSnoozed, res.EventKind)
-	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportPreliminary})
-	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
-	res = workInTx(t, pool, tx, jobs.ReportArgs{AnalysisID: aid, ReportKind: jobs.ReportFinal})
-	require.Equal(t, river.EventKindJobCompleted, res.EventKind)
-	var reports int
-	require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM reports WHERE analysis_id = $1", aid).Scan(&reports))
-	require.Equal(t, 2, reports)
-
-	// Roll back: none of it is visible outside the transaction.
-	require.NoError(t, tx.Rollback(ctx))
-	rivertest.RequireNotInserted(ctx, t, driver, &jobs.InsightArgs{}, nil)
-	var n int
-	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM insights").Scan(&n))
-	require.Zero(t, n)
-}
-
 // TestFailureBeforeCommitLeavesNoTrace injects a failure between each
 // stage's writes and its commit: the attempt leaves nothing behind, the
 // retry completes the pipeline, and nothing is duplicated.
@@ -218,11 +151,12 @@ func TestFailureBeforeCommitLeavesNoTrace(t *testing.T) {
 	require.Equal(t, len(ids), a.TranslationDone)
 	require.Equal(t, len(ids), a.InsightsDone)
 	require.Equal(t, len(ids), a.ThemesDone)
-	var dupInsights, reports, models int
-	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT review_id, quote, type, dimension_id FROM insights GROUP BY 1,2,3,4 HAVING count(*) > 1) d`).Scan(&dupInsights))
+	// (A duplicate-insight check here could not fire: a stage deletes a
+	// review's insights before it inserts them. TestEveryHopCommitsOnce
+	// checks every row's transaction instead.)
+	var reports, models int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM reports WHERE analysis_id = $1", aid).Scan(&reports))
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM product_models").Scan(&models))
-	require.Zero(t, dupInsights)
 	require.Equal(t, 2, reports) // preliminary and final, once each
 	require.Equal(t, 1, models)
 }

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,11 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	for _, l := range model.Labels {
 		labelIDs[l.Type+"\x00"+strings.ToLower(l.Name)] = l.ID
 	}
+	// Quotes are stored as the review's own characters, located here
+	// whatever the analyser (the provider cleans its answers the same way;
+	// the offline analyser and the cache are checked here).
+	texts := keyed(reviewTexts(b.reviews, batchIDs), func(r llm.ReviewText) int64 { return r.ID })
+	unquoted := 0
 	var done []int64
 	var rows []store.StoredTag
 	for _, id := range batchIDs {
@@ -50,8 +56,16 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 			if !ok {
 				continue // labels come from the library; nothing invented
 			}
-			rows = append(rows, store.StoredTag{ReviewID: id, LabelID: lid, Tag: t})
+			span, ok := llm.LocateQuote(t.Quote, texts[id])
+			if !ok {
+				unquoted++
+				continue // not the review's words: never stored
+			}
+			rows = append(rows, store.StoredTag{ReviewID: id, LabelID: lid, Tag: t, Span: span})
 		}
+	}
+	if unquoted > 0 {
+		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.ThemesApply(ctx, tx, a.ID, done, rows, fails)

@@ -34,7 +34,8 @@ func CleanTranslations(in TranslateInput, out TranslateOutput) (TranslateOutput,
 }
 
 // CleanInsights drops answers for unknown or repeated ids, and insights whose
-// quote is not verbatim in the review's title or body or whose dimension is
+// quote LocateQuote cannot find in the review (title, body or translation) or
+// whose dimension is
 // not one of the input dimensions of the kind the insight type requires. A
 // dimension that matches up to case and spacing is rewritten to the model's
 // spelling.
@@ -58,7 +59,7 @@ func CleanInsights(in InsightInput, out InsightOutput) (InsightOutput, int) {
 		ins := make([]Insight, 0, len(ri.Insights))
 		for _, it := range ri.Insights {
 			name, ok := dims[DimensionKindFor(it.Type)][nameKey(it.Dimension)]
-			if !ok || !QuoteMatches(it.Quote, rev.Title, rev.Body) {
+			if _, found := LocateQuote(it.Quote, rev); !ok || !found {
 				dropped++
 				continue
 			}
@@ -72,7 +73,7 @@ func CleanInsights(in InsightInput, out InsightOutput) (InsightOutput, int) {
 }
 
 // CleanThemes drops answers for unknown or repeated ids, and tags whose quote
-// is not verbatim in the review or whose label is not in the input library
+// LocateQuote cannot find in the review or whose label is not in the input library
 // for the tag's type. A label that matches up to case and spacing is
 // rewritten to the library's spelling.
 func CleanThemes(in ThemeInput, out ThemeOutput) (ThemeOutput, int) {
@@ -94,7 +95,7 @@ func CleanThemes(in ThemeInput, out ThemeOutput) (ThemeOutput, int) {
 		tags := make([]Tag, 0, len(rt.Tags))
 		for _, tg := range rt.Tags {
 			name, ok := libs[tg.Type][nameKey(tg.Label)]
-			if !ok || !QuoteMatches(tg.Quote, rev.Title, rev.Body) {
+			if _, found := LocateQuote(tg.Quote, rev); !ok || !found {
 				dropped++
 				continue
 			}
@@ -251,30 +252,104 @@ func nameKey(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
-// QuoteMatches reports whether quote occurs verbatim in one of texts,
-// tolerating what models routinely change without changing the words:
-// whitespace runs, letter case, typographic versus ASCII quotes and dashes,
-// quotation marks or ellipses around the quote, and an ellipsis standing for
-// an omitted middle (each fragment must then occur, in order, in the same
-// text). An empty quote never matches.
-func QuoteMatches(quote string, texts ...string) bool {
+// Quote fields: where a located quote was found.
+const (
+	FieldTitle           = "title"
+	FieldBody            = "body"
+	FieldTitleTranslated = "title_translated"
+	FieldBodyTranslated  = "body_translated"
+)
+
+// QuoteSpan is where a quote sits in a review: the field, the offsets in
+// Unicode code points (characters, as Postgres's substr counts them) of the
+// half-open range [Start, End), and Text, the review's own characters in that
+// range. Text, never the model's rendering, is what gets stored.
+type QuoteSpan struct {
+	Field      string
+	Start, End int
+	Text       string
+}
+
+// maxQuoteGap bounds, in characters, what an ellipsis in a quote may stand
+// for: "t ... e" must not match a whole review.
+const maxQuoteGap = 80
+
+// minQuoteFragment is the shortest piece, in characters, of a quote with an
+// ellipsis: single letters around one would match almost anything.
+const minQuoteFragment = 3
+
+// LocateQuote finds quote in the review's title, body, translated title or
+// translated body (in that order), tolerating what models routinely change
+// without changing the words: whitespace runs, letter case, typographic
+// versus ASCII quotes and dashes, quotation marks or ellipses around the
+// quote, and an ellipsis standing for an omitted middle of at most
+// maxQuoteGap characters (each fragment must then occur, in order, in the
+// same field, and each at least minQuoteFragment characters long). It returns the span of the review's own characters that
+// matched, from the first fragment's first character to the last one's last.
+// An empty quote is never found.
+func LocateQuote(quote string, r ReviewText) (QuoteSpan, bool) {
 	frags := quoteFragments(quote)
 	if len(frags) == 0 {
-		return false
+		return QuoteSpan{}, false
 	}
-	for _, t := range texts {
-		h := foldText(t)
-		pos := 0
-		found := true
+	if len(frags) > 1 {
 		for _, f := range frags {
-			i := strings.Index(h[pos:], f)
-			if i < 0 {
+			if utf8.RuneCountInString(f) < minQuoteFragment {
+				return QuoteSpan{}, false
+			}
+		}
+	}
+	fields := []struct{ name, text string }{
+		{FieldTitle, r.Title}, {FieldBody, r.Body}, {FieldTitleTranslated, r.TitleTranslated}, {FieldBodyTranslated, r.BodyTranslated},
+	}
+	for _, f := range fields {
+		if f.text == "" {
+			continue
+		}
+		if start, end, ok := locate(frags, f.text); ok {
+			runes := []rune(f.text)
+			return QuoteSpan{Field: f.name, Start: start, End: end, Text: string(runes[start:end])}, true
+		}
+	}
+	return QuoteSpan{}, false
+}
+
+// locate finds the fragments in order in text and returns the character
+// range they cover.
+func locate(frags []string, text string) (start, end int, ok bool) {
+	h, idx := foldTextIndex(text)
+	// Each fragment is tried at every occurrence of the first one, so that a
+	// near-miss early in the text does not hide a match later.
+	for from := 0; ; {
+		i := strings.Index(h[from:], frags[0])
+		if i < 0 {
+			return 0, 0, false
+		}
+		first := from + i
+		pos := first + len(frags[0])
+		last := pos
+		found := true
+		for _, f := range frags[1:] {
+			j := strings.Index(h[pos:], f)
+			if j < 0 || idx[pos+j]-idx[pos-1] > maxQuoteGap {
 				found = false
 				break
 			}
-			pos += i + len(f)
+			pos += j + len(f)
+			last = pos
 		}
 		if found {
+			return idx[first], idx[last-1] + 1, true
+		}
+		from = first + 1
+	}
+}
+
+// QuoteMatches reports whether quote is found, by LocateQuote's rules, in
+// one of texts.
+func QuoteMatches(quote string, texts ...string) bool {
+	for _, t := range texts {
+		if _, ok := LocateQuote(quote, ReviewText{Body: t}); ok {
 			return true
 		}
 	}
@@ -302,9 +377,19 @@ func isQuoteEdge(r rune) bool {
 // foldText lowercases s, maps typographic quotes and dashes to ASCII and
 // collapses whitespace runs to one space.
 func foldText(s string) string {
+	f, _ := foldTextIndex(s)
+	return f
+}
+
+// foldTextIndex is foldText that also returns, for each byte of the folded
+// text, the index of the character of s it came from.
+func foldTextIndex(s string) (string, []int) {
 	var b strings.Builder
 	b.Grow(len(s))
+	idx := make([]int, 0, len(s))
 	space := false
+	spaceAt := 0
+	ri := 0
 	for _, r := range s {
 		switch r {
 		case '‘', '’', '‚', '‛', '′', '＇':
@@ -315,16 +400,26 @@ func foldText(s string) string {
 			r = '-'
 		}
 		if unicode.IsSpace(r) {
+			if !space {
+				spaceAt = ri
+			}
 			space = true
+			ri++
 			continue
 		}
 		if space && b.Len() > 0 {
 			b.WriteByte(' ')
+			idx = append(idx, spaceAt)
 		}
 		space = false
+		n := b.Len()
 		b.WriteRune(unicode.ToLower(r))
+		for i := n; i < b.Len(); i++ {
+			idx = append(idx, ri)
+		}
+		ri++
 	}
-	return b.String()
+	return b.String(), idx
 }
 
 // EstimateTokens returns a rough token count for s, for rate limiting and

@@ -276,6 +276,18 @@ type StoredInsight struct {
 	DimensionID   int64
 	DimensionKind string
 	llm.Insight
+	// Span locates the quote in the review; when set, its Text is stored as
+	// the quote, whatever Insight.Quote says.
+	Span llm.QuoteSpan
+}
+
+// spanColumns returns the quote to store and its span columns.
+func spanColumns(quote string, sp llm.QuoteSpan) (string, *string, *int32, *int32) {
+	if sp.Field == "" {
+		return quote, nil, nil, nil
+	}
+	f, start, end := sp.Field, int32(sp.Start), int32(sp.End)
+	return sp.Text, &f, &start, &end
 }
 
 // InsightsApply replaces the insights of the done reviews, sets their
@@ -294,9 +306,10 @@ func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int6
 		}
 		rows := make([]dbsqlc.InsightInsertBatchParams, len(ins))
 		for i, x := range ins {
+			quote, field, start, end := spanColumns(x.Quote, x.Span)
 			rows[i] = dbsqlc.InsightInsertBatchParams{ReviewID: x.ReviewID, AnalysisID: analysisID, Type: x.Type, DimensionID: x.DimensionID,
-				DimensionKind: x.DimensionKind, Quote: x.Quote, QuoteTranslated: x.QuoteTranslated, Analysis: x.Analysis,
-				Sentiment: x.Sentiment, Confidence: x.Confidence}
+				DimensionKind: x.DimensionKind, Quote: quote, QuoteTranslated: x.QuoteTranslated, Analysis: x.Analysis,
+				Sentiment: x.Sentiment, Confidence: x.Confidence, QuoteField: field, QuoteStart: start, QuoteEnd: end}
 		}
 		if _, err := q(tx).InsightInsertBatch(ctx, rows); err != nil {
 			return Analysis{}, fmt.Errorf("insert %d insights: %w", len(rows), err)
@@ -332,6 +345,8 @@ type StoredTag struct {
 	ReviewID int64
 	LabelID  int64
 	llm.Tag
+	// Span locates the tag's evidence in the review, as for StoredInsight.
+	Span llm.QuoteSpan
 }
 
 // ThemesApply replaces the tags of the done reviews, records failures and
@@ -348,8 +363,10 @@ func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64,
 		}
 		rows := make([]dbsqlc.TagInsertBatchParams, len(tags))
 		for i, x := range tags {
+			quote, field, start, end := spanColumns(x.Quote, x.Span)
 			rows[i] = dbsqlc.TagInsertBatchParams{ReviewID: x.ReviewID, AnalysisID: analysisID, Type: x.Type, LabelID: x.LabelID,
-				Quote: x.Quote, QuoteTranslated: x.QuoteTranslated, Explanation: x.Explanation, Confidence: x.Confidence}
+				Quote: quote, QuoteTranslated: x.QuoteTranslated, Explanation: x.Explanation, Confidence: x.Confidence,
+				QuoteField: field, QuoteStart: start, QuoteEnd: end}
 		}
 		if _, err := q(tx).TagInsertBatch(ctx, rows); err != nil {
 			return Analysis{}, fmt.Errorf("insert %d tags: %w", len(rows), err)

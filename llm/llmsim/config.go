@@ -27,6 +27,10 @@ type Config struct {
 	// Burst is the most requests admitted within one wall-clock second
 	// (0 = unlimited); more answer 429 limit_burst_rate.
 	Burst int
+	// RateLimitRate is the share of requests answered 429
+	// limit_burst_rate by the fault schedule, whatever the timing: unlike
+	// Burst, the same run meets the same 429s.
+	RateLimitRate float64
 	// FailRate5xx is the share of requests answered 500.
 	FailRate5xx float64
 	// TimeoutRate is the share of requests that hang until the client gives
@@ -41,6 +45,12 @@ type Config struct {
 	// data_inspection_failed. A refused text is refused on every request, and
 	// a batch is refused if any of its reviews is.
 	RefusalRate float64
+	// MisquoteRate is the share of insights and tags whose quote is
+	// rewritten the ways models misquote: paraphrased, translated, invented,
+	// moved to another review of the batch, or joined across a sentence
+	// break. Stats.Misquotes counts them by kind; each is one item that the
+	// pipeline must reject.
+	MisquoteRate float64
 	// Seed seeds the fault draws and the refusal choice.
 	Seed int64
 	// HangFor bounds a simulated timeout. Zero means 10 minutes.
@@ -63,7 +73,7 @@ func DefaultConfig() Config {
 // RegisterFlags registers one flag per field on fs, with c's current values
 // as defaults: --addr --model --latency --jitter --rpm --tpm --burst
 // --fail-5xx --timeout-rate --malformed-rate --missing-id-rate
-// --refusal-rate --seed --hang-for. With cobra, add fs to a command through
+// --refusal-rate --rate-limit-rate --misquote-rate --seed --hang-for. With cobra, add fs to a command through
 // its pflag set's AddGoFlagSet.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
@@ -73,11 +83,13 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RPM, "rpm", c.RPM, "requests per minute before 429 limit_requests (0 = unlimited)")
 	fs.IntVar(&c.TPM, "tpm", c.TPM, "tokens per minute before 429 insufficient_quota (0 = unlimited)")
 	fs.IntVar(&c.Burst, "burst", c.Burst, "requests per second before 429 limit_burst_rate (0 = unlimited)")
+	fs.Float64Var(&c.RateLimitRate, "rate-limit-rate", c.RateLimitRate, "share of requests answered 429 limit_burst_rate by the fault schedule (0..1)")
 	fs.Float64Var(&c.FailRate5xx, "fail-5xx", c.FailRate5xx, "share of requests answered 500 (0..1)")
 	fs.Float64Var(&c.TimeoutRate, "timeout-rate", c.TimeoutRate, "share of requests that hang (0..1)")
 	fs.Float64Var(&c.MalformedRate, "malformed-rate", c.MalformedRate, "share of answers with invalid json (0..1)")
 	fs.Float64Var(&c.MissingIDRate, "missing-id-rate", c.MissingIDRate, "share of review ids dropped from answers (0..1)")
 	fs.Float64Var(&c.RefusalRate, "refusal-rate", c.RefusalRate, "share of review texts refused with data_inspection_failed (0..1)")
+	fs.Float64Var(&c.MisquoteRate, "misquote-rate", c.MisquoteRate, "share of insights and tags with a misquoted quote (0..1)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of fault draws and refusals")
 	fs.DurationVar(&c.HangFor, "hang-for", c.HangFor, "how long a simulated timeout hangs at most")
 }
@@ -89,7 +101,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"fail-5xx", c.FailRate5xx}, {"timeout-rate", c.TimeoutRate}, {"malformed-rate", c.MalformedRate},
-		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate},
+		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate}, {"rate-limit-rate", c.RateLimitRate}, {"misquote-rate", c.MisquoteRate},
 	}
 	for _, r := range rates {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {

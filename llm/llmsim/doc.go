@@ -9,7 +9,9 @@
 // Around the analyser it simulates what makes real providers hard:
 // latency with jitter, RPM/TPM/burst limits answered with DashScope's 429
 // codes and a Retry-After header, and injected faults (5xx, hangs, malformed
-// JSON, missing ids, content refusals). Refusals are deterministic per review
-// text, as with a real content filter; the other faults are drawn from a
-// seeded source.
+// JSON, missing ids, content refusals, misquoted evidence). Refusals are
+// deterministic per review text, as with a real content filter; the other
+// faults follow a seeded schedule keyed by the request's content and how
+// often that content was sent before, so a run's faults do not depend on how
+// concurrent requests interleave.
 package llmsim

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -32,6 +33,11 @@ type Server struct {
 
 	lim *limits
 
+	// seen counts, per request content, the requests that reached the fault
+	// draw: the fault schedule (see draw).
+	seenMu sync.Mutex
+	seen   map[uint64]int
+
 	seq   atomic.Int64
 	stats *counters
 
@@ -55,7 +61,7 @@ func New(cfg Config, a llm.Analyzer) *Server {
 	if cfg.HangFor <= 0 {
 		cfg.HangFor = 10 * time.Minute
 	}
-	for _, r := range []*float64{&cfg.FailRate5xx, &cfg.TimeoutRate, &cfg.MalformedRate, &cfg.MissingIDRate, &cfg.RefusalRate} {
+	for _, r := range []*float64{&cfg.MisquoteRate, &cfg.RateLimitRate, &cfg.FailRate5xx, &cfg.TimeoutRate, &cfg.MalformedRate, &cfg.MissingIDRate, &cfg.RefusalRate} {
 		*r = min(max(*r, 0), 1)
 	}
 	s := &Server{
@@ -64,6 +70,7 @@ func New(cfg Config, a llm.Analyzer) *Server {
 		mux:  http.NewServeMux(),
 		rng:  rand.New(rand.NewPCG(uint64(cfg.Seed), 0x766f632d73696d)), // "voc-sim"
 		lim:  newLimits(cfg, time.Now()),
+		seen: map[uint64]int{},
 		done: make(chan struct{}),
 	}
 	s.stats = newCounters()
@@ -171,8 +178,13 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	var system, user string
 	tokensIn := 0
 	repair := false
+	content := fnv.New64a()
 	for _, m := range req.Messages {
 		c := text(m.Content)
+		content.Write([]byte(m.Role))
+		content.Write([]byte{0})
+		content.Write([]byte(c))
+		content.Write([]byte{0})
 		tokensIn += llm.EstimateTokens(c) + 4 // per-message framing
 		switch m.Role {
 		case "system", "developer":
@@ -215,7 +227,12 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	d := s.draw()
+	d := s.draw(content.Sum64())
+	if d.rateLimited {
+		s.stats.rateLimited(codeBurst).Add(1)
+		writeError(w, http.StatusTooManyRequests, codeBurst, codeBurst, rateLimitMessage(codeBurst), time.Second)
+		return
+	}
 	if d.fail5xx {
 		s.stats.fault5xx.Add(1)
 		writeError(w, http.StatusInternalServerError, "internal_error", "internal_error",
@@ -238,7 +255,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	out, err := s.answer(r.Context(), p, d.dropID)
+	out, misquotes, err := s.answer(r.Context(), p, d)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return
@@ -252,12 +269,16 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal_error", "internal_error", "analyzer: "+err.Error(), 0)
 		return
 	}
-	content := string(out)
+	answer := string(out)
 	if d.malformed {
 		s.stats.faultMalformed.Add(1)
-		content = malform(content, d.malformKind)
+		answer = malform(answer, d.malformKind)
+	} else {
+		for k, n := range misquotes {
+			s.stats.misquote(k, n)
+		}
 	}
-	tokensOut := llm.EstimateTokens(content)
+	tokensOut := llm.EstimateTokens(answer)
 	s.lim.spend(time.Now(), tokensOut)
 	s.stats.ok.Add(1)
 	s.stats.tokensIn.Add(int64(tokensIn))
@@ -274,42 +295,55 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		Model:   model,
 		Choices: []choice{{
 			Index:        0,
-			Message:      message{Role: "assistant", Content: content},
+			Message:      message{Role: "assistant", Content: answer},
 			FinishReason: "stop",
 		}},
 		Usage: usage{PromptTokens: tokensIn, CompletionTokens: tokensOut, TotalTokens: tokensIn + tokensOut},
 	})
 }
 
-// draws are one request's fault decisions, taken together under the lock.
+// draws are one request's fault decisions.
 type draws struct {
+	rateLimited              bool
 	fail5xx, hang, malformed bool
 	malformKind              int
 	latency                  time.Duration
 	dropID                   func() bool
+	// rng is the request's own source, for the misquoting mode.
+	rng *rand.Rand
 }
 
-func (s *Server) draw() draws {
-	s.rngMu.Lock()
-	defer s.rngMu.Unlock()
+// draw takes one request's fault decisions from a seeded schedule: they
+// depend only on the seed, the request's content and how many times the same
+// content reached this point before, never on the order in which concurrent
+// requests arrive. The n-th try of a given prompt therefore meets the same
+// faults in every run, so a pipeline run against the simulator is
+// reproducible, call counts included, however its jobs interleave. Only the
+// latency comes from the shared source.
+func (s *Server) draw(content uint64) draws {
+	s.seenMu.Lock()
+	n := s.seen[content]
+	s.seen[content] = n + 1
+	s.seenMu.Unlock()
+	rng := rand.New(rand.NewPCG(uint64(s.cfg.Seed)^content, uint64(n)))
 	d := draws{
-		fail5xx:     s.rng.Float64() < s.cfg.FailRate5xx,
-		hang:        s.rng.Float64() < s.cfg.TimeoutRate,
-		malformed:   s.rng.Float64() < s.cfg.MalformedRate,
-		malformKind: s.rng.IntN(3),
+		rateLimited: rng.Float64() < s.cfg.RateLimitRate,
+		fail5xx:     rng.Float64() < s.cfg.FailRate5xx,
+		hang:        rng.Float64() < s.cfg.TimeoutRate,
+		malformed:   rng.Float64() < s.cfg.MalformedRate,
+		malformKind: rng.IntN(3),
 		latency:     s.cfg.Latency,
+		rng:         rng,
 	}
+	if s.cfg.MissingIDRate > 0 {
+		d.dropID = func() bool { return rng.Float64() < s.cfg.MissingIDRate }
+	}
+	s.rngMu.Lock()
 	if j := s.cfg.Jitter; j > 0 {
 		d.latency += time.Duration(s.rng.Int64N(int64(2*j)+1)) - j
 	}
+	s.rngMu.Unlock()
 	d.latency = max(d.latency, 0)
-	if s.cfg.MissingIDRate > 0 {
-		d.dropID = func() bool {
-			s.rngMu.Lock()
-			defer s.rngMu.Unlock()
-			return s.rng.Float64() < s.cfg.MissingIDRate
-		}
-	}
 	return d
 }
 
@@ -352,7 +386,9 @@ func (s *Server) refused(p llm.ParsedPrompt) (bool, error) {
 
 // answer decodes the input, calls the analyser and encodes its output,
 // dropping ids when drop says so.
-func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, drop func() bool) ([]byte, error) {
+func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, d draws) ([]byte, map[string]int, error) {
+	drop := d.dropID
+	var mq *misquoter
 	decode := func(v any) error {
 		if err := json.Unmarshal(p.Input, v); err != nil {
 			return fmt.Errorf("decode %s input: %w", p.Task, err)
@@ -364,21 +400,21 @@ func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, drop func() boo
 	case llm.TaskLearning:
 		var in llm.LearnInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Learn(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = o
 	case llm.TaskTranslation:
 		var in llm.TranslateInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Translate(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !s.a.Translates() {
 			o = echoTranslations(in, o)
@@ -388,39 +424,51 @@ func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, drop func() boo
 	case llm.TaskInsights:
 		var in llm.InsightInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Insights(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o.Reviews = dropEntries(s, o.Reviews, drop)
+		if s.cfg.MisquoteRate > 0 {
+			mq = newMisquoter(s, d.rng, in.Reviews)
+			mq.insights(&o)
+		}
 		out = o
 	case llm.TaskThemes:
 		var in llm.ThemeInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Themes(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o.Reviews = dropEntries(s, o.Reviews, drop)
+		if s.cfg.MisquoteRate > 0 {
+			mq = newMisquoter(s, d.rng, in.Reviews)
+			mq.themes(&o)
+		}
 		out = o
 	case llm.TaskReport:
 		var in llm.ReportInput
 		if err := decode(&in); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		o, _, err := s.a.Narrate(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = o
 	default:
-		return nil, fmt.Errorf("unknown task %q", p.Task)
+		return nil, nil, fmt.Errorf("unknown task %q", p.Task)
 	}
-	return llm.EncodeOutput(out)
+	b, err := llm.EncodeOutput(out)
+	if mq == nil {
+		return b, nil, err
+	}
+	return b, mq.counts, err
 }
 
 // echoTranslations answers every id when the analyser does not translate

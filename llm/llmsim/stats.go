@@ -25,6 +25,9 @@ type Stats struct {
 	Faults map[string]int64 `json:"faults"`
 	// Tasks counts recognised requests by task.
 	Tasks map[string]int64 `json:"tasks"`
+	// Misquotes counts insights and tags given a misquoted quote, by kind
+	// (paraphrase, translated, invented, wrong_id, joined).
+	Misquotes map[string]int64 `json:"misquotes"`
 }
 
 type counters struct {
@@ -37,10 +40,22 @@ type counters struct {
 	// tasks has one counter per llm.Tasks entry, created by newCounters and
 	// only read afterwards.
 	tasks map[llm.Task]*atomic.Int64
+
+	// misquotes has one counter per misquote kind, created by newCounters.
+	misquotes map[string]*atomic.Int64
+}
+
+func (c *counters) misquote(kind string, n int) {
+	if m, ok := c.misquotes[kind]; ok {
+		m.Add(int64(n))
+	}
 }
 
 func newCounters() *counters {
-	c := &counters{tasks: make(map[llm.Task]*atomic.Int64, len(llm.Tasks))}
+	c := &counters{tasks: make(map[llm.Task]*atomic.Int64, len(llm.Tasks)), misquotes: map[string]*atomic.Int64{}}
+	for _, k := range misquoteKinds {
+		c.misquotes[k] = new(atomic.Int64)
+	}
 	for _, t := range llm.Tasks {
 		c.tasks[t] = new(atomic.Int64)
 	}
@@ -88,10 +103,14 @@ func (s *Server) Stats() Stats {
 			"missing_id": c.faultMissingID.Load(),
 			"refusal":    c.faultRefusal.Load(),
 		},
-		Tasks: make(map[string]int64, len(llm.Tasks)),
+		Tasks:     make(map[string]int64, len(llm.Tasks)),
+		Misquotes: make(map[string]int64, len(c.misquotes)),
 	}
 	for t, n := range c.tasks {
 		st.Tasks[string(t)] = n.Load()
+	}
+	for k, n := range c.misquotes {
+		st.Misquotes[k] = n.Load()
 	}
 	return st
 }

@@ -62,8 +62,9 @@ WHERE id = @id RETURNING *;
 DELETE FROM insights WHERE review_id = ANY(@ids::bigint[]);
 
 -- name: InsightInsertBatch :copyfrom
-INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote, quote_translated, analysis, sentiment, confidence)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote, quote_translated, analysis, sentiment, confidence,
+    quote_field, quote_start, quote_end)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
 
 -- name: ReviewsSetSentiment :exec
 UPDATE reviews r SET sentiment = u.sentiment
@@ -74,8 +75,9 @@ WHERE r.id = u.id;
 DELETE FROM review_tags WHERE review_id = ANY(@ids::bigint[]);
 
 -- name: TagInsertBatch :copyfrom
-INSERT INTO review_tags (review_id, analysis_id, type, label_id, quote, quote_translated, explanation, confidence)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+INSERT INTO review_tags (review_id, analysis_id, type, label_id, quote, quote_translated, explanation, confidence,
+    quote_field, quote_start, quote_end)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- name: AnalysisReviewsSetInsightState :execrows
 UPDATE analysis_reviews SET insights_state = @state

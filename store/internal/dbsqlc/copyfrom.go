@@ -39,6 +39,9 @@ func (r iteratorForInsightInsertBatch) Values() ([]interface{}, error) {
 		r.rows[0].Analysis,
 		r.rows[0].Sentiment,
 		r.rows[0].Confidence,
+		r.rows[0].QuoteField,
+		r.rows[0].QuoteStart,
+		r.rows[0].QuoteEnd,
 	}, nil
 }
 
@@ -47,7 +50,7 @@ func (r iteratorForInsightInsertBatch) Err() error {
 }
 
 func (q *Queries) InsightInsertBatch(ctx context.Context, arg []InsightInsertBatchParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"insights"}, []string{"review_id", "analysis_id", "type", "dimension_id", "dimension_kind", "quote", "quote_translated", "analysis", "sentiment", "confidence"}, &iteratorForInsightInsertBatch{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"insights"}, []string{"review_id", "analysis_id", "type", "dimension_id", "dimension_kind", "quote", "quote_translated", "analysis", "sentiment", "confidence", "quote_field", "quote_start", "quote_end"}, &iteratorForInsightInsertBatch{rows: arg})
 }
 
 // iteratorForRejectionInsertBatch implements pgx.CopyFromSource.
@@ -113,6 +116,9 @@ func (r iteratorForTagInsertBatch) Values() ([]interface{}, error) {
 		r.rows[0].QuoteTranslated,
 		r.rows[0].Explanation,
 		r.rows[0].Confidence,
+		r.rows[0].QuoteField,
+		r.rows[0].QuoteStart,
+		r.rows[0].QuoteEnd,
 	}, nil
 }
 
@@ -121,5 +127,5 @@ func (r iteratorForTagInsertBatch) Err() error {
 }
 
 func (q *Queries) TagInsertBatch(ctx context.Context, arg []TagInsertBatchParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"review_tags"}, []string{"review_id", "analysis_id", "type", "label_id", "quote", "quote_translated", "explanation", "confidence"}, &iteratorForTagInsertBatch{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"review_tags"}, []string{"review_id", "analysis_id", "type", "label_id", "quote", "quote_translated", "explanation", "confidence", "quote_field", "quote_start", "quote_end"}, &iteratorForTagInsertBatch{rows: arg})
 }

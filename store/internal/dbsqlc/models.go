@@ -120,6 +120,9 @@ type Insight struct {
 	Analysis        string
 	Sentiment       string
 	Confidence      string
+	QuoteField      *string
+	QuoteStart      *int32
+	QuoteEnd        *int32
 }
 
 type Label struct {
@@ -229,6 +232,9 @@ type ReviewTag struct {
 	QuoteTranslated string
 	Explanation     string
 	Confidence      string
+	QuoteField      *string
+	QuoteStart      *int32
+	QuoteEnd        *int32
 }
 
 type RiverJob struct {

@@ -315,6 +315,9 @@ type InsightInsertBatchParams struct {
 	Analysis        string
 	Sentiment       string
 	Confidence      string
+	QuoteField      *string
+	QuoteStart      *int32
+	QuoteEnd        *int32
 }
 
 const insightsDeleteForReviews = `-- name: InsightsDeleteForReviews :exec
@@ -771,6 +774,9 @@ type TagInsertBatchParams struct {
 	QuoteTranslated string
 	Explanation     string
 	Confidence      string
+	QuoteField      *string
+	QuoteStart      *int32
+	QuoteEnd        *int32
 }
 
 const tagsDeleteForReviews = `-- name: TagsDeleteForReviews :exec
