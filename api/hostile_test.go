@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
+	"fmt"
 	"crypto/rand"
 	"io"
 	"net/http"
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/store"
 )
 
@@ -144,4 +147,68 @@ func TestHostileXLSXBomb(t *testing.T) {
 	status, raw := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Contains(t, string(raw), "VOC_XLSX_MAX_PART_BYTES")
+}
+
+// smallReviews is a small valid CSV.
+func smallReviews(n int) []byte {
+	var b strings.Builder
+	b.WriteString("rating,title,body\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,review %d,The battery lasts %d hours and the sound is clear.\n", i%5+1, i, i+2)
+	}
+	return []byte(b.String())
+}
+
+// TestHostileConcurrentReruns: ten POSTs to /rerun started ten full
+// analyses of one product. Now one starts and the others get 409 while it
+// runs.
+func TestHostileConcurrentReruns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{})
+	acc := e.upload("r.csv", smallReviews(12), "B0RERUN001", nil)
+	u := e.waitUpload(acc.UploadID)
+	require.Equal(t, store.UploadDone, u.Status, u.Error)
+	require.NotNil(t, u.AnalysisID)
+	e.waitAnalysis(*u.AnalysisID, time.Minute)
+
+	// Hold the next analysis at its first stage so it is surely running.
+	ctx := context.Background()
+	require.NoError(t, e.client.QueuePause(ctx, jobs.QueueLearning, nil))
+	path := fmt.Sprintf("/api/v1/products/%d/rerun", acc.ProductID)
+	var wg sync.WaitGroup
+	codes := make([]int, 10)
+	bodies := make([][]byte, 10)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], bodies[i] = e.do(http.MethodPost, path, nil, "", nil)
+		}()
+	}
+	wg.Wait()
+	accepted, conflicts := 0, 0
+	for i, c := range codes {
+		switch c {
+		case http.StatusAccepted:
+			accepted++
+		case http.StatusConflict:
+			conflicts++
+			require.Contains(t, string(bodies[i]), "still running")
+		default:
+			t.Fatalf("rerun answered %d: %s", c, bodies[i])
+		}
+	}
+	require.Equal(t, 1, accepted)
+	require.Equal(t, 9, conflicts)
+	require.Equal(t, 1, e.count("SELECT count(*) FROM analyses WHERE product_id = $1 AND kind = 'rerun'", acc.ProductID))
+
+	// Once it is done, a re-run is accepted again.
+	require.NoError(t, e.client.QueueResume(ctx, jobs.QueueLearning, nil))
+	var a2 struct {
+		AnalysisID int64 `json:"analysis_id"`
+	}
+	require.NoError(t, e.pool.QueryRow(ctx, "SELECT id FROM analyses WHERE product_id = $1 AND kind = 'rerun'", acc.ProductID).Scan(&a2.AnalysisID))
+	e.waitAnalysis(a2.AnalysisID, time.Minute)
+	status, raw := e.do(http.MethodPost, path, nil, "", nil)
+	require.Equal(t, http.StatusAccepted, status, string(raw))
 }
