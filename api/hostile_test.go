@@ -6,9 +6,13 @@ import (
 	"compress/flate"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,9 +21,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/voc-project/voc/api"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/store"
 )
@@ -211,4 +218,60 @@ func TestHostileConcurrentReruns(t *testing.T) {
 	e.waitAnalysis(a2.AnalysisID, time.Minute)
 	status, raw := e.do(http.MethodPost, path, nil, "", nil)
 	require.Equal(t, http.StatusAccepted, status, string(raw))
+}
+
+// TestReadyPublicAndDegraded: /ready needed a token and answered 503 when
+// the optional Redis was down. Now it is public, names each dependency's
+// state, says "degraded" without Redis, and is 503 only without Postgres.
+func TestReadyPublicAndDegraded(t *testing.T) {
+	t.Parallel()
+	// A port where nothing listens: bind one, then close it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	rdb := redis.NewClient(&redis.Options{Addr: dead, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	live := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	t.Cleanup(func() { _ = live.Close() })
+
+	get := func(url string) (int, api.Readiness) {
+		resp, err := http.Get(url + "/ready") // no token
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var r api.Readiness
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&r))
+		return resp.StatusCode, r
+	}
+
+	down := newEnv(t, envOpts{queues: map[string]int{}, ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		config: func(c *api.Config) { c.LLMProvider = "offline" }})
+	status, r := get(down.url)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "degraded", r.Status)
+	require.Equal(t, map[string]string{"postgres": "up", "redis": "down", "llm": "offline"}, r.Dependencies)
+
+	up := newEnv(t, envOpts{queues: map[string]int{}, ready: func(ctx context.Context) error { return live.Ping(ctx).Err() }})
+	status, r = get(up.url)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "ready", r.Status)
+	require.Equal(t, "up", r.Dependencies["redis"])
+
+	none := newEnv(t, envOpts{queues: map[string]int{}})
+	status, r = get(none.url)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "ready", r.Status)
+	require.Equal(t, "not_configured", r.Dependencies["redis"])
+
+	// Postgres unreachable: 503.
+	pool, err := pgxpool.New(context.Background(), "postgres://postgres@"+dead+"/voc?sslmode=disable&connect_timeout=1")
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	h, err := api.New(api.Config{Pool: pool, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	status, r = get(srv.URL)
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Equal(t, "down", r.Dependencies["postgres"])
 }

@@ -63,7 +63,13 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		if err := a.ensureAdminToken(ctx); err != nil {
 			return err
 		}
-		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(), Ready: a.readyRedis, Context: ctx})
+		var readyRedis func(context.Context) error
+		if a.redis != nil {
+			readyRedis = a.readyRedis
+		}
+		provider, _ := cfg.provider() // validated when the River client was built
+		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(),
+			Ready: readyRedis, LLMProvider: provider, Context: ctx})
 		if err != nil {
 			return err
 		}
