@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -132,11 +131,23 @@ func (a *app) analyzer() (llm.Analyzer, error) {
 // folder. The secret is never logged.
 func (a *app) ensureAdminToken(ctx context.Context) error {
 	if a.cfg.AdminToken != "" {
-		if len(a.cfg.AdminToken) < 16 {
-			return errors.New("VOC_ADMIN_TOKEN must be at least 16 characters")
+		if err := checkAdminToken(a.cfg.AdminToken); err != nil {
+			return err
 		}
-		_, err := store.TokenCreate(ctx, a.pool, "admin (VOC_ADMIN_TOKEN)", a.cfg.AdminToken, true)
-		return err
+		out, err := store.TokenEnsureFromEnv(ctx, a.pool, a.cfg.AdminToken)
+		if err != nil {
+			return err
+		}
+		if out.Revoked {
+			a.log.Warn("VOC_ADMIN_TOKEN holds a token that was revoked; it stays revoked and grants nothing: set a new value, or unset it", "token_id", out.ID)
+		}
+		if out.Created {
+			a.log.Info("stored the admin token from VOC_ADMIN_TOKEN", "token_id", out.ID)
+		}
+		if out.RevokedPrevious > 0 {
+			a.log.Warn("VOC_ADMIN_TOKEN changed: revoked the admin tokens of its previous values", "revoked", out.RevokedPrevious)
+		}
+		return nil
 	}
 	toks, err := store.TokenList(ctx, a.pool)
 	if err != nil || len(toks) > 0 {

@@ -41,6 +41,12 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 	if err != nil {
 		return err
 	}
+	if withAPI {
+		// Before anything opens: a placeholder admin token stops start-up.
+		if err := checkAdminToken(cfg.AdminToken); err != nil {
+			return err
+		}
+	}
 	a, err := openApp(ctx, cfg, migrate)
 	if err != nil {
 		return err

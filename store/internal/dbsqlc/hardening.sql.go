@@ -33,3 +33,54 @@ func (q *Queries) ProductLockRow(ctx context.Context, id int64) (int64, error) {
 	err := row.Scan(&id_2)
 	return id_2, err
 }
+
+const tokenGetAnyByHash = `-- name: TokenGetAnyByHash :one
+SELECT id, from_env, (revoked_at IS NOT NULL)::boolean AS revoked
+FROM api_tokens WHERE token_hash = $1
+`
+
+type TokenGetAnyByHashRow struct {
+	ID      int64
+	FromEnv bool
+	Revoked bool
+}
+
+// A token by its hash, revoked or not.
+func (q *Queries) TokenGetAnyByHash(ctx context.Context, tokenHash []byte) (TokenGetAnyByHashRow, error) {
+	row := q.db.QueryRow(ctx, tokenGetAnyByHash, tokenHash)
+	var i TokenGetAnyByHashRow
+	err := row.Scan(&i.ID, &i.FromEnv, &i.Revoked)
+	return i, err
+}
+
+const tokenInsertFromEnv = `-- name: TokenInsertFromEnv :one
+INSERT INTO api_tokens (name, token_hash, is_admin, from_env)
+VALUES ($1, $2, true, true)
+RETURNING id
+`
+
+type TokenInsertFromEnvParams struct {
+	Name      string
+	TokenHash []byte
+}
+
+func (q *Queries) TokenInsertFromEnv(ctx context.Context, arg TokenInsertFromEnvParams) (int64, error) {
+	row := q.db.QueryRow(ctx, tokenInsertFromEnv, arg.Name, arg.TokenHash)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const tokenRevokeFromEnvExcept = `-- name: TokenRevokeFromEnvExcept :execrows
+UPDATE api_tokens SET revoked_at = now()
+WHERE from_env AND revoked_at IS NULL AND id <> $1
+`
+
+// Revokes the live env-derived tokens other than keep.
+func (q *Queries) TokenRevokeFromEnvExcept(ctx context.Context, keep int64) (int64, error) {
+	result, err := q.db.Exec(ctx, tokenRevokeFromEnvExcept, keep)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
