@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,15 +40,11 @@ func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	a.closes = append(a.closes, stopPG)
-	pcfg, err := pgxpool.ParseConfig(dsn)
+	pcfg, err := poolConfig(dsn)
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		return nil, err
 	}
-	if pcfg.MaxConns < 20 {
-		pcfg.MaxConns = 40
-	}
-	pcfg.HealthCheckPeriod = 15 * time.Second
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		a.close()
@@ -76,6 +73,21 @@ func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
 		}
 	}
 	return a, nil
+}
+
+// poolConfig parses the database URL. Without pool_max_conns in it, the
+// pool gets 40 connections (pgx's default of 4 per CPU is too few for the
+// workers); with it, the operator's value holds, however small.
+func poolConfig(dsn string) (*pgxpool.Config, error) {
+	pcfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		pcfg.MaxConns = 40
+	}
+	pcfg.HealthCheckPeriod = 15 * time.Second
+	return pcfg, nil
 }
 
 func (a *app) close() {
