@@ -89,6 +89,7 @@ func New(cfg Config) (http.Handler, error) {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.authenticate)
+		r.Use(rejectBadText)
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
 		r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

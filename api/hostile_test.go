@@ -275,3 +275,59 @@ func TestReadyPublicAndDegraded(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, "down", r.Dependencies["postgres"])
 }
+
+// TestHostileSmallFaults: offsets past int32 gave a 500 or wrapped to the
+// first page; NUL bytes and invalid UTF-8 in filters and model names gave
+// 500; unknown marketplaces were accepted.
+func TestHostileSmallFaults(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, ingestOnly)
+	acc := e.upload("s.csv", smallReviews(3), "B0SMALL001", nil)
+	require.Equal(t, store.UploadDone, e.waitUpload(acc.UploadID).Status)
+	reviews := fmt.Sprintf("/api/v1/products/%d/reviews", acc.ProductID)
+
+	unprocessable := []string{
+		"/api/v1/products?offset=2147483648",
+		"/api/v1/products?offset=4294967296",
+		reviews + "?offset=2147483648",
+		reviews + "?offset=4294967296",
+		reviews + "?offset=99999999999999999999",
+		reviews + "?language=%00",
+		reviews + "?dimension=a%00b",
+		reviews + "?label=%FF%FE",
+		reviews + "?cursor=r1%00",
+		"/api/v1/products?x%00=1",
+	}
+	for _, path := range unprocessable {
+		status, raw := e.do(http.MethodGet, path, nil, "", nil)
+		require.Equal(t, http.StatusUnprocessableEntity, status, "%s: %s", path, raw)
+		require.Contains(t, string(raw), `"detail"`, path)
+	}
+	status, raw := e.do(http.MethodGet, "/api/v1/products?offset=2147483647", nil, "", nil)
+	require.Equal(t, http.StatusOK, status, string(raw))
+
+	// Model names with NUL or invalid UTF-8.
+	for _, body := range []string{`{"kind":"product","name":"bat\u0000tery"}`, "{\"kind\":\"product\",\"name\":\"bat\xfftery\"}",
+		`{"kind":"product","name":"ok","definition":"x\u0000"}`} {
+		status, raw := e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/dimensions", acc.ProductID), strings.NewReader(body), "application/json", nil)
+		require.Equal(t, http.StatusUnprocessableEntity, status, "%q: %s", body, raw)
+	}
+	// An escaped backslash before u0000 is plain text, not a NUL: the
+	// request gets past the guard (to whatever the handler says).
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/dimensions", acc.ProductID),
+		strings.NewReader(`{"kind":"product","name":"a\\u0000b"}`), "application/json", nil)
+	require.NotContains(t, string(raw), "NUL character", "%d", status)
+
+	// Unknown marketplaces are refused, naming the allowed ones.
+	body, ct := multipartBody(t, "m.csv", smallReviews(2), map[string]string{"asin": "B0SMALL002", "marketplace": "XX"})
+	status, raw = e.do(http.MethodPost, "/api/v1/uploads", body, ct, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Contains(t, string(raw), "US, CA")
+	status, raw = e.do(http.MethodPost, "/api/v1/reviews/ingest", strings.NewReader(
+		`{"asin":"B0SMALL003","marketplace":"ZZ","reviews":[{"rating":5,"body":"fine"}]}`), "application/json", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Contains(t, string(raw), "US, CA")
+	status, raw = e.do(http.MethodPost, "/api/v1/products/B0SMALL001/collection-complete?marketplace=QQ", nil, "", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Equal(t, 0, e.count("SELECT count(*) FROM products WHERE marketplace IN ('XX', 'ZZ', 'QQ')"))
+}

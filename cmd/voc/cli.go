@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -32,6 +33,10 @@ func ingestCmd(cfg *Config) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			marketplace = strings.ToUpper(strings.TrimSpace(marketplace))
+			if !ingest.ValidMarketplace(marketplace) {
+				return fmt.Errorf("--marketplace must be one of %s, got %q", ingest.MarketplaceList(), marketplace)
+			}
 			body, err := readFileWithProgress(args[0])
 			if err != nil {
 				return err
