@@ -20,8 +20,8 @@ import (
 )
 
 var (
-	asinRe        = regexp.MustCompile(`^[A-Za-z0-9_-]{5,20}$`)
-	languageRe    = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
+	asinRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{5,20}$`)
+	languageRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
 )
 
 // Accepted is the answer to every upload: the work is queued.
