@@ -99,7 +99,13 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 			return nil, huma.Error409Conflict("the product has no model yet; wait for its first analysis to learn one")
 		}
 		out := &rerunOutput{Status: http.StatusAccepted}
+		var running int64
 		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+			// One analysis of a product at a time: ten POSTs must not buy
+			// ten full runs of LLM calls.
+			if running, err = store.AnalysisRunningForUpdate(ctx, tx, p.ID); err != nil || running != 0 {
+				return err
+			}
 			aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, jobs.AnalysisRerun, nil, 0)
 			if err != nil {
 				return err
@@ -114,6 +120,9 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		})
 		if err != nil {
 			return nil, s.storeError(ctx, "analysis", err)
+		}
+		if running != 0 {
+			return nil, huma.Error409Conflict(fmt.Sprintf("analysis %d of this product is still running; wait for it to finish (GET /api/v1/products/%d/analysis), then re-run", running, p.ID))
 		}
 		return out, nil
 	})

@@ -51,8 +51,12 @@ type Config struct {
 	// translate (the offline analyser): names are kept and marked
 	// untranslated.
 	LLM llm.Analyzer
-	// Ready reports extra readiness (Redis when configured); nil: none.
+	// Ready reports whether the optional Redis answers; nil: no Redis is
+	// configured. A failing Redis makes /ready "degraded", never 503: the
+	// pipeline carries on without it.
 	Ready func(context.Context) error
+	// LLMProvider names the configured LLM provider, for /ready.
+	LLMProvider string
 	// Context bounds background work (River UI's query cache); cancel it
 	// at shutdown. Nil: context.Background().
 	Context context.Context
@@ -84,6 +88,8 @@ func New(cfg Config) (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"healthy"}`))
 	})
+	// A load balancer asks /ready without credentials.
+	r.Get("/ready", s.ready)
 	r.Post("/api/v1/session", s.login)
 	r.Delete("/api/v1/session", s.logout)
 	// The web UI's static shell holds no data; every call it makes is
@@ -93,7 +99,7 @@ func New(cfg Config) (http.Handler, error) {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.authenticate)
-		r.Get("/ready", s.ready)
+		r.Use(rejectBadText)
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
 		r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -137,23 +143,46 @@ func New(cfg Config) (http.Handler, error) {
 	return r, nil
 }
 
+// Readiness is the answer of /ready: the overall status ("ready", or
+// "degraded" when an optional dependency is down) and each dependency's
+// state. Causes are logged, not shown: /ready is public.
+type Readiness struct {
+	Status       string            `json:"status"`
+	Dependencies map[string]string `json:"dependencies"`
+}
+
+// ready answers 503 only when Postgres, without which nothing works, is
+// unreachable; a down Redis makes it 200 "degraded".
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
+	out := Readiness{Status: "ready", Dependencies: map[string]string{"postgres": "up", "redis": "not_configured"}}
+	status := http.StatusOK
 	if err := store.Ping(ctx, s.Pool); err != nil {
 		s.Log.WarnContext(ctx, "not ready: postgres", "error", err)
-		writeProblem(w, http.StatusServiceUnavailable, "postgres is not reachable")
-		return
+		out.Status, out.Dependencies["postgres"], status = "unavailable", "down", http.StatusServiceUnavailable
 	}
 	if s.Ready != nil {
-		if err := s.Ready(ctx); err != nil {
-			s.Log.WarnContext(ctx, "not ready", "error", err)
-			writeProblem(w, http.StatusServiceUnavailable, err.Error())
-			return
+		rctx, rcancel := context.WithTimeout(ctx, time.Second)
+		err := s.Ready(rctx)
+		rcancel()
+		out.Dependencies["redis"] = "up"
+		if err != nil {
+			s.Log.WarnContext(ctx, "degraded: redis", "error", err)
+			out.Dependencies["redis"] = "down"
+			if status == http.StatusOK {
+				out.Status = "degraded"
+			}
 		}
 	}
+	if s.LLMProvider != "" {
+		out.Dependencies["llm"] = s.LLMProvider
+	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write([]byte(`{"status":"ready"}`))
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	b, _ := jsonMarshal(out)
+	_, _ = w.Write(b)
 }
 
 func (s *server) logRequests(next http.Handler) http.Handler {

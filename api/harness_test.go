@@ -51,6 +51,10 @@ type envOpts struct {
 	// cache wraps the provider in the Redis answer cache (real Redis, a
 	// prefix of the test's own).
 	cache bool
+	// ready is api.Config.Ready (the Redis check of /ready).
+	ready func(context.Context) error
+	// config, when set, adjusts the api.Config before the server starts.
+	config func(*api.Config)
 }
 
 // newEnv starts voc's HTTP API and workers on a fresh database.
@@ -97,7 +101,11 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	uiCtx, stopUI := context.WithCancel(context.Background())
 	t.Cleanup(stopUI)
-	h, err := api.New(api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx})
+	cfg := api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx, Ready: o.ready}
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	h, err := api.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -4,9 +4,15 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"crypto/rand"
+	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,9 +21,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/voc-project/voc/api"
+	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/store"
 )
 
@@ -144,4 +154,180 @@ func TestHostileXLSXBomb(t *testing.T) {
 	status, raw := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Contains(t, string(raw), "VOC_XLSX_MAX_PART_BYTES")
+}
+
+// smallReviews is a small valid CSV.
+func smallReviews(n int) []byte {
+	var b strings.Builder
+	b.WriteString("rating,title,body\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,review %d,The battery lasts %d hours and the sound is clear.\n", i%5+1, i, i+2)
+	}
+	return []byte(b.String())
+}
+
+// TestHostileConcurrentReruns: ten POSTs to /rerun started ten full
+// analyses of one product. Now one starts and the others get 409 while it
+// runs.
+func TestHostileConcurrentReruns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{})
+	acc := e.upload("r.csv", smallReviews(12), "B0RERUN001", nil)
+	u := e.waitUpload(acc.UploadID)
+	require.Equal(t, store.UploadDone, u.Status, u.Error)
+	require.NotNil(t, u.AnalysisID)
+	e.waitAnalysis(*u.AnalysisID, time.Minute)
+
+	// Hold the next analysis at its first stage so it is surely running.
+	ctx := context.Background()
+	require.NoError(t, e.client.QueuePause(ctx, jobs.QueueLearning, nil))
+	path := fmt.Sprintf("/api/v1/products/%d/rerun", acc.ProductID)
+	var wg sync.WaitGroup
+	codes := make([]int, 10)
+	bodies := make([][]byte, 10)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], bodies[i] = e.do(http.MethodPost, path, nil, "", nil)
+		}()
+	}
+	wg.Wait()
+	accepted, conflicts := 0, 0
+	for i, c := range codes {
+		switch c {
+		case http.StatusAccepted:
+			accepted++
+		case http.StatusConflict:
+			conflicts++
+			require.Contains(t, string(bodies[i]), "still running")
+		default:
+			t.Fatalf("rerun answered %d: %s", c, bodies[i])
+		}
+	}
+	require.Equal(t, 1, accepted)
+	require.Equal(t, 9, conflicts)
+	require.Equal(t, 1, e.count("SELECT count(*) FROM analyses WHERE product_id = $1 AND kind = 'rerun'", acc.ProductID))
+
+	// Once it is done, a re-run is accepted again.
+	require.NoError(t, e.client.QueueResume(ctx, jobs.QueueLearning, nil))
+	var a2 struct {
+		AnalysisID int64 `json:"analysis_id"`
+	}
+	require.NoError(t, e.pool.QueryRow(ctx, "SELECT id FROM analyses WHERE product_id = $1 AND kind = 'rerun'", acc.ProductID).Scan(&a2.AnalysisID))
+	e.waitAnalysis(a2.AnalysisID, time.Minute)
+	status, raw := e.do(http.MethodPost, path, nil, "", nil)
+	require.Equal(t, http.StatusAccepted, status, string(raw))
+}
+
+// TestReadyPublicAndDegraded: /ready needed a token and answered 503 when
+// the optional Redis was down. Now it is public, names each dependency's
+// state, says "degraded" without Redis, and is 503 only without Postgres.
+func TestReadyPublicAndDegraded(t *testing.T) {
+	t.Parallel()
+	// A port where nothing listens: bind one, then close it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	rdb := redis.NewClient(&redis.Options{Addr: dead, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	live := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	t.Cleanup(func() { _ = live.Close() })
+
+	get := func(url string) (int, api.Readiness) {
+		resp, err := http.Get(url + "/ready") // no token
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var r api.Readiness
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&r))
+		return resp.StatusCode, r
+	}
+
+	down := newEnv(t, envOpts{queues: map[string]int{}, ready: func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		config: func(c *api.Config) { c.LLMProvider = "offline" }})
+	status, r := get(down.url)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "degraded", r.Status)
+	require.Equal(t, map[string]string{"postgres": "up", "redis": "down", "llm": "offline"}, r.Dependencies)
+
+	up := newEnv(t, envOpts{queues: map[string]int{}, ready: func(ctx context.Context) error { return live.Ping(ctx).Err() }})
+	status, r = get(up.url)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "ready", r.Status)
+	require.Equal(t, "up", r.Dependencies["redis"])
+
+	none := newEnv(t, envOpts{queues: map[string]int{}})
+	status, r = get(none.url)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "ready", r.Status)
+	require.Equal(t, "not_configured", r.Dependencies["redis"])
+
+	// Postgres unreachable: 503.
+	pool, err := pgxpool.New(context.Background(), "postgres://postgres@"+dead+"/voc?sslmode=disable&connect_timeout=1")
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	h, err := api.New(api.Config{Pool: pool, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	status, r = get(srv.URL)
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Equal(t, "down", r.Dependencies["postgres"])
+}
+
+// TestHostileSmallFaults: offsets past int32 gave a 500 or wrapped to the
+// first page; NUL bytes and invalid UTF-8 in filters and model names gave
+// 500; unknown marketplaces were accepted.
+func TestHostileSmallFaults(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, ingestOnly)
+	acc := e.upload("s.csv", smallReviews(3), "B0SMALL001", nil)
+	require.Equal(t, store.UploadDone, e.waitUpload(acc.UploadID).Status)
+	reviews := fmt.Sprintf("/api/v1/products/%d/reviews", acc.ProductID)
+
+	unprocessable := []string{
+		"/api/v1/products?offset=2147483648",
+		"/api/v1/products?offset=4294967296",
+		reviews + "?offset=2147483648",
+		reviews + "?offset=4294967296",
+		reviews + "?offset=99999999999999999999",
+		reviews + "?language=%00",
+		reviews + "?dimension=a%00b",
+		reviews + "?label=%FF%FE",
+		reviews + "?cursor=r1%00",
+		"/api/v1/products?x%00=1",
+	}
+	for _, path := range unprocessable {
+		status, raw := e.do(http.MethodGet, path, nil, "", nil)
+		require.Equal(t, http.StatusUnprocessableEntity, status, "%s: %s", path, raw)
+		require.Contains(t, string(raw), `"detail"`, path)
+	}
+	status, raw := e.do(http.MethodGet, "/api/v1/products?offset=2147483647", nil, "", nil)
+	require.Equal(t, http.StatusOK, status, string(raw))
+
+	// Model names with NUL or invalid UTF-8.
+	for _, body := range []string{`{"kind":"product","name":"bat\u0000tery"}`, "{\"kind\":\"product\",\"name\":\"bat\xfftery\"}",
+		`{"kind":"product","name":"ok","definition":"x\u0000"}`} {
+		status, raw := e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/dimensions", acc.ProductID), strings.NewReader(body), "application/json", nil)
+		require.Equal(t, http.StatusUnprocessableEntity, status, "%q: %s", body, raw)
+	}
+	// An escaped backslash before u0000 is plain text, not a NUL: the
+	// request gets past the guard (to whatever the handler says).
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/dimensions", acc.ProductID),
+		strings.NewReader(`{"kind":"product","name":"a\\u0000b"}`), "application/json", nil)
+	require.NotContains(t, string(raw), "NUL character", "%d", status)
+
+	// Unknown marketplaces are refused, naming the allowed ones.
+	body, ct := multipartBody(t, "m.csv", smallReviews(2), map[string]string{"asin": "B0SMALL002", "marketplace": "XX"})
+	status, raw = e.do(http.MethodPost, "/api/v1/uploads", body, ct, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Contains(t, string(raw), "US, CA")
+	status, raw = e.do(http.MethodPost, "/api/v1/reviews/ingest", strings.NewReader(
+		`{"asin":"B0SMALL003","marketplace":"ZZ","reviews":[{"rating":5,"body":"fine"}]}`), "application/json", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Contains(t, string(raw), "US, CA")
+	status, raw = e.do(http.MethodPost, "/api/v1/products/B0SMALL001/collection-complete?marketplace=QQ", nil, "", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Equal(t, 0, e.count("SELECT count(*) FROM products WHERE marketplace IN ('XX', 'ZZ', 'QQ')"))
 }

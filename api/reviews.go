@@ -45,7 +45,7 @@ type ReviewList struct {
 
 type productListInput struct {
 	Limit  int `query:"limit" default:"50" minimum:"1" maximum:"500"`
-	Offset int `query:"offset" default:"0" minimum:"0"`
+	Offset int `query:"offset" default:"0" minimum:"0" maximum:"2147483647"`
 }
 
 type productListOutput struct {
@@ -67,7 +67,7 @@ type reviewListInput struct {
 	Label       []string `query:"label,explode" doc:"5W label name or id; reviews with a tag on it; repeatable"`
 	LabelType   string   `query:"label_type" doc:"buyer, user, where, when, why or what: only tags of this type count for label (alone: reviews with such a tag)"`
 	Limit       int      `query:"limit" default:"50" minimum:"1" maximum:"500"`
-	Offset      int      `query:"offset" default:"0" minimum:"0" doc:"rows to skip; not with cursor"`
+	Offset      int      `query:"offset" default:"0" minimum:"0" maximum:"2147483647" doc:"rows to skip; not with cursor"`
 	Cursor      string   `query:"cursor" doc:"next_cursor of the previous page"`
 }
 

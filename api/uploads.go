@@ -22,9 +22,8 @@ import (
 )
 
 var (
-	asinRe        = regexp.MustCompile(`^[A-Za-z0-9_-]{5,20}$`)
-	marketplaceRe = regexp.MustCompile(`^[A-Z]{2,5}$`)
-	languageRe    = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
+	asinRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{5,20}$`)
+	languageRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z]{2,4})?$`)
 )
 
 // Accepted is the answer to every upload: the work is queued.
@@ -201,8 +200,8 @@ func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm
 		if !asinRe.MatchString(asin) {
 			errs = append(errs, &huma.ErrorDetail{Location: "body.asin", Message: "asin must be 5–20 letters, digits, - or _", Value: asin})
 		}
-		if !marketplaceRe.MatchString(mp) {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.marketplace", Message: "marketplace must be a 2–5 letter code such as US or DE", Value: mp})
+		if !ingest.ValidMarketplace(mp) {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.marketplace", Message: "marketplace must be one of " + ingest.MarketplaceList(), Value: ingest.Clip(mp, 40)})
 		}
 		if lang != "" && !languageRe.MatchString(lang) {
 			errs = append(errs, &huma.ErrorDetail{Location: "body.target_language", Message: "target_language must be a language code such as en, de or zh", Value: lang})
@@ -340,6 +339,10 @@ func (s *server) ingestExtension(ctx context.Context, in *extensionInput) (*acce
 }
 
 func (s *server) collectionComplete(ctx context.Context, in *collectionInput) (*collectionOutput, error) {
+	if !ingest.ValidMarketplace(in.Marketplace) {
+		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "query.marketplace",
+			Message: "marketplace must be one of " + ingest.MarketplaceList(), Value: in.Marketplace})
+	}
 	p, err := store.ProductGetByKey(ctx, s.Pool, in.Marketplace, in.ASIN)
 	if err != nil {
 		return nil, s.storeError(ctx, "product "+in.Marketplace+"/"+in.ASIN, err)

@@ -75,7 +75,8 @@ func Ensure(ctx context.Context, opts Options, log *slog.Logger) (dsn string, st
 	if !opts.SkipLocal {
 		err := createDatabase(ctx, opts.LocalURL, 0)
 		if err == nil {
-			log.InfoContext(ctx, "devpg: using local Postgres", "dsn", redact(opts.LocalURL))
+			// Loud: data going to a database nobody chose is a surprise.
+			log.WarnContext(ctx, "DATABASE_URL is not set: using the local Postgres", "dsn", redact(opts.LocalURL))
 			return opts.LocalURL, noop, nil
 		}
 		log.InfoContext(ctx, "devpg: no usable local Postgres, starting a private cluster",
@@ -86,6 +87,7 @@ func Ensure(ctx context.Context, opts Options, log *slog.Logger) (dsn string, st
 	if err != nil {
 		return "", nil, err
 	}
+	log.WarnContext(ctx, "DATABASE_URL is not set: using a private Postgres cluster", "dsn", redact(c.dsn), "data_dir", opts.DataDir)
 	return c.dsn, c.stop, nil
 }
 

@@ -1,6 +1,7 @@
 package devpg_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -122,4 +123,12 @@ func TestEnsureLocalServerCreatesDatabase(t *testing.T) {
 	c, err := pgx.Connect(ctx, local)
 	require.NoError(t, err)
 	require.NoError(t, c.Close(ctx))
+
+	// Without DATABASE_URL the choice is logged loudly, naming the database.
+	var logs bytes.Buffer
+	_, _, err = devpg.Ensure(ctx, devpg.Options{LocalURL: local}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	require.NoError(t, err)
+	require.Contains(t, logs.String(), `"level":"WARN"`)
+	require.Contains(t, logs.String(), "DATABASE_URL is not set: using the local Postgres")
+	require.Contains(t, logs.String(), name)
 }

@@ -22,7 +22,34 @@
 // the record starts in the file (text line, or sheet row for XLSX). A row
 // with several problems is rejected once (Summary.RowsRejected counts rows)
 // but reject is called once per problem so that the user can fix them all in
-// one go. Every Reason says what to fix.
+// one go. Every Reason says what to fix, and is bounded: names and values
+// quoted in it are cut to 80 characters and a FileError's Reason to
+// MaxReasonBytes, so a 20,000-character header cannot make a 20,000-byte
+// message.
+//
+// # Warnings
+//
+// A Rejection with Warning set did not reject its row: the row was emitted
+// without the offending value. A review date more than a day after the
+// parse started (a typo, day/month swapped, a wrongly mapped column) is one:
+// the review keeps its raw date text but has no date, so it does not skew
+// trends, and the warning names the row and column.
+//
+// # Marketplaces
+//
+// Marketplaces lists the accepted marketplace codes (Amazon storefronts:
+// US, CA, MX, BR, UK, IE, DE, FR, IT, ES, NL, BE, SE, PL, TR, AE, SA, EG, ZA,
+// IN, JP, CN, SG, AU). An unknown code is refused, because products are
+// unique per (marketplace, asin) and a typo would start a second product.
+//
+// # Workbook limits
+//
+// An XLSX file is a ZIP archive. Before excelize opens it, every part is
+// decompressed once through a streaming reader and its real size counted
+// against XLSXLimits (by default 32 MiB per part held in memory, 64 MiB for
+// those together, 1 GiB for the whole workbook); a file past them is a
+// FileError naming the part. Nothing the file controls is allocated before
+// that check.
 //
 // # Dedupe rule
 //

@@ -130,8 +130,8 @@ func DecodeExtensionProduct(body []byte) (Product, error) {
 		if s, ok := jsonString(raw); !ok {
 			ve.add("marketplace", "must be a string")
 		} else if s = strings.ToUpper(strings.TrimSpace(s)); s != "" {
-			if len(s) != 2 || !isASCIILetters(s) {
-				ve.add("marketplace", "must be a two-letter marketplace code such as US, UK, DE or JP, got %q", short(s))
+			if !ValidMarketplace(s) {
+				ve.add("marketplace", "must be one of the marketplace codes %s, got %q", MarketplaceList(), short(s))
 			} else {
 				p.Marketplace = s
 			}
@@ -329,15 +329,6 @@ func isIDChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-func isASCIILetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 'A' || c > 'Z' {
 			return false
 		}
 	}

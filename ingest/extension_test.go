@@ -59,7 +59,7 @@ func TestDecodeExtensionProductErrors(t *testing.T) {
 			`{"asin":"B07XJ8C8F5","marketplace":"USA","average_rating":7,"price":[1],"bullet_points":["ok",3],
 			  "categories":[{"url":"ftp://x"},"x"],"is_stream":"maybe","image_url":"javascript:alert(1)","reviews":{},"title":5}`,
 			[]ingest.FieldError{
-				{Field: "marketplace", Message: `must be a two-letter marketplace code such as US, UK, DE or JP, got "USA"`},
+				{Field: "marketplace", Message: `must be one of the marketplace codes ` + ingest.MarketplaceList() + `, got "USA"`},
 				{Field: "title", Message: "must be a string"},
 				{Field: "image_url", Message: `"javascript:alert(1)" is not an http(s) URL`},
 				{Field: "average_rating", Message: "must be from 0 to 5, got 7"},

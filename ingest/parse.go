@@ -30,6 +30,9 @@ type Rejection struct {
 	Field Field `json:"field,omitempty"`
 	// Reason says what is wrong and what to fix.
 	Reason string `json:"reason"`
+	// Warning marks a problem that did not reject the row: the row was
+	// kept without the value (e.g. a review date in the future).
+	Warning bool `json:"warning,omitempty"`
 }
 
 // Options control Parse and Preview.
@@ -122,6 +125,8 @@ type parser struct {
 	date1904 bool
 
 	sum   Summary
+	now   time.Time // dates after now+maxDateAhead are not used
+	warns []Rejection
 	dates map[string]parsedDate
 	ids   map[uint64]idSeen
 	seed  maphash.Seed
@@ -142,6 +147,7 @@ func newParser(opt Options, emit func(*Review) error, reject func(Rejection)) (*
 		opt:    opt,
 		emit:   emit,
 		reject: reject,
+		now:    time.Now(),
 		dates:  make(map[string]parsedDate),
 		ids:    make(map[uint64]idSeen),
 		seed:   maphash.MakeSeed(),
@@ -305,6 +311,9 @@ func (p *parser) process(row, line int, in *rowInput) error {
 		}
 		return fmt.Errorf("emit row %d: %w", row, err)
 	}
+	for _, w := range p.warns {
+		p.reject(w)
+	}
 	return p.afterRow()
 }
 
@@ -314,7 +323,7 @@ func (p *parser) bad(row, line, f int, reason string) {
 
 // build maps and validates one row. Problems are left in p.rej.
 func (p *parser) build(row, line int, in *rowInput) *Review {
-	p.rej = p.rej[:0]
+	p.rej, p.warns = p.rej[:0], p.warns[:0]
 	for f, msg := range in.bad {
 		if msg != "" {
 			p.bad(row, line, f, msg)
@@ -435,6 +444,7 @@ func (p *parser) date(row, line int, raw string, r *Review) {
 			} else {
 				r.ReviewDateRaw = t.Format("2006-01-02 15:04:05")
 			}
+			p.notFuture(row, line, r)
 			return
 		}
 	}
@@ -447,6 +457,23 @@ func (p *parser) date(row, line int, raw string, r *Review) {
 		}
 	}
 	r.ReviewDate, r.HasDate = d.t, d.ok
+	p.notFuture(row, line, r)
+}
+
+// maxDateAhead is how far past now a review date may be: time zones put a
+// review posted today up to a day ahead of the server's clock.
+const maxDateAhead = 24 * time.Hour
+
+// notFuture drops a review date more than maxDateAhead in the future (the
+// raw text is kept) and records a warning: such a date is a typo, a wrong
+// day/month order or a wrongly mapped column, and would distort trends.
+func (p *parser) notFuture(row, line int, r *Review) {
+	if !r.HasDate || !r.ReviewDate.After(p.now.Add(maxDateAhead)) {
+		return
+	}
+	r.ReviewDate, r.HasDate = time.Time{}, false
+	p.warns = append(p.warns, Rejection{Row: row, Line: line, Column: p.colName[fReviewDate], Field: Fields[fReviewDate], Warning: true,
+		Reason: fmt.Sprintf("review date %q is in the future: the review is kept without a date (its raw text is kept); check the date column and its day/month order", clipName(r.ReviewDateRaw))})
 }
 
 // excelSerial reads an XLSX date cell's raw serial number ("45306" or

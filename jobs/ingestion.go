@@ -242,6 +242,9 @@ func newParseStream(ctx context.Context, body []byte, opts ingest.Options) *pars
 			return nil
 		}
 		reject := func(rj ingest.Rejection) {
+			if rj.Warning {
+				rj.Reason = "warning (row kept): " + rj.Reason
+			}
 			if len(s.rejections) < maxStoredRejections {
 				s.rejections = append(s.rejections, store.Rejection{Row: rj.Row,
 					Column: ingest.Clip(rj.Column, maxColumnBytes), Reason: ingest.Clip(rj.Reason, ingest.MaxReasonBytes)})

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
@@ -134,4 +137,22 @@ func AnalysisBatches(ctx context.Context, db DBTX, analysisID int64, bs BatchSiz
 		return nil, fmt.Errorf("batch reviews of analysis %d: %w", analysisID, err)
 	}
 	return rows, nil
+}
+
+// AnalysisRunningForUpdate locks the product's row for the rest of tx (so
+// two callers cannot both see "none running" and both start one) and
+// returns the id of its running analysis, or 0 when none runs. It returns
+// ErrNotFound when the product does not exist.
+func AnalysisRunningForUpdate(ctx context.Context, tx pgx.Tx, productID int64) (int64, error) {
+	if _, err := q(tx).ProductLockRow(ctx, productID); err != nil {
+		return 0, mapErr(err)
+	}
+	id, err := q(tx).AnalysisRunningByProduct(ctx, productID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("running analysis of product %d: %w", productID, err)
+	}
+	return id, nil
 }

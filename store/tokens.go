@@ -5,8 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
@@ -82,4 +85,50 @@ func TokenRevoke(ctx context.Context, db DBTX, id int64) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// EnvTokenName names the token stored from VOC_ADMIN_TOKEN.
+const EnvTokenName = "admin (VOC_ADMIN_TOKEN)"
+
+// EnvTokenOutcome says what TokenEnsureFromEnv did.
+type EnvTokenOutcome struct {
+	// ID is the env token's id.
+	ID int64
+	// Created is true when the secret was new and is now an admin token.
+	Created bool
+	// Revoked is true when this secret was revoked earlier: it stays
+	// revoked, and the variable grants nothing.
+	Revoked bool
+	// RevokedPrevious counts the earlier env-derived tokens now revoked.
+	RevokedPrevious int64
+}
+
+// TokenEnsureFromEnv makes secret (the value of VOC_ADMIN_TOKEN) the one
+// live env-derived admin token, in one transaction: it revokes the tokens
+// that earlier values of the variable created, and never un-revokes this
+// one if an admin revoked it. A secret that already belongs to a token not
+// made from the variable is left as it is. It returns an error only when
+// the database fails.
+func TokenEnsureFromEnv(ctx context.Context, db DB, secret string) (EnvTokenOutcome, error) {
+	var out EnvTokenOutcome
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		hash := HashToken(secret)
+		row, err := q(tx).TokenGetAnyByHash(ctx, hash)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			if out.ID, err = q(tx).TokenInsertFromEnv(ctx, dbsqlc.TokenInsertFromEnvParams{Name: EnvTokenName, TokenHash: hash}); err != nil {
+				return fmt.Errorf("insert env admin token: %w", mapErr(err))
+			}
+			out.Created = true
+		case err != nil:
+			return fmt.Errorf("find env admin token: %w", err)
+		default:
+			out.ID, out.Revoked = row.ID, row.Revoked
+		}
+		if out.RevokedPrevious, err = q(tx).TokenRevokeFromEnvExcept(ctx, out.ID); err != nil {
+			return fmt.Errorf("revoke previous env admin tokens: %w", err)
+		}
+		return nil
+	})
+	return out, err
 }

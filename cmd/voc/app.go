@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,15 +42,11 @@ func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	a.closes = append(a.closes, stopPG)
-	pcfg, err := pgxpool.ParseConfig(dsn)
+	pcfg, err := poolConfig(dsn)
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		return nil, err
 	}
-	if pcfg.MaxConns < 20 {
-		pcfg.MaxConns = 40
-	}
-	pcfg.HealthCheckPeriod = 15 * time.Second
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		a.close()
@@ -79,6 +75,21 @@ func openApp(ctx context.Context, cfg *Config, migrate bool) (*app, error) {
 		}
 	}
 	return a, nil
+}
+
+// poolConfig parses the database URL. Without pool_max_conns in it, the
+// pool gets 40 connections (pgx's default of 4 per CPU is too few for the
+// workers); with it, the operator's value holds, however small.
+func poolConfig(dsn string) (*pgxpool.Config, error) {
+	pcfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		pcfg.MaxConns = 40
+	}
+	pcfg.HealthCheckPeriod = 15 * time.Second
+	return pcfg, nil
 }
 
 func (a *app) close() {
@@ -149,11 +160,23 @@ func (a *app) buildAnalyzer() (llm.Analyzer, error) {
 // folder. The secret is never logged.
 func (a *app) ensureAdminToken(ctx context.Context) error {
 	if a.cfg.AdminToken != "" {
-		if len(a.cfg.AdminToken) < 16 {
-			return errors.New("VOC_ADMIN_TOKEN must be at least 16 characters")
+		if err := checkAdminToken(a.cfg.AdminToken); err != nil {
+			return err
 		}
-		_, err := store.TokenCreate(ctx, a.pool, "admin (VOC_ADMIN_TOKEN)", a.cfg.AdminToken, true)
-		return err
+		out, err := store.TokenEnsureFromEnv(ctx, a.pool, a.cfg.AdminToken)
+		if err != nil {
+			return err
+		}
+		if out.Revoked {
+			a.log.Warn("VOC_ADMIN_TOKEN holds a token that was revoked; it stays revoked and grants nothing: set a new value, or unset it", "token_id", out.ID)
+		}
+		if out.Created {
+			a.log.Info("stored the admin token from VOC_ADMIN_TOKEN", "token_id", out.ID)
+		}
+		if out.RevokedPrevious > 0 {
+			a.log.Warn("VOC_ADMIN_TOKEN changed: revoked the admin tokens of its previous values", "revoked", out.RevokedPrevious)
+		}
+		return nil
 	}
 	toks, err := store.TokenList(ctx, a.pool)
 	if err != nil || len(toks) > 0 {

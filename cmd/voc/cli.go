@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -37,6 +38,10 @@ func ingestCmd(cfg *Config) *cobra.Command {
 			}
 			if lang != "" && !languageCodeRe.MatchString(lang) {
 				return fmt.Errorf("--target-language must be a language code such as en, de or zh, got %q", lang)
+			}
+			marketplace = strings.ToUpper(strings.TrimSpace(marketplace))
+			if !ingest.ValidMarketplace(marketplace) {
+				return fmt.Errorf("--marketplace must be one of %s, got %q", ingest.MarketplaceList(), marketplace)
 			}
 			body, err := readFileWithProgress(args[0])
 			if err != nil {

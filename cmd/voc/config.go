@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -183,4 +185,70 @@ func (c *Config) provider() (string, error) {
 		return "openai", nil
 	}
 	return "", fmt.Errorf("VOC_LLM_PROVIDER must be offline or openai, got %q", c.LLMProvider)
+}
+
+// placeholderWords mark a value copied from an example instead of
+// generated.
+var placeholderWords = []string{"change-me", "changeme", "change_me", "example", "your-token", "your_token",
+	"yourtoken", "placeholder", "replace-me", "replaceme", "generate-with", "insert-token", "dummy"}
+
+// minAdminTokenLen is the shortest accepted VOC_ADMIN_TOKEN: `openssl rand
+// -hex 16` gives 32 characters.
+const minAdminTokenLen = 32
+
+// checkAdminToken refuses a VOC_ADMIN_TOKEN that is a placeholder, short or
+// trivially guessable; empty is fine (a token is then generated).
+func checkAdminToken(v string) error {
+	if v == "" {
+		return nil
+	}
+	lower := strings.ToLower(v)
+	for _, w := range placeholderWords {
+		if strings.Contains(lower, w) {
+			return fmt.Errorf("VOC_ADMIN_TOKEN is a placeholder (it contains %q): set it to a random value, e.g. the output of `openssl rand -hex 32`, or leave it unset to have one generated", w)
+		}
+	}
+	if len(v) < minAdminTokenLen {
+		return fmt.Errorf("VOC_ADMIN_TOKEN is %d characters; it must be at least %d random characters (e.g. `openssl rand -hex 32`)", len(v), minAdminTokenLen)
+	}
+	if weakSecret(v) {
+		return fmt.Errorf("VOC_ADMIN_TOKEN is too easy to guess (few distinct characters, a repeated pattern or a sequence): set it to a random value, e.g. `openssl rand -hex 32`")
+	}
+	return nil
+}
+
+// weakSecret reports whether s is trivially low in entropy: under 10
+// distinct characters, under 3 bits of empirical entropy per character, a
+// short pattern repeated, or mostly a run of consecutive characters
+// ("abcdef…", "123456…").
+func weakSecret(s string) bool {
+	counts := map[rune]int{}
+	n := 0
+	for _, r := range s {
+		counts[r]++
+		n++
+	}
+	if len(counts) < 10 {
+		return true
+	}
+	var h float64
+	for _, c := range counts {
+		p := float64(c) / float64(n)
+		h -= p * math.Log2(p)
+	}
+	if h < 3 {
+		return true
+	}
+	for k := 1; k <= len(s)/2; k++ {
+		if len(s)%k == 0 && strings.Repeat(s[:k], len(s)/k) == s {
+			return true
+		}
+	}
+	steps := 0
+	for i := 1; i < len(s); i++ {
+		if d := int(s[i]) - int(s[i-1]); d == 1 || d == -1 {
+			steps++
+		}
+	}
+	return steps*2 > len(s)
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 )
 
@@ -51,6 +52,17 @@ func setupLogging(level string) error {
 	if err := l.UnmarshalText([]byte(strings.ToLower(level))); err != nil {
 		return fmt.Errorf("VOC_LOG_LEVEL: %w", err)
 	}
-	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	slog.SetDefault(log)
+	redis.SetLogger(redisLogger{log})
 	return nil
+}
+
+// redisLogger sends go-redis's own messages (a failed dial, a pool hook
+// error) through slog, so that every line stays JSON.
+type redisLogger struct{ log *slog.Logger }
+
+// Printf implements go-redis's internal.Logging.
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, strings.TrimSpace(fmt.Sprintf(format, v...)), "component", "redis")
 }

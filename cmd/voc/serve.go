@@ -52,6 +52,12 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 	if _, err := cfg.defaultTargetLanguage(); err != nil {
 		return err
 	}
+	if withAPI {
+		// Before anything opens: a placeholder admin token stops start-up.
+		if err := checkAdminToken(cfg.AdminToken); err != nil {
+			return err
+		}
+	}
 	a, err := openApp(ctx, cfg, migrate)
 	if err != nil {
 		return err
@@ -92,8 +98,13 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		if err != nil {
 			return err
 		}
-		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(), Ready: a.readyRedis, Context: ctx,
-			DefaultTargetLanguage: cfg.DefaultTargetLanguage, LLM: an})
+		var readyRedis func(context.Context) error
+		if a.redis != nil {
+			readyRedis = a.readyRedis
+		}
+		provider, _ := cfg.provider() // validated when the River client was built
+		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(),
+			Ready: readyRedis, LLMProvider: provider, Context: ctx, DefaultTargetLanguage: cfg.DefaultTargetLanguage, LLM: an})
 		if err != nil {
 			return err
 		}

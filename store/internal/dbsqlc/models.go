@@ -97,6 +97,7 @@ type ApiToken struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	FromEnv    bool
 }
 
 type Dimension struct {
