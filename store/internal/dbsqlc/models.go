@@ -242,6 +242,7 @@ type RiverJob struct {
 	MaxAttempts int16
 	AttemptedBy []string
 	Metadata    []byte
+	UniqueKey   []byte
 }
 
 type RiverQueue struct {
