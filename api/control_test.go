@@ -249,4 +249,3 @@ func TestAnalysisRetryFailedAPI(t *testing.T) {
 	require.Equal(t, http.StatusConflict, status, string(raw))
 	require.Contains(t, problemDetail(t, raw), "no failed reviews")
 }
-
