@@ -115,6 +115,7 @@ func New(cfg Config) (http.Handler, error) {
 		api := humachi.New(r, hcfg)
 		s.registerUploadRoutes(api)
 		s.registerPipelineRoutes(api)
+		s.registerControlRoutes(api)
 		documentRawBodies(api)
 	})
 

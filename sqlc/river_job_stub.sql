@@ -10,7 +10,8 @@ CREATE TABLE river_job (
     attempt      smallint NOT NULL DEFAULT 0,
     max_attempts smallint NOT NULL,
     attempted_by text[],
-    metadata     jsonb NOT NULL DEFAULT '{}'
+    metadata     jsonb NOT NULL DEFAULT '{}',
+    unique_key   bytea
 );
 CREATE TABLE river_queue (
     name       text PRIMARY KEY,

@@ -260,6 +260,9 @@ func AnalysisRetryFailed(ctx context.Context, tx pgx.Tx, id int64) (Analysis, Re
 	if err := q(tx).ReportDeleteFinal(ctx, id); err != nil {
 		return Analysis{}, rr, fmt.Errorf("drop final report of analysis %d: %w", id, err)
 	}
+	if err := q(tx).ReportJobReleaseFinal(ctx, id); err != nil {
+		return Analysis{}, rr, fmt.Errorf("release final report job of analysis %d: %w", id, err)
+	}
 	r, err = q(tx).AnalysisReopen(ctx, dbsqlc.AnalysisReopenParams{ID: id, Translation: int32(nt), Insights: int32(ni), Themes: int32(nh)})
 	if err != nil {
 		return Analysis{}, rr, fmt.Errorf("reopen analysis %d: %w", id, err)

@@ -156,7 +156,7 @@ func readFileWithProgress(path string) ([]byte, error) {
 func statusCmd(cfg *Config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Show queue depth and pipeline progress",
+		Short: "Show hosts, queue depth and pipeline progress",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -165,6 +165,22 @@ func statusCmd(cfg *Config) *cobra.Command {
 				return err
 			}
 			defer a.close()
+			hosts, err := store.HostList(ctx, a.pool)
+			if err != nil {
+				return err
+			}
+			if err := printHosts(cmd.OutOrStdout(), hosts); err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout())
+			qs, err := store.QueueStates(ctx, a.pool, jobs.Queues)
+			if err != nil {
+				return err
+			}
+			if err := printQueues(cmd.OutOrStdout(), qs); err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout())
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "QUEUE\tSTATE\tJOBS")
 			rows, err := a.pool.Query(ctx, "SELECT queue, state, jobs FROM voc_queue_depth ORDER BY queue, state")

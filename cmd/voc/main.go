@@ -4,7 +4,8 @@
 //	voc worker    workers only, for the queues in VOC_QUEUES
 //	voc migrate   apply River's and voc's migrations
 //	voc ingest    upload a review file from the command line
-//	voc status    queue depth and pipeline progress
+//	voc status    live hosts, queue depth and pipeline progress
+//	voc queue     pause, resume and list queues
 //	voc llmsim    the OpenAI-compatible LLM simulator
 //	voc token     create, list and revoke API tokens
 package main
@@ -43,7 +44,7 @@ func rootCmd() *cobra.Command {
 		},
 	}
 	cfg.registerFlags(root.PersistentFlags())
-	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), llmsimCmd(), tokenCmd(cfg))
+	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), queueCmd(cfg), llmsimCmd(), tokenCmd(cfg))
 	return root
 }
 

@@ -296,3 +296,59 @@ func TestHostIDInUseRefused(t *testing.T) {
 	require.Contains(t, string(out), `VOC_HOST_ID "twin" is in use by another running voc process`)
 	require.True(t, strings.Contains(string(out), "worker pid"), string(out))
 }
+
+// TestStatusAndQueueCommands runs `voc queue pause` and `voc status`
+// against a live worker: the host is listed as live with its queues, and
+// the paused queue says so.
+func TestStatusAndQueueCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds processes")
+	}
+	dbURL := storetest.NewDB(t)
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	env := []string{"DATABASE_URL=" + dbURL, "VOC_LLM_PROVIDER=offline"}
+	vocProc(t, append(env, "VOC_HOST_ID=status-a"), "worker", "--migrate=false", "--queues", "insight_extraction=1,theme_extraction=1", "--log-level", "warn")
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		require.NoError(t, pool.QueryRow(context.Background(), "SELECT count(*) FROM voc_hosts WHERE host_id = 'status-a'").Scan(&n))
+		if n == 1 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(vocBinary(t), args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("queue", "pause", "reports")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "queue reports paused")
+	out, err = run("queue", "pause", "nope")
+	require.Error(t, err)
+	require.Contains(t, out, `unknown queue "nope"`)
+	out, err = run("status")
+	require.NoError(t, err, out)
+	var hostLine, reportsLine string
+	for _, l := range strings.Split(out, "\n") {
+		switch f := strings.Fields(l); {
+		case len(f) > 0 && f[0] == "status-a":
+			hostLine = l
+		case len(f) > 1 && f[0] == "reports" && f[1] == "since":
+			reportsLine = l
+		}
+	}
+	require.Contains(t, hostLine, "worker", out)
+	require.Contains(t, hostLine, "live", out)
+	require.Contains(t, hostLine, "insight_extraction,theme_extraction", out)
+	require.NotEmpty(t, reportsLine, "the paused queue is listed as paused:\n"+out)
+	out, err = run("queue", "resume", "reports")
+	require.NoError(t, err, out)
+	out, err = run("queue", "list")
+	require.NoError(t, err, out)
+	require.Regexp(t, `(?m)^reports\s+no\s`, out)
+}

@@ -112,3 +112,10 @@ RETURNING *;
 
 -- name: ReportDeleteFinal :exec
 DELETE FROM reports WHERE analysis_id = @analysis_id AND kind = 'final';
+
+-- name: ReportJobReleaseFinal :exec
+-- A final report job is unique per analysis (ByArgs), and River keeps a
+-- completed job's unique key; a reopened analysis needs a new one.
+UPDATE river_job SET unique_key = NULL
+WHERE kind = 'build_report' AND args ->> 'report_kind' = 'final'
+  AND (args ->> 'analysis_id')::bigint = @analysis_id::bigint;

@@ -464,6 +464,19 @@ func (q *Queries) ReportDeleteFinal(ctx context.Context, analysisID int64) error
 	return err
 }
 
+const reportJobReleaseFinal = `-- name: ReportJobReleaseFinal :exec
+UPDATE river_job SET unique_key = NULL
+WHERE kind = 'build_report' AND args ->> 'report_kind' = 'final'
+  AND (args ->> 'analysis_id')::bigint = $1::bigint
+`
+
+// A final report job is unique per analysis (ByArgs), and River keeps a
+// completed job's unique key; a reopened analysis needs a new one.
+func (q *Queries) ReportJobReleaseFinal(ctx context.Context, analysisID int64) error {
+	_, err := q.db.Exec(ctx, reportJobReleaseFinal, analysisID)
+	return err
+}
+
 const reviewsResetTranslation = `-- name: ReviewsResetTranslation :execrows
 UPDATE reviews SET translation_status = 'pending'
 WHERE id = ANY($1::bigint[]) AND translation_status = 'failed'

@@ -249,6 +249,7 @@ type RiverJob struct {
 	MaxAttempts int16
 	AttemptedBy []string
 	Metadata    []byte
+	UniqueKey   []byte
 }
 
 type RiverQueue struct {
