@@ -98,7 +98,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	uiCtx, stopUI := context.WithCancel(context.Background())
 	t.Cleanup(stopUI)
-	h, err := api.New(api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx})
+	h, err := api.New(api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx, LLM: o.analyzer})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

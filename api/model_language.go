@@ -211,8 +211,8 @@ func (s *server) translateModel(ctx context.Context, m store.Model, lang string,
 			continue
 		}
 		def := strings.TrimSpace(t.Body)
-		if utf8.RuneCountInString(def) > 300 || (def == "" && it.def != "") {
-			def = it.def
+		if it.def == "" || def == "" || utf8.RuneCountInString(def) > 300 {
+			def = it.def // nothing to translate, or an unusable translation
 		}
 		final[i], defs[i] = name, def
 		taken[key(it, name)] = true
