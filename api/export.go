@@ -20,8 +20,8 @@ const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadshe
 // stable order, stopping at fn's first error.
 type exportSource interface {
 	Reviews(ctx context.Context, fn func(store.ReviewDetail) error) error
-	Insights(ctx context.Context, fn func(store.ReviewInsight) error) error
-	Tags(ctx context.Context, fn func(store.ReviewTag) error) error
+	Insights(ctx context.Context, fn func(store.ExportInsight) error) error
+	Tags(ctx context.Context, fn func(store.ExportTag) error) error
 }
 
 // storeExport reads the export from the database, a page at a time.
@@ -34,11 +34,11 @@ func (e storeExport) Reviews(ctx context.Context, fn func(store.ReviewDetail) er
 	return store.ReviewExportEach(ctx, e.db, e.productID, fn)
 }
 
-func (e storeExport) Insights(ctx context.Context, fn func(store.ReviewInsight) error) error {
+func (e storeExport) Insights(ctx context.Context, fn func(store.ExportInsight) error) error {
 	return store.InsightExportEach(ctx, e.db, e.productID, fn)
 }
 
-func (e storeExport) Tags(ctx context.Context, fn func(store.ReviewTag) error) error {
+func (e storeExport) Tags(ctx context.Context, fn func(store.ExportTag) error) error {
 	return store.TagExportEach(ctx, e.db, e.productID, fn)
 }
 
@@ -100,7 +100,7 @@ func (s *server) exportXLSX(ctx context.Context, in *exportInput) (*huma.StreamR
 		return nil, s.storeError(ctx, "export", fmt.Errorf("begin export of product %d: %w", p.ID, err))
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	f, err := buildXLSX(ctx, storeExport{db: tx, productID: p.ID}, in.base)
+	f, err := buildXLSX(ctx, storeExport{db: tx, productID: p.ID}, in.base, p.TargetLanguage)
 	if err != nil {
 		return nil, s.storeError(ctx, "export", fmt.Errorf("export product %d: %w", p.ID, err))
 	}
@@ -126,11 +126,11 @@ var (
 	}
 	insightColumns = []exportColumn{
 		{"Review ID", 10}, {"Type", 11}, {"Dimension", 22}, {"Quote", 60}, {"Quote (translated)", 60},
-		{"Analysis", 60}, {"Sentiment", 10}, {"Confidence", 10}, {"Link", 30},
+		{"Analysis", 60}, {"Sentiment", 10}, {"Confidence", 10}, {"Language", 9}, {"Link", 30},
 	}
 	tagColumns = []exportColumn{
 		{"Review ID", 10}, {"Type", 8}, {"Label", 22}, {"Quote", 60}, {"Quote (translated)", 60},
-		{"Explanation", 60}, {"Confidence", 10}, {"Link", 30},
+		{"Explanation", 60}, {"Confidence", 10}, {"Language", 9}, {"Link", 30},
 	}
 )
 
@@ -162,9 +162,12 @@ func linkCell(base string, reviewID int64, quote string) any {
 
 // buildXLSX writes the export workbook with excelize's stream writers,
 // linking every row to its review on base (scheme and host; empty: relative
-// links as text). The caller writes it out and closes it; on error it is
-// closed already.
-func buildXLSX(ctx context.Context, src exportSource, base string) (_ *excelize.File, err error) {
+// links as text). Quotes get their translation into target, the product's
+// language, as the report shows them (store.QuoteInLanguage): a quote in
+// the target language is its own translation, and a stored "translation"
+// that merely repeats a foreign quote is left empty. The caller writes it
+// out and closes it; on error it is closed already.
+func buildXLSX(ctx context.Context, src exportSource, base, target string) (_ *excelize.File, err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if err != nil {
@@ -200,18 +203,20 @@ func buildXLSX(ctx context.Context, src exportSource, base string) (_ *excelize.
 		return nil, err
 	}
 	err = writeSheet(f, "Insights", insightColumns, bold, func(row func(...any) error) error {
-		return src.Insights(ctx, func(x store.ReviewInsight) error {
-			return row(x.ReviewID, x.Type, cellText(x.Dimension), cellText(x.Quote), cellText(x.QuoteTranslated),
-				cellText(x.Analysis), x.Sentiment, x.Confidence, linkCell(base, x.ReviewID, x.Quote))
+		return src.Insights(ctx, func(x store.ExportInsight) error {
+			q := store.QuoteInLanguage(store.Quote{ReviewID: x.ReviewID, Quote: x.Quote, QuoteTranslated: x.QuoteTranslated, Language: x.Language}, target)
+			return row(x.ReviewID, x.Type, cellText(x.Dimension), cellText(x.Quote), cellText(q.QuoteTranslated),
+				cellText(x.Analysis), x.Sentiment, x.Confidence, cellText(q.Language), linkCell(base, x.ReviewID, x.Quote))
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = writeSheet(f, "Tags", tagColumns, bold, func(row func(...any) error) error {
-		return src.Tags(ctx, func(x store.ReviewTag) error {
-			return row(x.ReviewID, x.Type, cellText(x.Label), cellText(x.Quote), cellText(x.QuoteTranslated),
-				cellText(x.Explanation), x.Confidence, linkCell(base, x.ReviewID, x.Quote))
+		return src.Tags(ctx, func(x store.ExportTag) error {
+			q := store.QuoteInLanguage(store.Quote{ReviewID: x.ReviewID, Quote: x.Quote, QuoteTranslated: x.QuoteTranslated, Language: x.Language}, target)
+			return row(x.ReviewID, x.Type, cellText(x.Label), cellText(x.Quote), cellText(q.QuoteTranslated),
+				cellText(x.Explanation), x.Confidence, cellText(q.Language), linkCell(base, x.ReviewID, x.Quote))
 		})
 	})
 	if err != nil {

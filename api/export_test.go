@@ -16,8 +16,8 @@ import (
 // fakeExport is an in-memory exportSource.
 type fakeExport struct {
 	reviews  []store.ReviewDetail
-	insights []store.ReviewInsight
-	tags     []store.ReviewTag
+	insights []store.ExportInsight
+	tags     []store.ExportTag
 	err      error // returned by Insights
 }
 
@@ -30,7 +30,7 @@ func (f fakeExport) Reviews(_ context.Context, fn func(store.ReviewDetail) error
 	return nil
 }
 
-func (f fakeExport) Insights(_ context.Context, fn func(store.ReviewInsight) error) error {
+func (f fakeExport) Insights(_ context.Context, fn func(store.ExportInsight) error) error {
 	if f.err != nil {
 		return f.err
 	}
@@ -42,7 +42,7 @@ func (f fakeExport) Insights(_ context.Context, fn func(store.ReviewInsight) err
 	return nil
 }
 
-func (f fakeExport) Tags(_ context.Context, fn func(store.ReviewTag) error) error {
+func (f fakeExport) Tags(_ context.Context, fn func(store.ExportTag) error) error {
 	for _, x := range f.tags {
 		if err := fn(x); err != nil {
 			return err
@@ -94,16 +94,23 @@ func TestBuildXLSX(t *testing.T) {
 				Variant: "Color: Black", Author: "-Ann", HelpfulVotes: 3, VerifiedPurchase: true, SourceReviewID: ptrOf("R1")},
 			{ID: 2, Language: "und", Title: "bell\x07ring", Body: long, TranslationStatus: "pending"},
 		},
-		insights: []store.ReviewInsight{
-			{ID: 10, ReviewID: 1, Type: "strength", Dimension: "sound", Quote: "+great", QuoteTranslated: "好", Analysis: "ok",
-				Sentiment: "positive", Confidence: "high"},
+		insights: []store.ExportInsight{
+			{Language: "en", ReviewInsight: store.ReviewInsight{ID: 10, ReviewID: 1, Type: "strength", Dimension: "sound", Quote: "+great",
+				QuoteTranslated: "好", Analysis: "ok", Sentiment: "positive", Confidence: "high"}},
+			// The offline analyser stores a foreign quote as its own
+			// "translation": no translation is claimed.
+			{Language: "de", ReviewInsight: store.ReviewInsight{ID: 11, ReviewID: 3, Type: "weakness", Dimension: "sound", Quote: "zu leise",
+				QuoteTranslated: "zu leise", Sentiment: "negative", Confidence: "high"}},
+			// A quote in the target language is its own translation.
+			{Language: "zh", ReviewInsight: store.ReviewInsight{ID: 12, ReviewID: 4, Type: "strength", Dimension: "sound", Quote: "很好",
+				Sentiment: "positive", Confidence: "high"}},
 		},
-		tags: []store.ReviewTag{
-			{ID: 20, ReviewID: 1, Type: "buyer", Label: "parents", Quote: "for my son", QuoteTranslated: "给儿子", Explanation: "-gift",
-				Confidence: "medium"},
+		tags: []store.ExportTag{
+			{Language: "en", ReviewTag: store.ReviewTag{ID: 20, ReviewID: 1, Type: "buyer", Label: "parents", Quote: "for my son",
+				QuoteTranslated: "给儿子", Explanation: "-gift", Confidence: "medium"}},
 		},
 	}
-	f, err := buildXLSX(context.Background(), src, "https://voc.example")
+	f, err := buildXLSX(context.Background(), src, "https://voc.example", "zh")
 	require.NoError(t, err)
 	wb := readBack(t, f)
 
@@ -131,28 +138,30 @@ func TestBuildXLSX(t *testing.T) {
 	formula, err := wb.GetCellFormula("Reviews", "P2")
 	require.NoError(t, err)
 	require.Equal(t, `HYPERLINK("https://voc.example/reviews/1","https://voc.example/reviews/1")`, formula)
-	formula, err = wb.GetCellFormula("Insights", "I2")
+	formula, err = wb.GetCellFormula("Insights", "J2")
 	require.NoError(t, err)
 	require.Equal(t, `HYPERLINK("https://voc.example/reviews/1?quote=%2Bgreat","https://voc.example/reviews/1?quote=%2Bgreat")`, formula)
 
 	rows, err = wb.GetRows("Insights")
 	require.NoError(t, err)
 	require.Equal(t, [][]string{
-		{"Review ID", "Type", "Dimension", "Quote", "Quote (translated)", "Analysis", "Sentiment", "Confidence", "Link"},
-		{"1", "strength", "sound", "'+great", "好", "ok", "positive", "high", "https://voc.example/reviews/1?quote=%2Bgreat"},
+		{"Review ID", "Type", "Dimension", "Quote", "Quote (translated)", "Analysis", "Sentiment", "Confidence", "Language", "Link"},
+		{"1", "strength", "sound", "'+great", "好", "ok", "positive", "high", "en", "https://voc.example/reviews/1?quote=%2Bgreat"},
+		{"3", "weakness", "sound", "zu leise", "", "", "negative", "high", "de", "https://voc.example/reviews/3?quote=zu+leise"},
+		{"4", "strength", "sound", "很好", "很好", "", "positive", "high", "zh", "https://voc.example/reviews/4?quote=%E5%BE%88%E5%A5%BD"},
 	}, rows)
 
 	rows, err = wb.GetRows("Tags")
 	require.NoError(t, err)
 	require.Equal(t, [][]string{
-		{"Review ID", "Type", "Label", "Quote", "Quote (translated)", "Explanation", "Confidence", "Link"},
-		{"1", "buyer", "parents", "for my son", "给儿子", "'-gift", "medium", "https://voc.example/reviews/1?quote=for+my+son"},
+		{"Review ID", "Type", "Label", "Quote", "Quote (translated)", "Explanation", "Confidence", "Language", "Link"},
+		{"1", "buyer", "parents", "for my son", "给儿子", "'-gift", "medium", "en", "https://voc.example/reviews/1?quote=for+my+son"},
 	}, rows)
 }
 
 func TestBuildXLSXEmptyAndFailing(t *testing.T) {
 	t.Parallel()
-	f, err := buildXLSX(context.Background(), fakeExport{}, "")
+	f, err := buildXLSX(context.Background(), fakeExport{}, "", "en")
 	require.NoError(t, err)
 	wb := readBack(t, f)
 	for _, sheet := range []string{"Reviews", "Insights", "Tags"} {
@@ -162,7 +171,7 @@ func TestBuildXLSXEmptyAndFailing(t *testing.T) {
 	}
 
 	boom := errors.New("boom")
-	_, err = buildXLSX(context.Background(), fakeExport{err: boom}, "")
+	_, err = buildXLSX(context.Background(), fakeExport{err: boom}, "", "en")
 	require.ErrorIs(t, err, boom)
 }
 
@@ -173,7 +182,7 @@ func TestBuildXLSXManyRows(t *testing.T) {
 	for i := range src.reviews {
 		src.reviews[i] = store.ReviewDetail{ID: int64(i + 1), Rating: ptrOf(1 + i%5), Body: strings.Repeat("text ", 40), TranslationStatus: "done"}
 	}
-	f, err := buildXLSX(context.Background(), src, "")
+	f, err := buildXLSX(context.Background(), src, "", "en")
 	require.NoError(t, err)
 	wb := readBack(t, f)
 	rows, err := wb.Rows("Reviews")

@@ -101,7 +101,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	uiCtx, stopUI := context.WithCancel(context.Background())
 	t.Cleanup(stopUI)
-	cfg := api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx, Ready: o.ready}
+	cfg := api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx, Ready: o.ready, LLM: o.analyzer}
 	if o.config != nil {
 		o.config(&cfg)
 	}

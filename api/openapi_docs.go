@@ -54,7 +54,8 @@ type UploadForm struct {
 	File           string `json:"file" format:"binary" doc:"CSV, TSV, XLSX, JSON or JSONL"`
 	ASIN           string `json:"asin" minLength:"5" maxLength:"20"`
 	Marketplace    string `json:"marketplace,omitempty" default:"US"`
-	TargetLanguage string `json:"target_language,omitempty" default:"zh"`
+	TargetLanguage string `json:"target_language,omitempty" doc:"the product's target language (sets it for a new or an existing product); without it a new product gets ui_language, else Accept-Language, else VOC_DEFAULT_TARGET_LANGUAGE, else en"`
+	UILanguage     string `json:"ui_language,omitempty" doc:"the language the person works in (the web UI sends its own); a new product's target language when target_language is absent"`
 	Mapping        string `json:"mapping,omitempty" doc:"JSON object of field → column, e.g. {\"rating\":\"Stars\",\"body\":\"Comment\"}; overrides the automatic header mapping"`
 }
 

@@ -9,6 +9,7 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerAnalysisRoutes(api)
 	s.registerReviewRoutes(api)
 	s.registerModelRoutes(api)
+	s.registerModelLanguageRoutes(api)
 	s.registerReportRoutes(api)
 	s.registerExportRoutes(api)
 }

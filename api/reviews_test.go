@@ -133,6 +133,10 @@ func TestPipelineRoutesValidation(t *testing.T) {
 		{"GET", "/api/v1/products/1/reviews?cursor=zzz", "", "query.cursor"},
 		{"GET", "/api/v1/products/1/reviews?label_type=how", "", "query.label_type"},
 		{"GET", "/api/v1/products?limit=0", "", "query.limit"},
+		{"GET", "/api/v1/products/1/reviews?ids=5,-1", "", "query.ids"},
+		{"GET", "/api/v1/reviews/0", "", "path.id"},
+		{"POST", "/api/v1/products/1/model/language", `{"language":"d"}`, "body.language"},
+		{"POST", "/api/v1/products/1/model/language", `{"language":"deutsch!"}`, "body.language"},
 		{"POST", "/api/v1/products/1/dimensions", `{"kind":"price","name":"x"}`, "body.kind"},
 		{"POST", "/api/v1/products/1/dimensions", `{"kind":"product","name":"   "}`, "body.name"},
 		{"POST", "/api/v1/products/1/labels", `{"type":"how","name":"x"}`, "body.type"},
@@ -190,6 +194,8 @@ func TestPipelineRoutesOpenAPI(t *testing.T) {
 		"/api/v1/reports/{id}/markdown":                  {"get"},
 		"/api/v1/reports/{id}/html":                      {"get"},
 		"/api/v1/products/{id}/export.xlsx":              {"get"},
+		"/api/v1/reviews/{id}":                           {"get"},
+		"/api/v1/products/{id}/model/language":           {"post"},
 	} {
 		for _, m := range methods {
 			require.Contains(t, doc.Paths[path], m, "%s %s", m, path)

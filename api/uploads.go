@@ -371,10 +371,12 @@ func (s *server) workingLanguage(uiLang, acceptLanguage string) string {
 	}
 	if tags, _, err := xlanguage.ParseAcceptLanguage(acceptLanguage); err == nil {
 		for _, t := range tags {
-			if base, conf := t.Base(); conf != xlanguage.No && base.String() != "und" {
-				if code := base.String(); languageRe.MatchString(code) {
-					return code
-				}
+			base, conf := t.Base()
+			switch code := base.String(); {
+			case conf == xlanguage.No, code == "und", code == "mul", code == "mis", code == "zxx":
+				// "*" parses as mul (multiple languages): no choice made.
+			case languageRe.MatchString(code):
+				return code
 			}
 		}
 	}

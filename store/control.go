@@ -243,7 +243,7 @@ func AnalysisRetryFailed(ctx context.Context, tx pgx.Tx, id int64) (Analysis, Re
 	}
 	var nt, ni, nh int64
 	if len(rr.Translation) > 0 {
-		if nt, err = q(tx).ReviewsResetTranslation(ctx, rr.Translation); err != nil {
+		if nt, err = q(tx).ReviewsResetFailedTranslation(ctx, rr.Translation); err != nil {
 			return Analysis{}, rr, fmt.Errorf("reset translations of analysis %d: %w", id, err)
 		}
 	}

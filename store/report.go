@@ -276,18 +276,18 @@ func quotesFrom(ev []map[string]any, target string) []Quote {
 		q.Quote, _ = e["quote"].(string)
 		q.QuoteTranslated, _ = e["quote_translated"].(string)
 		q.Language, _ = e["language"].(string)
-		out = append(out, translatedQuote(q, target))
+		out = append(out, QuoteInLanguage(q, target))
 	}
 	return out
 }
 
-// translatedQuote settles QuoteTranslated and Translated against the
-// target language: a quote in the target language is its own translation;
+// QuoteInLanguage settles a quote's QuoteTranslated and Translated against
+// the target language (q.Language is the review's): a quote in the target language is its own translation;
 // a quote in another language counts as translated only when the stored
 // translation differs from it (the offline analyser stores the quote
 // itself, which is no translation), and has no translation otherwise; a
 // quote of undetermined language stands for itself.
-func translatedQuote(q Quote, target string) Quote {
+func QuoteInLanguage(q Quote, target string) Quote {
 	switch {
 	case language.Same(q.Language, target):
 		q.QuoteTranslated, q.Translated = q.Quote, false

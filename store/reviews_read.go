@@ -214,9 +214,22 @@ func ReviewExportEach(ctx context.Context, db DBTX, productID int64, fn func(Rev
 	}
 }
 
+// ExportInsight is an insight as the export lists it, with its review's
+// language.
+type ExportInsight struct {
+	ReviewInsight
+	Language string
+}
+
+// ExportTag is a 5W tag as the export lists it, with its review's language.
+type ExportTag struct {
+	ReviewTag
+	Language string
+}
+
 // InsightExportEach calls fn for every insight of a product in id order,
 // like ReviewExportEach.
-func InsightExportEach(ctx context.Context, db DBTX, productID int64, fn func(ReviewInsight) error) error {
+func InsightExportEach(ctx context.Context, db DBTX, productID int64, fn func(ExportInsight) error) error {
 	var after int64
 	for {
 		rows, err := q(db).InsightExportPage(ctx, dbsqlc.InsightExportPageParams{ProductID: productID, AfterID: after, Lim: exportPageSize})
@@ -224,7 +237,10 @@ func InsightExportEach(ctx context.Context, db DBTX, productID int64, fn func(Re
 			return fmt.Errorf("export insights of product %d after %d: %w", productID, after, err)
 		}
 		for _, r := range rows {
-			if err := fn(ReviewInsight(r)); err != nil {
+			x := ExportInsight{Language: r.Language, ReviewInsight: ReviewInsight{ID: r.ID, ReviewID: r.ReviewID, Type: r.Type,
+				DimensionID: r.DimensionID, Dimension: r.Dimension, Quote: r.Quote, QuoteTranslated: r.QuoteTranslated,
+				Analysis: r.Analysis, Sentiment: r.Sentiment, Confidence: r.Confidence}}
+			if err := fn(x); err != nil {
 				return err
 			}
 		}
@@ -237,7 +253,7 @@ func InsightExportEach(ctx context.Context, db DBTX, productID int64, fn func(Re
 
 // TagExportEach calls fn for every 5W tag of a product in id order, like
 // ReviewExportEach.
-func TagExportEach(ctx context.Context, db DBTX, productID int64, fn func(ReviewTag) error) error {
+func TagExportEach(ctx context.Context, db DBTX, productID int64, fn func(ExportTag) error) error {
 	var after int64
 	for {
 		rows, err := q(db).TagExportPage(ctx, dbsqlc.TagExportPageParams{ProductID: productID, AfterID: after, Lim: exportPageSize})
@@ -245,7 +261,10 @@ func TagExportEach(ctx context.Context, db DBTX, productID int64, fn func(Review
 			return fmt.Errorf("export tags of product %d after %d: %w", productID, after, err)
 		}
 		for _, r := range rows {
-			if err := fn(ReviewTag(r)); err != nil {
+			x := ExportTag{Language: r.Language, ReviewTag: ReviewTag{ID: r.ID, ReviewID: r.ReviewID, Type: r.Type,
+				LabelID: r.LabelID, Label: r.Label, Quote: r.Quote, QuoteTranslated: r.QuoteTranslated,
+				Explanation: r.Explanation, Confidence: r.Confidence}}
+			if err := fn(x); err != nil {
 				return err
 			}
 		}

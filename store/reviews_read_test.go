@@ -242,12 +242,15 @@ func TestExportEach(t *testing.T) {
 			return nil
 		}))
 		require.Equal(t, f.r[:5], reviews)
-		require.NoError(t, store.InsightExportEach(ctx, pool, f.product, func(i store.ReviewInsight) error {
+		require.NoError(t, store.InsightExportEach(ctx, pool, f.product, func(i store.ExportInsight) error {
 			insights = append(insights, i.ReviewID)
+			var lang string
+			require.NoError(t, pool.QueryRow(ctx, "SELECT language FROM reviews WHERE id = $1", i.ReviewID).Scan(&lang))
+			require.Equal(t, lang, i.Language, "the review's language comes with its insight")
 			return nil
 		}))
 		require.Equal(t, []int64{f.r[0], f.r[0], f.r[1], f.r[1], f.r[2], f.r[3]}, insights)
-		require.NoError(t, store.TagExportEach(ctx, pool, f.product, func(x store.ReviewTag) error {
+		require.NoError(t, store.TagExportEach(ctx, pool, f.product, func(x store.ExportTag) error {
 			tags = append(tags, x.ReviewID)
 			return nil
 		}))
@@ -279,7 +282,7 @@ func TestExportEach(t *testing.T) {
 		}))
 		require.Equal(t, n+1, count)
 		count, last = 0, 0
-		require.NoError(t, store.InsightExportEach(ctx, pool, f.other, func(i store.ReviewInsight) error {
+		require.NoError(t, store.InsightExportEach(ctx, pool, f.other, func(i store.ExportInsight) error {
 			require.Greater(t, i.ID, last)
 			last = i.ID
 			count++
@@ -287,7 +290,7 @@ func TestExportEach(t *testing.T) {
 		}))
 		require.Equal(t, n+1, count)
 		count = 0
-		require.NoError(t, store.TagExportEach(ctx, pool, f.other, func(store.ReviewTag) error {
+		require.NoError(t, store.TagExportEach(ctx, pool, f.other, func(store.ExportTag) error {
 			count++
 			return nil
 		}))

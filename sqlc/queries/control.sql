@@ -95,7 +95,7 @@ WHERE analysis_id = @analysis_id AND review_id = ANY(@ids::bigint[]) AND insight
 UPDATE analysis_reviews SET themes_state = 'pending'
 WHERE analysis_id = @analysis_id AND review_id = ANY(@ids::bigint[]) AND themes_state = 'failed';
 
--- name: ReviewsResetTranslation :execrows
+-- name: ReviewsResetFailedTranslation :execrows
 UPDATE reviews SET translation_status = 'pending'
 WHERE id = ANY(@ids::bigint[]) AND translation_status = 'failed';
 

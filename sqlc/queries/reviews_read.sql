@@ -76,10 +76,11 @@ WHERE t.review_id = ANY(@review_ids::bigint[])
 ORDER BY t.review_id, t.id;
 
 -- name: InsightExportPage :many
--- A product's insights in id order after @after_id, for the export.
+-- A product's insights in id order after @after_id, with their review's
+-- language, for the export.
 SELECT i.id, i.review_id, i.type, i.dimension_id, d.name AS dimension, i.quote, i.quote_translated,
-       i.analysis, i.sentiment, i.confidence
-FROM insights i JOIN dimensions d ON d.id = i.dimension_id
+       i.analysis, i.sentiment, i.confidence, r.language
+FROM insights i JOIN dimensions d ON d.id = i.dimension_id JOIN reviews r ON r.id = i.review_id
 WHERE d.product_id = @product_id AND i.id > @after_id::bigint
 ORDER BY i.id
 LIMIT @lim;
@@ -87,8 +88,8 @@ LIMIT @lim;
 -- name: TagExportPage :many
 -- A product's 5W tags in id order after @after_id, for the export.
 SELECT t.id, t.review_id, t.type, t.label_id, l.name AS label, t.quote, t.quote_translated,
-       t.explanation, t.confidence
-FROM review_tags t JOIN labels l ON l.id = t.label_id
+       t.explanation, t.confidence, r.language
+FROM review_tags t JOIN labels l ON l.id = t.label_id JOIN reviews r ON r.id = t.review_id
 WHERE l.product_id = @product_id AND t.id > @after_id::bigint
 ORDER BY t.id
 LIMIT @lim;

@@ -477,13 +477,13 @@ func (q *Queries) ReportJobReleaseFinal(ctx context.Context, analysisID int64) e
 	return err
 }
 
-const reviewsResetTranslation = `-- name: ReviewsResetTranslation :execrows
+const reviewsResetFailedTranslation = `-- name: ReviewsResetFailedTranslation :execrows
 UPDATE reviews SET translation_status = 'pending'
 WHERE id = ANY($1::bigint[]) AND translation_status = 'failed'
 `
 
-func (q *Queries) ReviewsResetTranslation(ctx context.Context, ids []int64) (int64, error) {
-	result, err := q.db.Exec(ctx, reviewsResetTranslation, ids)
+func (q *Queries) ReviewsResetFailedTranslation(ctx context.Context, ids []int64) (int64, error) {
+	result, err := q.db.Exec(ctx, reviewsResetFailedTranslation, ids)
 	if err != nil {
 		return 0, err
 	}

@@ -12,8 +12,8 @@ import (
 
 const insightExportPage = `-- name: InsightExportPage :many
 SELECT i.id, i.review_id, i.type, i.dimension_id, d.name AS dimension, i.quote, i.quote_translated,
-       i.analysis, i.sentiment, i.confidence
-FROM insights i JOIN dimensions d ON d.id = i.dimension_id
+       i.analysis, i.sentiment, i.confidence, r.language
+FROM insights i JOIN dimensions d ON d.id = i.dimension_id JOIN reviews r ON r.id = i.review_id
 WHERE d.product_id = $1 AND i.id > $2::bigint
 ORDER BY i.id
 LIMIT $3
@@ -36,9 +36,11 @@ type InsightExportPageRow struct {
 	Analysis        string
 	Sentiment       string
 	Confidence      string
+	Language        string
 }
 
-// A product's insights in id order after @after_id, for the export.
+// A product's insights in id order after @after_id, with their review's
+// language, for the export.
 func (q *Queries) InsightExportPage(ctx context.Context, arg InsightExportPageParams) ([]InsightExportPageRow, error) {
 	rows, err := q.db.Query(ctx, insightExportPage, arg.ProductID, arg.AfterID, arg.Lim)
 	if err != nil {
@@ -59,6 +61,7 @@ func (q *Queries) InsightExportPage(ctx context.Context, arg InsightExportPagePa
 			&i.Analysis,
 			&i.Sentiment,
 			&i.Confidence,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
@@ -334,8 +337,8 @@ func (q *Queries) ReviewListFiltered(ctx context.Context, arg ReviewListFiltered
 
 const tagExportPage = `-- name: TagExportPage :many
 SELECT t.id, t.review_id, t.type, t.label_id, l.name AS label, t.quote, t.quote_translated,
-       t.explanation, t.confidence
-FROM review_tags t JOIN labels l ON l.id = t.label_id
+       t.explanation, t.confidence, r.language
+FROM review_tags t JOIN labels l ON l.id = t.label_id JOIN reviews r ON r.id = t.review_id
 WHERE l.product_id = $1 AND t.id > $2::bigint
 ORDER BY t.id
 LIMIT $3
@@ -357,6 +360,7 @@ type TagExportPageRow struct {
 	QuoteTranslated string
 	Explanation     string
 	Confidence      string
+	Language        string
 }
 
 // A product's 5W tags in id order after @after_id, for the export.
@@ -379,6 +383,7 @@ func (q *Queries) TagExportPage(ctx context.Context, arg TagExportPageParams) ([
 			&i.QuoteTranslated,
 			&i.Explanation,
 			&i.Confidence,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
