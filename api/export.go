@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/voc-project/voc/store"
 )
+
+var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
