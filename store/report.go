@@ -152,9 +152,13 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 		}); err != nil {
 		return g, err
 	}
+	// Evidence of a strength is praise and of a weakness a complaint: an
+	// insight whose sentiment contradicts its type is counted but never
+	// quoted.
 	topics := func(insightType string) ([]TopicStat, error) {
 		return collect(ctx, db, `SELECT d.name, count(*),
-				(array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote) ORDER BY i.confidence = 'high' DESC, i.id))[1:$3]
+				coalesce((array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote) ORDER BY i.confidence = 'high' DESC, i.id)
+					FILTER (WHERE i.sentiment = CASE $2 WHEN 'strength' THEN 'positive' WHEN 'weakness' THEN 'negative' ELSE i.sentiment END))[1:$3], '{}')
 			FROM insights i JOIN dimensions d ON d.id = i.dimension_id
 			WHERE d.product_id = $1 AND i.type = $2
 			GROUP BY d.name ORDER BY count(*) DESC, d.name LIMIT 10`, []any{pid, insightType, evidencePerTopic}, scanTopic)
