@@ -219,7 +219,8 @@ type figure struct {
 	value      float64
 	unit       string // percent, rating, count, plain
 	decimals   bool
-	sep        bool // had thousands separators
+	sep        bool   // had thousands separators
+	noun       string // the count noun that follows, if any
 }
 
 func figures(text string) []figure {
@@ -250,8 +251,8 @@ func figures(text string) []figure {
 			fg.unit = "rating"
 		default:
 			for _, n := range countNouns {
-				if strings.HasPrefix(rest, n) || strings.HasPrefix(rest, "of them") {
-					fg.unit = "count"
+				if strings.HasPrefix(rest, n) {
+					fg.unit, fg.noun = "count", n
 					break
 				}
 			}
@@ -346,10 +347,11 @@ func (f facts) checkText(sec, text string) (fixed, reason string) {
 		ok := false
 		if fg.unit == "count" || fg.unit == "plain" && !fg.decimals {
 			switch {
+			case sec == SecSummary && (len(refs) == 0 || fg.noun == "review"):
+				// The summary's "across N reviews" is the review total.
+				want, ok = f.global.primary[sec]
 			case len(refs) == 1:
 				want, ok = refs[0].primary[sec]
-			case len(refs) == 0 && sec == SecSummary:
-				want, ok = f.global.primary[sec]
 			}
 		}
 		if !ok {
@@ -505,10 +507,16 @@ func (n *Narrative) polarise(g Aggregates) {
 		im := byName[r.name]
 		if IsPolarising(im.Positive, im.Negative) {
 			label := fmt.Sprintf("Polarising: %s has %d positive and %d negative mentions. ", im.Dimension, im.Positive, im.Negative)
-			if !strings.HasPrefix(n.Strengths[si].Text, "Polarising:") {
+			// Labelled already (in any language): both counts are there.
+			labelled := func(s string) bool {
+				return strings.Contains(s, strconv.FormatInt(im.Positive, 10)) && strings.Contains(s, strconv.FormatInt(im.Negative, 10))
+			}
+			if !labelled(n.Strengths[si].Text) {
 				n.Strengths[si].Text = label + n.Strengths[si].Text
 			}
-			c.Text = label + c.Text
+			if !labelled(c.Text) {
+				c.Text = label + c.Text
+			}
 			keepW = append(keepW, c)
 			if !containsString(n.Polarising, im.Dimension) {
 				n.Polarising = append(n.Polarising, im.Dimension)

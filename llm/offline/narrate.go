@@ -229,6 +229,18 @@ func (*Analyzer) Narrate(ctx context.Context, in llm.ReportInput) (llm.ReportOut
 		strengths, weaknesses = keepS, keepW
 	}
 	strengths, weaknesses = top(strengths, maxClaims), top(weaknesses, maxClaims)
+	shownS, shownW := map[string]bool{}, map[string]bool{}
+	for _, g := range strengths {
+		shownS[g.topic] = true
+	}
+	for _, g := range weaknesses {
+		shownW[g.topic] = true
+	}
+	for t := range both {
+		if !shownS[t] || !shownW[t] {
+			delete(both, t)
+		}
+	}
 	suggestions := top(groups[llm.InsightSuggestion], 2)
 	label := func(g *topicGroup) string {
 		if !both[g.topic] {
