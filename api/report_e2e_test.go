@@ -78,6 +78,7 @@ func TestReportsEndToEnd(t *testing.T) {
 	}
 	e := newEnv(t, envOpts{})
 	ctx := context.Background()
+	var building store.Report
 	// A Chinese target language puts CJK text (dimension names, narrative)
 	// into the PDF next to the English quotes.
 	acc := e.upload("amazon_alexa_reviews.tsv", readData(t, "amazon_alexa_reviews.tsv"), "B0RPT00001", map[string]string{"target_language": "zh"})
@@ -161,6 +162,15 @@ func TestReportsEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Measured for docs/BENCHMARKS.md: the final report of the 2,385
+	// Alexa reviews as a PDF.
+	doc, err := report.Load(ctx, e.pool, final.ID)
+	require.NoError(t, err)
+	start := time.Now()
+	finalPDF, err := report.PDF(doc, report.Links{Base: e.url, Enabled: true})
+	require.NoError(t, err)
+	t.Logf("final report PDF: %d bytes in %v", len(finalPDF), time.Since(start))
+
 	// Bad input.
 	for _, c := range []struct {
 		method, path, body string
@@ -185,7 +195,7 @@ func TestReportsEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, status, string(raw))
 
 	// A report still being built: no PDF, no share (409).
-	building, err := store.ReportCreateBuilding(ctx, e.pool, a, report.KindProduct)
+	building, err = store.ReportCreateBuilding(ctx, e.pool, a, report.KindProduct)
 	require.NoError(t, err)
 	for _, c := range []struct{ method, path, body string }{
 		{http.MethodGet, fmt.Sprintf("/api/v1/reports/%d/pdf", building.ID), ""},

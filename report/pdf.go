@@ -20,7 +20,8 @@ import (
 // Droid Sans Fallback (Chinese, Japanese, Korean; fonts-droid-fallback).
 // VOC_PDF_FONT_DIR names a directory holding DejaVuSans.ttf,
 // DejaVuSans-Bold.ttf and DroidSansFallbackFull.ttf instead.
-var fontSearch = []string{"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/droid"}
+var fontSearch = []string{"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/droid",
+	"/usr/share/fonts/dejavu", "/usr/share/fonts/droid-nonlatin", "/usr/share/fonts/TTF"} // Debian, then Alpine
 
 const (
 	fontSans  = "DejaVuSans.ttf"
@@ -126,10 +127,18 @@ func clean(s string) string {
 func (p *pdfDoc) write(h float64, s, url string) {
 	for _, r := range runs(clean(s)) {
 		p.setRunFont(r.cjk)
-		if url != "" {
-			p.WriteLinkString(h, r.text, url)
-		} else {
-			p.Write(h, r.text)
+		chunks := []string{r.text}
+		if r.cjk {
+			// CJK text has no spaces to break at: let every character end
+			// a line.
+			chunks = strings.Split(r.text, "")
+		}
+		for _, c := range chunks {
+			if url != "" {
+				p.WriteLinkString(h, c, url)
+			} else {
+				p.Write(h, c)
+			}
 		}
 	}
 	p.setRunFont(false)
@@ -147,9 +156,13 @@ func (p *pdfDoc) width(s string) float64 {
 
 // cell writes one table cell of width w, cutting the text to fit.
 func (p *pdfDoc) cell(w, h float64, s, align string, fill bool) {
+	p.cellB(w, h, s, align, fill, "1")
+}
+
+func (p *pdfDoc) cellB(w, h float64, s, align string, fill bool, border string) {
 	s = clean(s)
 	x, y := p.GetXY()
-	p.CellFormat(w, h, "", "1", 0, "", fill, 0, "")
+	p.CellFormat(w, h, "", border, 0, "", fill, 0, "")
 	if p.width(s) > w-2 {
 		rs := []rune(s)
 		for len(rs) > 0 && p.width(string(rs)+"…") > w-2 {
@@ -203,7 +216,9 @@ func (p *pdfDoc) table(head []string, weights []float64, align string, rows [][]
 		}
 		p.Ln(h)
 	}
-	row(head, true)
+	if strings.Join(head, "") != "" {
+		row(head, true)
+	}
 	for _, r := range rows {
 		row(r, false)
 	}
@@ -316,7 +331,7 @@ func (p *pdfDoc) hbars(labels []string, values []float64, texts []string, r, g, 
 		y := p.GetY()
 		p.SetXY(margin, y)
 		p.font("", 8.5)
-		p.cell(labelW, 5, labels[i], "L", false)
+		p.cellB(labelW, 5, labels[i], "L", false, "")
 		p.SetDrawColor(255, 255, 255)
 		if maxv > 0 && v > 0 {
 			p.SetFillColor(r, g, b)
@@ -682,7 +697,11 @@ func PDF(d Document, l Links) ([]byte, error) {
 				weights := []float64{2.6}
 				align := "L"
 				for _, pe := range ps {
-					head, weights, align = append(head, pe.Start), append(weights, 1), align+"R"
+					label := pe.Start
+					if tr.Period == store.PeriodWeek {
+						label = pe.Start[5:] // MM-DD: the year is in the monthly table
+					}
+					head, weights, align = append(head, label), append(weights, 1), align+"R"
 				}
 				rows := [][]string{}
 				rv := []string{"reviews"}
