@@ -91,6 +91,9 @@ func New(cfg Config) (http.Handler, error) {
 	// A load balancer asks /ready without credentials.
 	r.Get("/ready", s.ready)
 	r.Post("/api/v1/session", s.login)
+	// Share links are public by design: the unguessable token is the
+	// credential, and the page is one read-only report.
+	r.Get(sharePath+"{token}", s.sharedReport)
 	r.Delete("/api/v1/session", s.logout)
 	// The web UI's static shell holds no data; every call it makes is
 	// authenticated.

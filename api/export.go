@@ -14,6 +14,8 @@ import (
 	"github.com/voc-project/voc/store"
 )
 
+var unsafeFilename = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // exportSource yields a product's rows for the export, each kind in a

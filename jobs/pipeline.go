@@ -82,11 +82,13 @@ const (
 	ReportFinal       = "final"
 )
 
-// ReportArgs asks for an analysis's report of one kind. It is unique per
-// analysis and kind.
+// ReportArgs asks for an analysis's report of one kind. Preliminary and
+// final reports are unique per analysis and kind; an on-demand role report
+// (report.OnDemandKinds) names the report row its request recorded.
 type ReportArgs struct {
 	AnalysisID int64  `json:"analysis_id"`
 	ReportKind string `json:"report_kind"`
+	ReportID   int64  `json:"report_id,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,11 +10,13 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/report"
 	"github.com/voc-project/voc/store"
 )
 
-// ReportWorker builds a report: SQL aggregates plus an LLM narrative whose
-// every claim cites review ids from the evidence it was given.
+// ReportWorker builds a report: aggregates computed from the database plus
+// an LLM narrative that report.Check verifies, figure by figure and
+// citation by citation, before it is stored.
 type ReportWorker struct {
 	river.WorkerDefaults[ReportArgs]
 	*stage
@@ -25,6 +28,17 @@ func (w *ReportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) err
 	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
 	if err != nil {
 		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
+	}
+	if job.Args.ReportID != 0 {
+		// An on-demand report: its row was recorded with the request.
+		// Deleted meanwhile: nothing to build.
+		r, err := store.ReportGet(ctx, w.pool, job.Args.ReportID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && r.Status != store.ReportBuilding {
+			return commit(ctx, w.pool, job, func(pgx.Tx) ([]river.InsertManyParams, error) { return nil, nil })
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if job.Args.ReportKind == ReportFinal && time.Since(job.CreatedAt) < maxFinalReportWait {
 		// The final report ends the analysis, so it goes last: when one
@@ -45,22 +59,28 @@ func (w *ReportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) err
 	if err != nil {
 		return err
 	}
-	agg, err := store.ReportAggregates(ctx, w.pool, a)
+	agg, err := report.Aggregate(ctx, w.pool, a)
 	if err != nil {
 		return err
 	}
-	evidence := reportEvidence(agg)
-	narrative, _, err := w.llm.Narrate(ctx, llm.ReportInput{TargetLanguage: a.TargetLanguage, ProductTitle: p.Title, Facts: agg, Evidence: evidence})
+	evidence := report.Evidence(agg)
+	kind, _ := report.KindOf(job.Args.ReportKind)
+	raw, _, err := w.llm.Narrate(ctx, llm.ReportInput{TargetLanguage: a.TargetLanguage, ProductTitle: p.Title,
+		Audience: kind.Audience, Goal: kind.Goal, Facts: agg, Evidence: evidence})
 	if err != nil {
 		_, refused := llm.AsRefusal(err)
 		if !refused && !llm.IsInvalidOutput(err) && !lastAttempt(job) {
 			return llmFailure(err)
 		}
 		// The numbers stand on their own; say why the prose is missing.
-		narrative = llm.ReportOutput{ExecutiveSummary: llm.Claim{Text: "Narrative unavailable: " + err.Error()}}
+		raw = llm.ReportOutput{ExecutiveSummary: llm.Claim{Text: "Narrative unavailable: " + err.Error()}}
 	}
-	narrative = citeOnly(narrative, evidence)
+	narrative := report.Check(raw, agg, evidence)
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		if job.Args.ReportID != 0 {
+			_, err := store.ReportFinish(ctx, tx, job.Args.ReportID, store.ReportReady, "", agg.Coverage.Fraction, agg, narrative)
+			return nil, err
+		}
 		if _, err := store.ReportCreate(ctx, tx, a, job.Args.ReportKind, agg.Coverage.Fraction, agg, narrative); err != nil {
 			return nil, err
 		}
@@ -89,60 +109,15 @@ func reportStored(ctx context.Context, db store.DBTX, a store.Analysis, kind str
 	return false, nil
 }
 
-// reportEvidence lists the quotes the narrative may cite.
-func reportEvidence(g store.Aggregates) []llm.Evidence {
-	var out []llm.Evidence
-	add := func(kind, sentiment string, ts []store.TopicStat) {
-		for _, t := range ts {
-			for _, q := range t.Evidence {
-				out = append(out, llm.Evidence{ReviewID: q.ReviewID, Kind: kind, Topic: t.Topic, Sentiment: sentiment, Quote: q.Quote})
-			}
-		}
+// RequestReport records an on-demand report of an analysis (state
+// building) and queues its job, both in tx. It returns the report.
+func RequestReport(ctx context.Context, tx pgx.Tx, client *river.Client[pgx.Tx], a store.Analysis, kind string) (store.Report, error) {
+	r, err := store.ReportCreateBuilding(ctx, tx, a, kind)
+	if err != nil {
+		return store.Report{}, err
 	}
-	add(llm.InsightStrength, llm.Positive, g.TopStrengths)
-	add(llm.InsightWeakness, llm.Negative, g.TopWeaknesses)
-	add(llm.InsightSuggestion, "", g.TopSuggestions)
-	for _, f := range g.FiveW {
-		add(f.Type, "", f.Labels)
+	if _, err := client.InsertTx(ctx, tx, ReportArgs{AnalysisID: a.ID, ReportKind: kind, ReportID: r.ID}, nil); err != nil {
+		return store.Report{}, fmt.Errorf("queue %s report of analysis %d: %w", kind, a.ID, err)
 	}
-	return out
-}
-
-// citeOnly drops cited ids that are not in the evidence, and claims left
-// with no citation, so every stored claim is backed by a real review.
-func citeOnly(n llm.ReportOutput, ev []llm.Evidence) llm.ReportOutput {
-	known := make(map[int64]bool, len(ev))
-	for _, e := range ev {
-		known[e.ReviewID] = true
-	}
-	keep := func(ids []int64) []int64 {
-		var out []int64
-		for _, id := range ids {
-			if known[id] {
-				out = append(out, id)
-			}
-		}
-		return out
-	}
-	claims := func(cs []llm.Claim) []llm.Claim {
-		out := []llm.Claim{}
-		for _, c := range cs {
-			if c.ReviewIDs = keep(c.ReviewIDs); len(c.ReviewIDs) > 0 {
-				out = append(out, c)
-			}
-		}
-		return out
-	}
-	n.ExecutiveSummary.ReviewIDs = keep(n.ExecutiveSummary.ReviewIDs)
-	n.Strengths = claims(n.Strengths)
-	n.Weaknesses = claims(n.Weaknesses)
-	n.PriorityActions = claims(n.PriorityActions)
-	personas := []llm.Persona{}
-	for _, p := range n.Personas {
-		if p.ReviewIDs = keep(p.ReviewIDs); len(p.ReviewIDs) > 0 {
-			personas = append(personas, p)
-		}
-	}
-	n.Personas = personas
-	return n
+	return r, nil
 }

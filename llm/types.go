@@ -225,10 +225,14 @@ type ThemeOutput struct {
 // Facts is free-form JSON-able aggregate data; Evidence lists quotes the
 // narrative may cite by review id.
 type ReportInput struct {
-	TargetLanguage string     `json:"target_language"`
-	ProductTitle   string     `json:"product_title,omitempty"`
-	Facts          any        `json:"facts"`
-	Evidence       []Evidence `json:"evidence"`
+	TargetLanguage string `json:"target_language"`
+	ProductTitle   string `json:"product_title,omitempty"`
+	// Audience and Goal say whom the report is for and what it must help
+	// them do (a role report's); empty for the general report.
+	Audience string     `json:"audience,omitempty"`
+	Goal     string     `json:"goal,omitempty"`
+	Facts    any        `json:"facts"`
+	Evidence []Evidence `json:"evidence"`
 }
 
 // Evidence is a quote the narrative may cite.

@@ -184,10 +184,14 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 		}); err != nil {
 		return g, err
 	}
+	// Evidence of a strength is praise and of a weakness a complaint: an
+	// insight whose sentiment contradicts its type is counted but never
+	// quoted.
 	topics := func(insightType string) ([]TopicStat, error) {
 		return collect(ctx, db, `SELECT d.name, count(*),
-				(array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote, 'quote_translated', i.quote_translated,
-					'language', r.language) ORDER BY i.confidence = 'high' DESC, i.id))[1:$3]
+				coalesce((array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote, 'quote_translated', i.quote_translated,
+					'language', r.language) ORDER BY i.confidence = 'high' DESC, i.id)
+					FILTER (WHERE i.sentiment = CASE $2 WHEN 'strength' THEN 'positive' WHEN 'weakness' THEN 'negative' ELSE i.sentiment END))[1:$3], '{}')
 			FROM insights i JOIN dimensions d ON d.id = i.dimension_id JOIN reviews r ON r.id = i.review_id
 			WHERE d.product_id = $1 AND i.type = $2
 			GROUP BY d.name ORDER BY count(*) DESC, d.name LIMIT 10`, []any{pid, insightType, evidencePerTopic}, scanTopic(a.TargetLanguage))
@@ -319,16 +323,32 @@ func collect[T any](ctx context.Context, db DBTX, sql string, args []any, scan f
 	return out, rows.Err()
 }
 
+// Report states: an on-demand report is building from its request until
+// its job stores it (ready) or gives up (failed). Automatic reports are
+// stored ready.
+const (
+	ReportBuilding = "building"
+	ReportReady    = "ready"
+	ReportFailed   = "failed"
+)
+
 // Report is a stored report.
 type Report struct {
 	ID         int64           `json:"id"`
 	AnalysisID int64           `json:"analysis_id"`
 	ProductID  int64           `json:"product_id"`
 	Kind       string          `json:"kind"`
+	Status     string          `json:"status"`
+	Error      string          `json:"error,omitempty"`
 	Coverage   float64         `json:"coverage"`
 	Aggregates json.RawMessage `json:"aggregates,omitempty"`
 	Narrative  json.RawMessage `json:"narrative,omitempty"`
 	CreatedAt  time.Time       `json:"created_at"`
+}
+
+func reportFromRow(r dbsqlc.Report) Report {
+	return Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Status: r.Status, Error: r.Error,
+		Coverage: r.Coverage, Aggregates: r.Aggregates, Narrative: r.Narrative, CreatedAt: r.CreatedAt}
 }
 
 // ReportCreate stores a report unless the analysis already has one of that
@@ -353,17 +373,47 @@ func ReportCreate(ctx context.Context, db DBTX, a Analysis, kind string, coverag
 	return true, nil
 }
 
+// ReportCreateBuilding records an on-demand report of an analysis, in state
+// building, for its job to fill in.
+func ReportCreateBuilding(ctx context.Context, db DBTX, a Analysis, kind string) (Report, error) {
+	r, err := q(db).ReportInsertBuilding(ctx, dbsqlc.ReportInsertBuildingParams{AnalysisID: a.ID, ProductID: a.ProductID, Kind: kind})
+	if err != nil {
+		return Report{}, fmt.Errorf("insert %s report of analysis %d: %w", kind, a.ID, err)
+	}
+	return reportFromRow(r), nil
+}
+
+// ReportFinish stores a built on-demand report (status ready or failed,
+// with the reason). It reports false when the report no longer exists or
+// is not building (it was deleted meanwhile).
+func ReportFinish(ctx context.Context, db DBTX, id int64, status, reason string, coverage float64, agg, narrative any) (bool, error) {
+	aggJSON, err := json.Marshal(agg)
+	if err != nil {
+		return false, fmt.Errorf("encode aggregates: %w", err)
+	}
+	narJSON, err := json.Marshal(narrative)
+	if err != nil {
+		return false, fmt.Errorf("encode narrative: %w", err)
+	}
+	n, err := q(db).ReportFinish(ctx, dbsqlc.ReportFinishParams{ID: id, Status: status, Error: reason, Coverage: coverage,
+		Aggregates: aggJSON, Narrative: narJSON})
+	if err != nil {
+		return false, fmt.Errorf("store report %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // ReportGet returns a report, or ErrNotFound.
 func ReportGet(ctx context.Context, db DBTX, id int64) (Report, error) {
 	r, err := q(db).ReportGetByID(ctx, id)
 	if err != nil {
 		return Report{}, mapErr(err)
 	}
-	return Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Coverage: r.Coverage,
-		Aggregates: r.Aggregates, Narrative: r.Narrative, CreatedAt: r.CreatedAt}, nil
+	return reportFromRow(r), nil
 }
 
-// ReportList returns a product's reports, newest first, without bodies.
+// ReportList returns a product's reports of every kind and state, newest
+// first, without bodies.
 func ReportList(ctx context.Context, db DBTX, productID int64) ([]Report, error) {
 	rows, err := q(db).ReportListByProduct(ctx, productID)
 	if err != nil {
@@ -371,7 +421,21 @@ func ReportList(ctx context.Context, db DBTX, productID int64) ([]Report, error)
 	}
 	out := make([]Report, len(rows))
 	for i, r := range rows {
-		out[i] = Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Coverage: r.Coverage, CreatedAt: r.CreatedAt}
+		out[i] = Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Status: r.Status,
+			Coverage: r.Coverage, CreatedAt: r.CreatedAt}
 	}
 	return out, nil
+}
+
+// ReportDelete removes a report and its share links; ErrNotFound when there
+// is no such report.
+func ReportDelete(ctx context.Context, db DBTX, id int64) error {
+	n, err := q(db).ReportDelete(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete report %d: %w", id, err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }

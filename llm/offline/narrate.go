@@ -87,7 +87,14 @@ func groupEvidence(ev []llm.Evidence) map[string][]*topicGroup {
 type facts struct {
 	reviews   int
 	avgRating float64
+	// counts are true mention counts by kind and topic (top_strengths,
+	// top_weaknesses, top_suggestions, five_w labels); dims are each
+	// dimension's positive and negative mentions (impact).
+	counts map[string]int64
+	dims   map[string][2]int64
 }
+
+func countKey(kind, topic string) string { return kind + "\x00" + topic }
 
 func readFacts(v any) facts {
 	var f facts
@@ -121,7 +128,50 @@ func readFacts(v any) facts {
 	}
 	f.reviews = int(num("review_count", "total_reviews", "reviews_total", "reviews", "total", "n_reviews"))
 	f.avgRating = num("average_rating", "avg_rating", "rating_avg", "mean_rating")
+	var typed struct {
+		TopStrengths   []topicCount `json:"top_strengths"`
+		TopWeaknesses  []topicCount `json:"top_weaknesses"`
+		TopSuggestions []topicCount `json:"top_suggestions"`
+		FiveW          []struct {
+			Type   string       `json:"type"`
+			Labels []topicCount `json:"labels"`
+		} `json:"five_w"`
+		Impact []struct {
+			Dimension string `json:"dimension"`
+			Positive  int64  `json:"positive"`
+			Negative  int64  `json:"negative"`
+		} `json:"impact"`
+	}
+	if json.Unmarshal(b, &typed) != nil {
+		return f
+	}
+	f.counts, f.dims = map[string]int64{}, map[string][2]int64{}
+	for kind, ts := range map[string][]topicCount{llm.InsightStrength: typed.TopStrengths, llm.InsightWeakness: typed.TopWeaknesses, llm.InsightSuggestion: typed.TopSuggestions} {
+		for _, t := range ts {
+			f.counts[countKey(kind, t.Topic)] = t.Count
+		}
+	}
+	for _, w := range typed.FiveW {
+		for _, t := range w.Labels {
+			f.counts[countKey(w.Type, t.Topic)] = t.Count
+		}
+	}
+	for _, d := range typed.Impact {
+		f.dims[d.Dimension] = [2]int64{d.Positive, d.Negative}
+	}
 	return f
+}
+
+type topicCount struct {
+	Topic string `json:"topic"`
+	Count int64  `json:"count"`
+}
+
+// polarising mirrors report.IsPolarising: both sides at least 3, the
+// smaller at least a third of the larger.
+func polarising(pos, neg int64) bool {
+	lo, hi := min(pos, neg), max(pos, neg)
+	return lo >= 3 && 3*lo >= hi
 }
 
 // Narrate writes the report narrative from in.Evidence (and a review count
@@ -147,38 +197,94 @@ func (*Analyzer) Narrate(ctx context.Context, in llm.ReportInput) (llm.ReportOut
 	f := readFacts(in.Facts)
 	out := llm.ReportOutput{Personas: []llm.Persona{}, Strengths: []llm.Claim{}, Weaknesses: []llm.Claim{}, PriorityActions: []llm.Claim{}}
 
-	strengths := top(groups[llm.InsightStrength], maxClaims)
-	weaknesses := top(groups[llm.InsightWeakness], maxClaims)
-	suggestions := top(groups[llm.InsightSuggestion], 2)
-
+	// A dimension goes under both strengths and weaknesses only when its
+	// mentions split both ways; otherwise only under the side it leans to.
+	strengths, weaknesses := groups[llm.InsightStrength], groups[llm.InsightWeakness]
+	both := map[string]bool{}
+	if f.dims != nil {
+		inS := map[string]bool{}
+		for _, g := range strengths {
+			inS[g.topic] = true
+		}
+		var keepS, keepW []*topicGroup
+		dropS := map[string]bool{}
+		for _, g := range weaknesses {
+			d, known := f.dims[g.topic]
+			switch {
+			case !inS[g.topic] || !known:
+				keepW = append(keepW, g)
+			case polarising(d[0], d[1]):
+				both[g.topic] = true
+				keepW = append(keepW, g)
+			case d[1] > d[0]:
+				dropS[g.topic] = true
+				keepW = append(keepW, g)
+			}
+		}
+		for _, g := range strengths {
+			if !dropS[g.topic] {
+				keepS = append(keepS, g)
+			}
+		}
+		strengths, weaknesses = keepS, keepW
+	}
+	strengths, weaknesses = top(strengths, maxClaims), top(weaknesses, maxClaims)
+	shownS, shownW := map[string]bool{}, map[string]bool{}
 	for _, g := range strengths {
-		out.Strengths = append(out.Strengths, claim(zh, g,
-			"%s: praised in %d review%s, e.g. %s.", "%s：%d条评论给予好评，例如%s。"))
+		shownS[g.topic] = true
 	}
 	for _, g := range weaknesses {
-		out.Weaknesses = append(out.Weaknesses, claim(zh, g,
-			"%s: criticised in %d review%s, e.g. %s.", "%s：%d条评论提出批评，例如%s。"))
+		shownW[g.topic] = true
+	}
+	for t := range both {
+		if !shownS[t] || !shownW[t] {
+			delete(both, t)
+		}
+	}
+	suggestions := top(groups[llm.InsightSuggestion], 2)
+	label := func(g *topicGroup) string {
+		if !both[g.topic] {
+			return ""
+		}
+		d := f.dims[g.topic]
+		if zh {
+			return fmt.Sprintf("两极分化：%s有%d条正面和%d条负面提及。", g.topic, d[0], d[1])
+		}
+		return fmt.Sprintf("Polarising: %s has %d positive and %d negative mentions. ", g.topic, d[0], d[1])
+	}
+
+	for _, g := range strengths {
+		c := f.claim(zh, llm.InsightStrength, g,
+			"%s: praised in %s, e.g. %s.", "%s：%s好评，例如%s。")
+		c.Text = label(g) + c.Text
+		out.Strengths = append(out.Strengths, c)
+	}
+	for _, g := range weaknesses {
+		c := f.claim(zh, llm.InsightWeakness, g,
+			"%s: criticised in %s, e.g. %s.", "%s：%s批评，例如%s。")
+		c.Text = label(g) + c.Text
+		out.Weaknesses = append(out.Weaknesses, c)
 	}
 	for i, g := range weaknesses {
 		if i == 3 {
 			break
 		}
-		out.PriorityActions = append(out.PriorityActions, claim(zh, g,
-			"Fix %s first: %d review%s complain, e.g. %s.", "优先改进%s：%d条评论反映问题，例如%s。"))
+		out.PriorityActions = append(out.PriorityActions, f.claim(zh, llm.InsightWeakness, g,
+			"Fix %s first: complaints in %s, e.g. %s.", "优先改进%s：%s反映问题，例如%s。"))
 	}
 	for _, g := range suggestions {
-		out.PriorityActions = append(out.PriorityActions, claim(zh, g,
-			"Consider customers' suggestions on %s (%d review%s), e.g. %s.", "考虑用户对%s的建议（%d条评论），例如%s。"))
+		out.PriorityActions = append(out.PriorityActions, f.claim(zh, llm.InsightSuggestion, g,
+			"Consider customers' suggestions on %s (%s), e.g. %s.", "考虑用户对%s的建议（%s），例如%s。"))
 	}
 	if len(out.PriorityActions) == 0 && len(strengths) > 0 {
-		out.PriorityActions = append(out.PriorityActions, claim(zh, strengths[0],
-			"Feature %s in the listing: %d review%s praise it, e.g. %s.", "在商品页突出%s：%d条评论给予好评，例如%s。"))
+		out.PriorityActions = append(out.PriorityActions, f.claim(zh, llm.InsightStrength, strengths[0],
+			"Feature %s in the listing: praised in %s, e.g. %s.", "在商品页突出%s：%s好评，例如%s。"))
 	}
 	if len(out.PriorityActions) > maxActions {
 		out.PriorityActions = out.PriorityActions[:maxActions]
 	}
 
-	out.Personas = personas(zh, groups)
+	out.Personas = personas(zh, groups, f)
 	out.ExecutiveSummary = summary(zh, f, strengths, weaknesses, groups, ev)
 	return out, llm.Usage{}, nil
 }
@@ -208,13 +314,26 @@ func quoteForClaim(q string, zh bool) string {
 	return "\u201c" + q + "\u201d"
 }
 
-func claim(zh bool, g *topicGroup, en, zhFmt string) llm.Claim {
-	n := len(g.ids)
-	var text string
+// claim writes a claim about one topic with its true mention count from
+// the facts (never the number of evidence quotes, which is a sample).
+// Without facts it gives no count.
+func (f facts) claim(zh bool, kind string, g *topicGroup, en, zhFmt string) llm.Claim {
+	n, ok := f.counts[countKey(kind, g.topic)]
+	var count, text string
+	switch {
+	case ok && zh:
+		count = fmt.Sprintf("%d条提及", n)
+	case ok:
+		count = fmt.Sprintf("%d mention%s", n, plural(int(n)))
+	case zh:
+		count = "部分评论"
+	default:
+		count = "several reviews"
+	}
 	if zh {
-		text = fmt.Sprintf(zhFmt, g.topic, n, quoteForClaim(g.quote, true))
+		text = fmt.Sprintf(zhFmt, g.topic, count, quoteForClaim(g.quote, true))
 	} else {
-		text = fmt.Sprintf(en, g.topic, n, plural(n), quoteForClaim(g.quote, false))
+		text = fmt.Sprintf(en, g.topic, count, quoteForClaim(g.quote, false))
 	}
 	return llm.Claim{Text: text, ReviewIDs: capIDs(g.ids, maxIDsPerClaim)}
 }
@@ -228,7 +347,7 @@ func capIDs(ids []int64, n int) []int64 {
 
 // personas builds up to four personas from buyer and user evidence, each
 // described by the where/when/why/what evidence of the same reviews.
-func personas(zh bool, groups map[string][]*topicGroup) []llm.Persona {
+func personas(zh bool, groups map[string][]*topicGroup, f facts) []llm.Persona {
 	var people []*topicGroup
 	people = append(people, groups[llm.WUser]...)
 	people = append(people, groups[llm.WBuyer]...)
@@ -265,16 +384,22 @@ func personas(zh bool, groups map[string][]*topicGroup) []llm.Persona {
 				traits = append(traits, personaTrait(zh, w, names))
 			}
 		}
-		n := len(p.ids)
+		n, known := f.counts[countKey(p.kind, p.topic)]
 		var summary string
 		if zh {
-			summary = fmt.Sprintf("%d条评论涉及该人群", n)
+			summary = "该人群在评论中被提及"
+			if known {
+				summary = fmt.Sprintf("%d条标签涉及该人群", n)
+			}
 			if len(traits) > 0 {
 				summary += "；" + strings.Join(traits, "；")
 			}
 			summary += "。"
 		} else {
-			summary = fmt.Sprintf("Mentioned in %d review%s", n, plural(n))
+			summary = "Mentioned in reviews"
+			if known {
+				summary = fmt.Sprintf("Tagged in %d review%s", n, plural(int(n)))
+			}
 			if len(traits) > 0 {
 				summary += "; " + strings.Join(traits, "; ")
 			}

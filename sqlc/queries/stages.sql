@@ -123,15 +123,8 @@ FROM llm_calls WHERE analysis_id = @analysis_id;
 -- name: ReportInsert :one
 INSERT INTO reports (analysis_id, product_id, kind, coverage, aggregates, narrative)
 VALUES (@analysis_id, @product_id, @kind, @coverage, @aggregates, @narrative)
-ON CONFLICT (analysis_id, kind) DO NOTHING
+ON CONFLICT (analysis_id, kind) WHERE kind IN ('preliminary', 'final') DO NOTHING
 RETURNING id;
-
--- name: ReportGetByID :one
-SELECT * FROM reports WHERE id = @id;
-
--- name: ReportListByProduct :many
-SELECT id, analysis_id, product_id, kind, coverage, created_at FROM reports
-WHERE product_id = @product_id ORDER BY id DESC;
 
 -- name: DimensionsLockExisting :many
 -- The dimensions among @ids that still exist, locked against deletion until

@@ -185,6 +185,18 @@ type Report struct {
 	Aggregates []byte
 	Narrative  []byte
 	CreatedAt  time.Time
+	Status     string
+	Error      string
+}
+
+type ReportShare struct {
+	ID           int64
+	ReportID     int64
+	TokenHash    []byte
+	ExpiresAt    time.Time
+	Views        int64
+	LastViewedAt *time.Time
+	CreatedAt    time.Time
 }
 
 type Review struct {

@@ -7,7 +7,6 @@ package dbsqlc
 
 import (
 	"context"
-	"time"
 )
 
 const analysisBumpInsights = `-- name: AnalysisBumpInsights :one
@@ -523,30 +522,10 @@ func (q *Queries) ProductSetModelVersion(ctx context.Context, arg ProductSetMode
 	return err
 }
 
-const reportGetByID = `-- name: ReportGetByID :one
-SELECT id, analysis_id, product_id, kind, coverage, aggregates, narrative, created_at FROM reports WHERE id = $1
-`
-
-func (q *Queries) ReportGetByID(ctx context.Context, id int64) (Report, error) {
-	row := q.db.QueryRow(ctx, reportGetByID, id)
-	var i Report
-	err := row.Scan(
-		&i.ID,
-		&i.AnalysisID,
-		&i.ProductID,
-		&i.Kind,
-		&i.Coverage,
-		&i.Aggregates,
-		&i.Narrative,
-		&i.CreatedAt,
-	)
-	return i, err
-}
-
 const reportInsert = `-- name: ReportInsert :one
 INSERT INTO reports (analysis_id, product_id, kind, coverage, aggregates, narrative)
 VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (analysis_id, kind) DO NOTHING
+ON CONFLICT (analysis_id, kind) WHERE kind IN ('preliminary', 'final') DO NOTHING
 RETURNING id
 `
 
@@ -571,47 +550,6 @@ func (q *Queries) ReportInsert(ctx context.Context, arg ReportInsertParams) (int
 	var id int64
 	err := row.Scan(&id)
 	return id, err
-}
-
-const reportListByProduct = `-- name: ReportListByProduct :many
-SELECT id, analysis_id, product_id, kind, coverage, created_at FROM reports
-WHERE product_id = $1 ORDER BY id DESC
-`
-
-type ReportListByProductRow struct {
-	ID         int64
-	AnalysisID int64
-	ProductID  int64
-	Kind       string
-	Coverage   float64
-	CreatedAt  time.Time
-}
-
-func (q *Queries) ReportListByProduct(ctx context.Context, productID int64) ([]ReportListByProductRow, error) {
-	rows, err := q.db.Query(ctx, reportListByProduct, productID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ReportListByProductRow{}
-	for rows.Next() {
-		var i ReportListByProductRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.AnalysisID,
-			&i.ProductID,
-			&i.Kind,
-			&i.Coverage,
-			&i.CreatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
 }
 
 const reviewsForBatch = `-- name: ReviewsForBatch :many

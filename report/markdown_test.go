@@ -1,4 +1,4 @@
-package api
+package report
 
 import (
 	"math"
@@ -14,13 +14,13 @@ import (
 
 const hostile = "<script>alert(1)</script> | pipe `code` *bold* [link](http://x) &amp;\nnext line"
 
-func sampleDoc() reportDoc {
+func sampleDoc() Document {
 	avg := 4.25
-	return reportDoc{
+	return Document{
 		Product: store.Product{ID: 7, Marketplace: "US", ASIN: "B0TEST0001", Title: "Noise <Cancelling> Headphones"},
 		Report: store.Report{ID: 12, AnalysisID: 3, ProductID: 7, Kind: "preliminary", Coverage: 0.9,
 			CreatedAt: time.Date(2025, 3, 1, 10, 30, 0, 0, time.UTC)},
-		Agg: store.Aggregates{
+		Agg: Aggregates{Aggregates: store.Aggregates{
 			Reviews: 100, Insights: 250, Tags: 80,
 			RatingDist:     []store.CountItem{{Key: "1", Count: 10}, {Key: "5", Count: 70}, {Key: "none", Count: 20}},
 			SentimentShare: []store.ShareItem{{Key: "negative", Count: 20, Share: 0.2}, {Key: "positive", Count: 80, Share: 0.8}},
@@ -40,14 +40,14 @@ func sampleDoc() reportDoc {
 			RatingVsSentiment: store.Agreement{Compared: 80, Agree: 68, Rate: 0.85},
 			Coverage:          store.Coverage{ReviewsTotal: 100, TranslationDone: 100, InsightsDone: 95, InsightsFailed: 2, ThemesDone: 90, ThemesFailed: 1},
 			FailedReviews:     []store.FailedReview{{ReviewID: 99, Stage: "insight_extraction", Reason: "refused | <b>policy</b>"}},
-		},
-		Narrative: llm.ReportOutput{
+		}},
+		Narrative: Narrative{ReportOutput: llm.ReportOutput{
 			ExecutiveSummary: llm.Claim{Text: "# Buyers love it\n- mostly", ReviewIDs: []int64{41, 43}},
 			Personas:         []llm.Persona{{Name: "Commuter <img src=x>", Summary: "Wears them on trains.", ReviewIDs: []int64{41}}},
 			Strengths:        []llm.Claim{{Text: "Long battery", ReviewIDs: []int64{41}}},
 			Weaknesses:       []llm.Claim{{Text: "Tight fit", ReviewIDs: []int64{42}}},
 			PriorityActions:  []llm.Claim{{Text: "1. Offer larger ear cups", ReviewIDs: []int64{42}}},
-		},
+		}},
 	}
 }
 
@@ -109,15 +109,15 @@ func cells(row string) int {
 
 func TestRenderMarkdown(t *testing.T) {
 	t.Parallel()
-	out := string(renderMarkdown(sampleDoc()))
+	out := string(Markdown(sampleDoc(), Links{}))
 
 	t.Run("sections in order", func(t *testing.T) {
 		last := -1
 		for _, h := range []string{
-			"# Voice-of-Customer report: Noise &lt;Cancelling&gt; Headphones", "## Executive summary", "## Rating distribution",
-			"## Sentiment share", "## Dimensions", "## Strengths", "### Top strengths", "## Weaknesses", "### Top weaknesses",
-			"## Suggestions", "### Top suggestions", "## 5W consumer model", "### Buyer — who pays", "### Where",
-			"## Monthly trend", "## Rating vs. sentiment", "## Personas", "## Priority actions", "## Failed reviews",
+			"# Voice-of-Customer report (preliminary): Noise &lt;Cancelling&gt; Headphones", "## Executive summary", "## Rating distribution",
+			"## Sentiment share", "## Impact on rating", "## Dimensions", "## Strengths", "### Top strengths", "## Weaknesses", "### Top weaknesses",
+			"## Polarising dimensions", "## Suggestions", "### Top suggestions", "## Emerging issues", "## 5W consumer model", "### Buyer — who pays", "### Where",
+			"## Trends", "### Monthly trend", "## Rating vs. sentiment", "## Personas", "## Priority actions", "## Failed reviews",
 		} {
 			i := strings.Index(out, "\n"+h+"\n")
 			if h[1] == ' ' { // the title is the first line
@@ -174,8 +174,9 @@ func TestRenderMarkdown(t *testing.T) {
 	})
 
 	t.Run("empty report", func(t *testing.T) {
-		out := string(renderMarkdown(reportDoc{Product: store.Product{ASIN: "B0EMPTY001"}, Report: store.Report{Kind: "final"}}))
+		out := string(Markdown(Document{Product: store.Product{ASIN: "B0EMPTY001"}, Report: store.Report{Kind: "final"}}, Links{}))
 		require.Contains(t, out, "# Voice-of-Customer report: B0EMPTY001\n")
+		require.Contains(t, out, "_No dimension has mentions yet._")
 		require.Contains(t, out, "_No summary was written._")
 		require.Contains(t, out, "_No ratings._")
 		require.Contains(t, out, "_None found._")
@@ -185,7 +186,7 @@ func TestRenderMarkdown(t *testing.T) {
 
 func TestRenderHTML(t *testing.T) {
 	t.Parallel()
-	page, err := renderHTML(sampleDoc())
+	page, err := HTML(sampleDoc(), Links{})
 	require.NoError(t, err)
 	out := string(page)
 	require.True(t, strings.HasPrefix(out, "<!doctype html>"))
@@ -194,7 +195,7 @@ func TestRenderHTML(t *testing.T) {
 	require.NotContains(t, out, "<b>policy")
 	require.NotContains(t, out, "ZgotmplZ", "a value was rejected by the template's context escaping")
 	require.Contains(t, out, "&lt;script&gt;alert(1)&lt;/script&gt;")
-	require.Contains(t, out, "<title>VOC report: Noise &lt;Cancelling&gt; Headphones</title>")
+	require.Contains(t, out, "<title>Voice-of-Customer report (preliminary): Noise &lt;Cancelling&gt; Headphones</title>")
 	require.Contains(t, out, `style="width: 70.0%"`)
 	require.Contains(t, out, `(<a href="/reviews/41">review #41</a>)`)
 	require.Contains(t, out, `(reviews <a href="/reviews/41">#41</a>, <a href="/reviews/43">#43</a>)`)
@@ -205,12 +206,12 @@ func TestRenderHTML(t *testing.T) {
 	require.Contains(t, out, "<strong>68 of 80</strong>")
 	require.Contains(t, out, "Preliminary report.")
 	for _, h := range []string{"Executive summary", "Rating distribution", "Sentiment share", "Dimensions", "Top strengths",
-		"Top weaknesses", "Top suggestions", "5W consumer model", "Monthly trend", "Rating vs. sentiment", "Personas",
+		"Top weaknesses", "Top suggestions", "5W consumer model", "Monthly trend", "Impact on rating", "Emerging issues", "Trends", "Rating vs. sentiment", "Personas",
 		"Priority actions", "Failed reviews"} {
 		require.Contains(t, out, ">"+h+"</h", h)
 	}
 
-	_, err = renderHTML(reportDoc{})
+	_, err = HTML(Document{}, Links{})
 	require.NoError(t, err, "an empty report renders")
 }
 

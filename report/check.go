@@ -1,0 +1,564 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
+)
+
+// Narrative is a report's prose after Check: the LLM's (or offline
+// analyser's) narrative with every figure verified against the aggregates,
+// plus what the check changed.
+type Narrative struct {
+	llm.ReportOutput
+	// Polarising names the dimensions that appear under both strengths and
+	// weaknesses; each such claim is labelled with both counts.
+	Polarising []string    `json:"polarising"`
+	Check      CheckResult `json:"check"`
+}
+
+// CheckResult records what Check did to a narrative.
+type CheckResult struct {
+	Checked  bool      `json:"checked"`
+	Claims   int       `json:"claims"`
+	Repaired []Finding `json:"repaired"`
+	Dropped  []Finding `json:"dropped"`
+}
+
+// Finding is one claim the check repaired or dropped, and why.
+type Finding struct {
+	Section string `json:"section"`
+	Text    string `json:"text"`
+	Fixed   string `json:"fixed,omitempty"`
+	Reason  string `json:"reason"`
+}
+
+// IsPolarising reports whether a dimension's mentions split both ways:
+// at least 3 each, and the smaller side at least a third of the larger.
+func IsPolarising(pos, neg int64) bool {
+	lo, hi := min(pos, neg), max(pos, neg)
+	return lo >= 3 && 3*lo >= hi
+}
+
+// referent is something a claim can name, with the figures that are true
+// of it.
+type referent struct {
+	name   string
+	counts []float64 // any count that is true of it
+	shares []float64 // fractions 0–1
+	nets   []float64
+	rating []float64
+	// primary is the count a claim in a section means, for repair.
+	primary map[string]int64
+}
+
+// facts indexes the aggregates for checking.
+type facts struct {
+	refs   []*referent // longest name first
+	global referent
+}
+
+func addShare(r *referent, num, den int64) {
+	if den > 0 {
+		r.shares = append(r.shares, float64(num)/float64(den))
+	}
+}
+
+func newFacts(g Aggregates) facts {
+	f := facts{global: referent{primary: map[string]int64{}}}
+	gl := &f.global
+	gl.counts = append(gl.counts, float64(g.Reviews), float64(g.Insights), float64(g.Tags),
+		float64(g.Coverage.ReviewsTotal), float64(g.Coverage.InsightsDone), float64(g.Coverage.ThemesDone),
+		float64(g.RatingVsSentiment.Agree), float64(g.RatingVsSentiment.Compared))
+	gl.shares = append(gl.shares, g.Coverage.Fraction, g.RatingVsSentiment.Rate)
+	gl.primary[SecSummary] = g.Reviews
+	var rated int64
+	for _, c := range g.RatingDist {
+		if c.Key != "none" {
+			rated += c.Count
+		}
+	}
+	for _, c := range g.RatingDist {
+		gl.counts = append(gl.counts, float64(c.Count))
+		addShare(gl, c.Count, g.Reviews)
+		addShare(gl, c.Count, rated)
+	}
+	for _, s := range g.SentimentShare {
+		gl.counts = append(gl.counts, float64(s.Count))
+		gl.shares = append(gl.shares, s.Share)
+	}
+	if g.AverageRating != nil {
+		gl.rating = append(gl.rating, *g.AverageRating)
+	}
+	byName := map[string]*referent{}
+	get := func(name string) *referent {
+		k := strings.ToLower(strings.TrimSpace(name))
+		if k == "" {
+			return nil
+		}
+		r := byName[k]
+		if r == nil {
+			r = &referent{name: k, primary: map[string]int64{}}
+			byName[k] = r
+		}
+		return r
+	}
+	for _, im := range g.Impact {
+		r := get(im.Dimension)
+		r.counts = append(r.counts, float64(im.Mentions), float64(im.Positive), float64(im.Negative),
+			float64(im.Mentions-im.Positive-im.Negative), float64(im.NegativeReviews))
+		addShare(r, im.Positive, im.Mentions)
+		addShare(r, im.Negative, im.Mentions)
+		addShare(r, im.NegativeReviews, g.Reviews)
+		addShare(r, im.Mentions, g.Insights)
+		r.nets = append(r.nets, im.Net, im.RatingLift)
+		for _, v := range []*float64{im.RatingWithNegative, im.RatingWithout} {
+			if v != nil {
+				r.rating = append(r.rating, *v)
+			}
+		}
+		r.primary[SecStrengths] = im.Positive
+		r.primary[SecWeaknesses] = im.Negative
+		r.primary[SecActions] = im.Negative
+	}
+	for _, d := range g.Dimensions {
+		r := get(d.Name)
+		r.counts = append(r.counts, float64(d.Positive), float64(d.Negative), float64(d.Neutral), float64(d.Positive+d.Negative+d.Neutral))
+		r.nets = append(r.nets, d.Net)
+	}
+	topics := func(sec string, ts []store.TopicStat) {
+		for i, t := range ts {
+			r := get(t.Topic)
+			r.counts = append(r.counts, float64(t.Count), float64(i+1))
+			addShare(r, t.Count, g.Insights)
+			addShare(r, t.Count, g.Reviews)
+			if sec != "" {
+				r.primary[sec] = t.Count
+			}
+		}
+	}
+	topics(SecStrengths, g.TopStrengths)
+	topics(SecWeaknesses, g.TopWeaknesses)
+	topics("", g.TopSuggestions)
+	for _, w := range g.FiveW {
+		for _, l := range w.Labels {
+			r := get(l.Topic)
+			r.counts = append(r.counts, float64(l.Count))
+			r.shares = append(r.shares, l.Share)
+			addShare(r, l.Count, g.Reviews)
+			r.primary[SecPersonas] = l.Count
+		}
+	}
+	for _, e := range g.Emerging {
+		r := get(e.Dimension)
+		r.counts = append(r.counts, float64(e.LatestNegative), float64(e.LatestReviews), float64(e.PreviousNegative), float64(e.PreviousReviews))
+		r.shares = append(r.shares, e.LatestShare, e.PreviousShare)
+	}
+	for _, r := range byName {
+		f.refs = append(f.refs, r)
+	}
+	sort.Slice(f.refs, func(i, j int) bool {
+		if len(f.refs[i].name) != len(f.refs[j].name) {
+			return len(f.refs[i].name) > len(f.refs[j].name)
+		}
+		return f.refs[i].name < f.refs[j].name
+	})
+	return f
+}
+
+// named returns the referents a text names, longest names first, without
+// a shorter name found only inside a longer one.
+func (f facts) named(text string) []*referent {
+	low := []rune(strings.ToLower(text))
+	taken := make([]bool, len(low))
+	var out []*referent
+	for _, r := range f.refs {
+		name := []rune(r.name)
+		for i := 0; i+len(name) <= len(low); i++ {
+			if string(low[i:i+len(name)]) != r.name || taken[i] {
+				continue
+			}
+			// Whole words only for Latin names ("fit" is not in "benefit").
+			if i > 0 && isWordRune(low[i-1]) && isWordRune(name[0]) || i+len(name) < len(low) && isWordRune(low[i+len(name)]) && isWordRune(name[len(name)-1]) {
+				continue
+			}
+			for k := i; k < i+len(name); k++ {
+				taken[k] = true
+			}
+			out = append(out, r)
+			break
+		}
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// quoted matches text in quotation marks: verbatim review text, whose
+// numbers are the reviewer's, not claims.
+var quoted = regexp.MustCompile(`“[^”]*”|"[^"]*"|「[^」]*」|『[^』]*』|‘[^’]*’`)
+
+// number matches a figure: an optional sign, digits with optional
+// thousands separators and decimals, then an optional unit.
+var number = regexp.MustCompile(`[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+\-−]?\d+(?:\.\d+)?`)
+
+var countNouns = []string{"review", "mention", "customer", "buyer", "user", "complaint", "people", "person", "time",
+	"comment", "shopper", "tag", "insight", "rating", "条", "次", "位", "人", "个", "篇"}
+
+type figure struct {
+	start, end int
+	value      float64
+	unit       string // percent, rating, count, plain
+	decimals   bool
+	sep        bool   // had thousands separators
+	noun       string // the count noun that follows, if any
+}
+
+func figures(text string) []figure {
+	masked := quoted.ReplaceAllStringFunc(text, func(s string) string { return strings.Repeat(" ", len(s)) })
+	var out []figure
+	for _, m := range number.FindAllStringIndex(masked, -1) {
+		raw := masked[m[0]:m[1]]
+		// Part of a word or an id ("#123", "B0X1", "v2").
+		if m[0] > 0 {
+			prev := masked[m[0]-1]
+			if prev == '#' || prev == '.' || prev >= 'A' && prev <= 'Z' || prev >= 'a' && prev <= 'z' || prev == '_' {
+				continue
+			}
+		}
+		clean := strings.NewReplacer(",", "", "−", "-").Replace(raw)
+		v, err := strconv.ParseFloat(clean, 64)
+		if err != nil {
+			continue
+		}
+		fg := figure{start: m[0], end: m[1], value: v, decimals: strings.Contains(clean, "."), sep: strings.Contains(raw, ",")}
+		rest := strings.ToLower(strings.TrimLeft(masked[m[1]:], " \u00a0-"))
+		before := strings.ToLower(masked[max(0, m[0]-24):m[0]])
+		switch {
+		case strings.HasPrefix(rest, "%") || strings.HasPrefix(rest, "percent") || strings.HasPrefix(rest, "％"):
+			fg.unit = "percent"
+		case strings.HasPrefix(rest, "★") || strings.HasPrefix(rest, "star") || strings.HasPrefix(rest, "星") || strings.HasPrefix(rest, "分"),
+			fg.decimals && v <= 5 && (strings.Contains(before, "rating") || strings.Contains(before, "评分") || strings.Contains(before, "average")):
+			fg.unit = "rating"
+		default:
+			for _, n := range countNouns {
+				if strings.HasPrefix(rest, n) {
+					fg.unit, fg.noun = "count", n
+					break
+				}
+			}
+			if fg.unit == "" {
+				fg.unit = "plain"
+			}
+		}
+		out = append(out, fg)
+	}
+	return out
+}
+
+func near(v float64, xs []float64, tol float64) bool {
+	for _, x := range xs {
+		if math.Abs(v-x) <= tol {
+			return true
+		}
+	}
+	return false
+}
+
+// true reports whether a figure is true of one of the referents.
+func (fg figure) trueOf(refs []*referent) bool {
+	var counts, shares, nets, ratings []float64
+	for _, r := range refs {
+		counts = append(counts, r.counts...)
+		shares = append(shares, r.shares...)
+		nets = append(nets, r.nets...)
+		ratings = append(ratings, r.rating...)
+	}
+	v := math.Abs(fg.value)
+	switch fg.unit {
+	case "percent":
+		pcts := make([]float64, 0, len(shares)+len(nets))
+		for _, s := range shares {
+			pcts = append(pcts, 100*s)
+		}
+		for _, n := range nets {
+			pcts = append(pcts, 100*math.Abs(n))
+		}
+		return near(v, pcts, 0.55)
+	case "rating":
+		if !fg.decimals && v >= 1 && v <= 5 {
+			return true // a star level: "1-star reviews"
+		}
+		return near(v, ratings, 0.051)
+	case "count":
+		return !fg.decimals && near(v, counts, 0)
+	}
+	// A figure without a unit.
+	switch {
+	case fg.decimals && v <= 1:
+		return near(fg.value, nets, 0.0051) || near(v, shares, 0.0051) || near(v, ratings, 0.051)
+	case fg.decimals:
+		return near(v, ratings, 0.051)
+	case v <= 10 || v >= 1900 && v <= 2100 && !fg.sep:
+		return true // ordinals, "top 3", years
+	}
+	return near(v, counts, 0)
+}
+
+func formatCount(n int64, sep bool) string {
+	s := strconv.FormatInt(n, 10)
+	if !sep || len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// checkText verifies every figure of a claim in section sec. It returns
+// the text (repaired when a wrong count could be put right without doubt)
+// and "" with a reason when the claim must go.
+func (f facts) checkText(sec, text string) (fixed, reason string) {
+	refs := f.named(text)
+	all := append([]*referent{&f.global}, refs...)
+	fixed = text
+	shift := 0
+	for _, fg := range figures(text) {
+		if fg.trueOf(all) {
+			continue
+		}
+		// Repair: a count in a claim about one thing, whose section says
+		// which count it means.
+		var want int64
+		ok := false
+		if fg.unit == "count" || fg.unit == "plain" && !fg.decimals {
+			switch {
+			case sec == SecSummary && (len(refs) == 0 || fg.noun == "review"):
+				// The summary's "across N reviews" is the review total.
+				want, ok = f.global.primary[sec]
+			case len(refs) == 1:
+				want, ok = refs[0].primary[sec]
+			}
+		}
+		if !ok {
+			return "", fmt.Sprintf("%q is not a figure of %s", text[fg.start:fg.end], describe(refs))
+		}
+		repl := formatCount(want, fg.sep)
+		fixed = fixed[:fg.start+shift] + repl + fixed[fg.end+shift:]
+		shift += len(repl) - (fg.end - fg.start)
+	}
+	return fixed, ""
+}
+
+func describe(refs []*referent) string {
+	if len(refs) == 0 {
+		return "the report"
+	}
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = strconv.Quote(r.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Check verifies a narrative against the aggregates before it is stored:
+//
+//   - every figure in a claim (counts, shares, nets, ratings, ranks) must
+//     be true of the aggregate the claim names (a dimension, a label) or of
+//     the report as a whole; a wrong count in a claim about one thing is
+//     replaced by the true one, any other wrong figure drops the claim;
+//   - cited review ids must be in the evidence, and a strength may not cite
+//     a complaint nor a weakness praise; a claim left without citations is
+//     dropped;
+//   - a dimension under both strengths and weaknesses stays in both only
+//     when it is polarising (IsPolarising), and then both claims are
+//     labelled with both counts; otherwise only the side its mentions lean
+//     to keeps it.
+//
+// Nothing is stored wrong: what cannot be repaired is dropped, and every
+// change is listed in the returned Narrative's Check.
+func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
+	f := newFacts(g)
+	out := Narrative{Polarising: []string{}, Check: CheckResult{Checked: true, Repaired: []Finding{}, Dropped: []Finding{}}}
+	kinds := map[int64]map[string]bool{}
+	for _, e := range ev {
+		if kinds[e.ReviewID] == nil {
+			kinds[e.ReviewID] = map[string]bool{}
+		}
+		kinds[e.ReviewID][e.Kind] = true
+	}
+	cite := func(sec string, ids []int64) []int64 {
+		var keep []int64
+		for _, id := range ids {
+			k := kinds[id]
+			switch {
+			case k == nil:
+			case sec == SecStrengths && k[llm.InsightWeakness] && !k[llm.InsightStrength]:
+			case sec == SecWeaknesses && k[llm.InsightStrength] && !k[llm.InsightWeakness]:
+			default:
+				if !containsID(keep, id) {
+					keep = append(keep, id)
+				}
+			}
+		}
+		return keep
+	}
+	claim := func(sec string, c llm.Claim, needIDs bool) (llm.Claim, bool) {
+		out.Check.Claims++
+		orig := c.Text
+		c.ReviewIDs = cite(sec, c.ReviewIDs)
+		if needIDs && len(c.ReviewIDs) == 0 {
+			out.Check.Dropped = append(out.Check.Dropped, Finding{Section: sec, Text: orig, Reason: "cites no review from the evidence that supports it"})
+			return c, false
+		}
+		fixed, reason := f.checkText(sec, c.Text)
+		if reason != "" {
+			out.Check.Dropped = append(out.Check.Dropped, Finding{Section: sec, Text: orig, Reason: reason})
+			return c, false
+		}
+		if fixed != orig {
+			out.Check.Repaired = append(out.Check.Repaired, Finding{Section: sec, Text: orig, Fixed: fixed, Reason: "a count did not match the data"})
+		}
+		c.Text = fixed
+		return c, true
+	}
+	claims := func(sec string, cs []llm.Claim) []llm.Claim {
+		kept := []llm.Claim{}
+		for _, c := range cs {
+			if strings.TrimSpace(c.Text) == "" {
+				continue
+			}
+			if c, ok := claim(sec, c, true); ok {
+				kept = append(kept, c)
+			}
+		}
+		return kept
+	}
+	if strings.TrimSpace(n.ExecutiveSummary.Text) != "" {
+		if c, ok := claim(SecSummary, n.ExecutiveSummary, false); ok {
+			out.ExecutiveSummary = c
+		}
+	}
+	out.Strengths = claims(SecStrengths, n.Strengths)
+	out.Weaknesses = claims(SecWeaknesses, n.Weaknesses)
+	out.PriorityActions = claims(SecActions, n.PriorityActions)
+	out.Personas = []llm.Persona{}
+	for _, p := range n.Personas {
+		c, ok := claim(SecPersonas, llm.Claim{Text: p.Name + ": " + p.Summary, ReviewIDs: p.ReviewIDs}, true)
+		if !ok {
+			continue
+		}
+		p.ReviewIDs = c.ReviewIDs
+		p.Summary = strings.TrimPrefix(c.Text, p.Name+": ")
+		out.Personas = append(out.Personas, p)
+	}
+	out.polarise(g)
+	return out
+}
+
+// polarise keeps a dimension under both strengths and weaknesses only when
+// its mentions split both ways, labelling both claims with both counts.
+func (n *Narrative) polarise(g Aggregates) {
+	f := newFacts(Aggregates{Impact: g.Impact})
+	first := func(c llm.Claim) *referent {
+		if rs := f.named(c.Text); len(rs) > 0 {
+			return rs[0]
+		}
+		return nil
+	}
+	byName := map[string]Impact{}
+	for _, im := range g.Impact {
+		byName[strings.ToLower(strings.TrimSpace(im.Dimension))] = im
+	}
+	strong := map[string]int{}
+	for i, c := range n.Strengths {
+		if r := first(c); r != nil {
+			if _, dup := strong[r.name]; !dup {
+				strong[r.name] = i
+			}
+		}
+	}
+	dropS := map[int]bool{}
+	keepW := []llm.Claim{}
+	for _, c := range n.Weaknesses {
+		r := first(c)
+		si, both := 0, false
+		if r != nil {
+			si, both = strong[r.name]
+		}
+		if !both {
+			keepW = append(keepW, c)
+			continue
+		}
+		im := byName[r.name]
+		if IsPolarising(im.Positive, im.Negative) {
+			label := fmt.Sprintf("Polarising: %s has %d positive and %d negative mentions. ", im.Dimension, im.Positive, im.Negative)
+			// Labelled already (in any language): both counts are there.
+			labelled := func(s string) bool {
+				return strings.Contains(s, strconv.FormatInt(im.Positive, 10)) && strings.Contains(s, strconv.FormatInt(im.Negative, 10))
+			}
+			if !labelled(n.Strengths[si].Text) {
+				n.Strengths[si].Text = label + n.Strengths[si].Text
+			}
+			if !labelled(c.Text) {
+				c.Text = label + c.Text
+			}
+			keepW = append(keepW, c)
+			if !containsString(n.Polarising, im.Dimension) {
+				n.Polarising = append(n.Polarising, im.Dimension)
+			}
+			continue
+		}
+		reason := fmt.Sprintf("%s is under both strengths and weaknesses but is not polarising (%d positive, %d negative mentions)",
+			im.Dimension, im.Positive, im.Negative)
+		if im.Positive >= im.Negative {
+			n.Check.Dropped = append(n.Check.Dropped, Finding{Section: SecWeaknesses, Text: c.Text, Reason: reason})
+			continue
+		}
+		keepW = append(keepW, c)
+		if !dropS[si] {
+			dropS[si] = true
+			n.Check.Dropped = append(n.Check.Dropped, Finding{Section: SecStrengths, Text: n.Strengths[si].Text, Reason: reason})
+		}
+	}
+	n.Weaknesses = keepW
+	keepS := []llm.Claim{}
+	for i, c := range n.Strengths {
+		if !dropS[i] {
+			keepS = append(keepS, c)
+		}
+	}
+	n.Strengths = keepS
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
