@@ -161,12 +161,15 @@ func (noopWorker) Work(context.Context, *river.Job[noopArgs]) error { return nil
 // BenchmarkPipelineThroughput measures reviews/s from upload to final report
 // with zero simulated LLM latency — the queue and database overhead — and,
 // in the same run, raw River throughput for as many no-op jobs as the
-// pipeline ran, with the same number of worker slots.
+// pipeline ran, with the same number of worker slots. The simulator answers
+// with canned answers (llmsim --canned), so the run measures voc, not the
+// offline analyser; VOC_BENCH_OFFLINE=1 uses the offline analyser instead.
 func BenchmarkPipelineThroughput(b *testing.B) {
 	const n = 10_000
 	body := replicate(b, n)
 	for i := 0; i < b.N; i++ {
 		sc := quietSim()
+		sc.Canned = os.Getenv("VOC_BENCH_OFFLINE") == ""
 		e := newEnv(b, envOpts{sim: &sc})
 		start := time.Now()
 		acc := e.upload("bench.csv", body, "B0THRU0001", nil)

@@ -385,6 +385,42 @@ func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[
 	})
 }
 
+// commitBatch is commit for the batch stages (translation, insights,
+// themes), ordered for throughput: every batch of an analysis bumps the same
+// progress row, which stays locked from the bump to the commit, so the bump
+// comes late. The batch's next jobs (known before) are inserted first; then
+// write stores the results and bumps progress (the store's Apply functions
+// bump last) and returns only what depends on the new progress (report
+// jobs, rarely); then the job is completed. The commit is asynchronous
+// (store.AsyncCommit): the row lock is not held through a disk flush, and a
+// commit lost in a Postgres crash is lost whole, so its job runs again.
+// Everything is still one transaction.
+func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], next []river.InsertManyParams, write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if err := store.AsyncCommit(ctx, tx); err != nil {
+			return err
+		}
+		if err := insertMany(ctx, tx, next); err != nil {
+			return err
+		}
+		more, err := write(tx)
+		if err != nil {
+			return err
+		}
+		// After the progress bump, with its lock (see commit).
+		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
+			return err
+		}
+		if err := insertMany(ctx, tx, more); err != nil {
+			return err
+		}
+		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
+			return err
+		}
+		return complete(ctx, tx, job)
+	})
+}
+
 // testHookBeforeCommit lets tests inject a failure between a stage's writes
 // and its commit. It is nil outside tests.
 var beforeCommitHook func(ctx context.Context, kind string) error

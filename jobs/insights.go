@@ -70,14 +70,13 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	if unquoted > 0 {
 		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
-	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+	next := rest.job(InsightArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+	next = append(next, river.InsertManyParams{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
 		if err != nil {
 			return nil, err
 		}
-		next := rest.job(InsightArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
-		next = append(next, river.InsertManyParams{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
-		reports, err := reportJobs(ctx, tx, a)
-		return append(next, reports...), err
+		return reportJobs(ctx, tx, a)
 	})
 }

@@ -67,12 +67,12 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	if unquoted > 0 {
 		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
-	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+	next := rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.ThemesApply(ctx, tx, a.ID, done, rows, fails)
 		if err != nil {
 			return nil, err
 		}
-		reports, err := reportJobs(ctx, tx, a)
-		return append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), reports...), err
+		return reportJobs(ctx, tx, a)
 	})
 }

@@ -51,19 +51,19 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 	for id, t := range results {
 		ts = append(ts, store.Translation{ReviewID: id, Status: store.TranslationDone, Title: t.Title, Body: t.Body})
 	}
-	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+	next := rest.job(TranslateArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+	if a.Kind != AnalysisTranslateOnly {
+		next = append(next, river.InsertManyParams{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
+	}
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.TranslationsApply(ctx, tx, a.ID, ts, fails)
 		if err != nil {
 			return nil, err
 		}
-		next := rest.job(TranslateArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
-		if a.Kind == AnalysisTranslateOnly {
-			if a.TranslationDone+a.TranslationFailed >= a.ReviewsTotal {
-				return next, store.AnalysisFinish(ctx, tx, a.ID, "done")
-			}
-			return next, nil
+		if a.Kind == AnalysisTranslateOnly && a.TranslationDone+a.TranslationFailed >= a.ReviewsTotal {
+			return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
 		}
-		return append(next, river.InsertManyParams{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}}), nil
+		return nil, nil
 	})
 }
 

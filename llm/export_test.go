@@ -28,3 +28,6 @@ func (l *LocalSchedule) Reserve(now time.Duration, tokens int, maxWait time.Dura
 	slot, _, _, ok := l.s.reserve(float64(now.Microseconds()), float64(tokens), float64(maxWait.Microseconds()))
 	return time.Duration(slot) * time.Microsecond, ok
 }
+
+// SendGate returns the pass function of a send gate for rps.
+func SendGate(rps float64) func(context.Context) error { return newSendGate(rps).pass }

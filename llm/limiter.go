@@ -49,6 +49,7 @@ const (
 type LocalLimiter struct {
 	mu      sync.Mutex
 	s       *schedule
+	gate    *sendGate
 	off     bool
 	maxWait time.Duration
 	epoch   time.Time
@@ -68,6 +69,7 @@ func NewLocalLimiter(cfg LimiterConfig) *LocalLimiter {
 		burst = DefaultBurst(cfg.RPS)
 	}
 	l.s = newSchedule(cfg.RPS, burst, cfg.TPM)
+	l.gate = newSendGate(cfg.RPS)
 	l.off = cfg.RPS <= 0 && cfg.TPM <= 0
 	return l
 }
@@ -101,7 +103,10 @@ func (l *LocalLimiter) Wait(ctx context.Context, tokens int) error {
 		}
 		return &RateLimitError{Code: code, RetryAfter: wait, Message: "local llm rate limit"}
 	}
-	return sleepCtx(ctx, wait)
+	if err := sleepCtx(ctx, wait); err != nil {
+		return err
+	}
+	return l.gate.pass(ctx)
 }
 
 // sleepCtx waits d, or returns ctx.Err() if ctx ends first.

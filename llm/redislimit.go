@@ -62,6 +62,7 @@ type RedisLimiter struct {
 	keys     []string
 	args     [8]float64 // per dimension: interval, tolerance, limit, window
 	fallback Limiter
+	gate     *sendGate
 	log      *slog.Logger
 
 	mu        sync.Mutex
@@ -100,6 +101,7 @@ func NewRedisLimiter(rdb *redis.Client, cfg RedisLimiterConfig, fallback Limiter
 		cfg:      cfg,
 		keys:     []string{cfg.Prefix + "state", cfg.Prefix + "rlog", cfg.Prefix + "tlog"},
 		fallback: fallback,
+		gate:     newSendGate(cfg.RPS),
 		log:      log,
 		now:      time.Now,
 	}
@@ -239,8 +241,12 @@ func (l *RedisLimiter) Wait(ctx context.Context, tokens int) error {
 		return &RateLimitError{Code: code, RetryAfter: max(r.wait, time.Millisecond), Message: "shared llm rate limit"}
 	}
 	// The wait counts from Redis's "now"; sleeping it from the reply's
-	// arrival sends a little late, never early.
-	return sleepCtx(ctx, r.wait)
+	// arrival sends a little late, never early. The gate then keeps this
+	// process's own late sends from bunching.
+	if err := sleepCtx(ctx, r.wait); err != nil {
+		return err
+	}
+	return l.gate.pass(ctx)
 }
 
 func (l *RedisLimiter) useFallback() bool {

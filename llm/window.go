@@ -1,8 +1,10 @@
 package llm
 
 import (
+	"context"
 	"math"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -136,4 +138,52 @@ func (s *schedule) reserve(now float64, tokens float64, maxWait float64) (slot, 
 	s.tok.take(slot, tokens)
 	s.last = slot
 	return slot, r - now, t - now, true
+}
+
+// sendGate holds this process's requests to the window rule on the clock
+// they actually leave by. Slots obey the rule exactly, but a goroutine
+// woken late (a busy machine, a GC pause) sends late, and late sends bunch
+// up behind on-time ones: a window on the wire could then see more than the
+// limit. The gate remembers the last limit send times and holds a request
+// until the oldest is a full window old. It only ever delays.
+type sendGate struct {
+	mu    sync.Mutex
+	limit int
+	ring  []time.Time
+	next  int
+}
+
+func newSendGate(rps float64) *sendGate {
+	if rps <= 0 {
+		return nil
+	}
+	return &sendGate{limit: int(requestLimit(rps))}
+}
+
+// pass waits until one more send keeps every window of this process's sends
+// within the limit, or returns ctx.Err().
+func (g *sendGate) pass(ctx context.Context) error {
+	if g == nil {
+		return nil
+	}
+	for {
+		g.mu.Lock()
+		now := time.Now()
+		if len(g.ring) < g.limit {
+			g.ring = append(g.ring, now)
+			g.mu.Unlock()
+			return nil
+		}
+		free := g.ring[g.next].Add(requestWindow)
+		if !now.Before(free) {
+			g.ring[g.next] = now
+			g.next = (g.next + 1) % g.limit
+			g.mu.Unlock()
+			return nil
+		}
+		g.mu.Unlock()
+		if err := sleepCtx(ctx, free.Sub(now)); err != nil {
+			return err
+		}
+	}
 }

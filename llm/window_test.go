@@ -172,3 +172,26 @@ func TestLocalScheduleTokenWindow(t *testing.T) {
 	require.LessOrEqual(t, tokens, 6000)
 	require.Greater(t, tokens, 6000-400)
 }
+
+// TestSendGateSpreadsLateSends: requests released all at once (as goroutines
+// woken late would be) leave the gate with no 1 s window above the limit.
+func TestSendGateSpreadsLateSends(t *testing.T) {
+	t.Parallel()
+	pass := llm.SendGate(10)
+	var mu sync.Mutex
+	var gs []grant
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 25 {
+		wg.Go(func() {
+			require.NoError(t, pass(context.Background()))
+			mu.Lock()
+			gs = append(gs, grant{at: time.Since(start), tokens: 1})
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	count, _ := maxInWindow(gs, time.Second)
+	require.Equal(t, 10, count)
+	require.GreaterOrEqual(t, time.Since(start), 2*time.Second, "25 sends at 10 per window need three windows")
+}

@@ -487,11 +487,28 @@ func (r CallRecorder) RecordCall(ctx context.Context, c llm.Call) {
 	if v, ok := ctx.Value(analysisKey{}).(int64); ok {
 		aid = &v
 	}
-	err := q(r.DB).LLMCallInsert(context.WithoutCancel(ctx), dbsqlc.LLMCallInsertParams{
-		AnalysisID: aid, Stage: c.Stage, Provider: c.Provider, Model: c.Model, TokensIn: int32(c.TokensIn),
-		TokensOut: int32(c.TokensOut), LatencyMs: int32(c.Latency / time.Millisecond), Status: c.Status,
-		CacheHit: c.CacheHit, Repair: c.Repair, Dropped: int32(c.Dropped), Error: c.Error,
-	})
+	ctx = context.WithoutCancel(ctx)
+	insert := func(db DBTX) error {
+		return q(db).LLMCallInsert(ctx, dbsqlc.LLMCallInsertParams{
+			AnalysisID: aid, Stage: c.Stage, Provider: c.Provider, Model: c.Model, TokensIn: int32(c.TokensIn),
+			TokensOut: int32(c.TokensOut), LatencyMs: int32(c.Latency / time.Millisecond), Status: c.Status,
+			CacheHit: c.CacheHit, Repair: c.Repair, Dropped: int32(c.Dropped), Error: c.Error,
+		})
+	}
+	var err error
+	if db, ok := r.DB.(DB); ok {
+		// A call record is an audit row, not a promise to anyone: it need
+		// not wait for a disk flush (see AsyncCommit), which at hundreds of
+		// calls a second would queue every job behind the WAL.
+		err = InTx(ctx, db, func(tx pgx.Tx) error {
+			if err := AsyncCommit(ctx, tx); err != nil {
+				return err
+			}
+			return insert(tx)
+		})
+	} else {
+		err = insert(r.DB)
+	}
 	if err != nil && r.Log != nil {
 		r.Log.WarnContext(ctx, "record llm call", "error", err)
 	}

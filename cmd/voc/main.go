@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -40,12 +41,27 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			setMemoryLimit()
 			return setupLogging(cfg.LogLevel)
 		},
 	}
 	cfg.registerFlags(root.PersistentFlags())
 	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), queueCmd(cfg), llmsimCmd(), tokenCmd(cfg))
 	return root
+}
+
+// defaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT
+// is unset. With hundreds of LLM calls in flight the live heap is 60–70 MB;
+// at the default GOGC the heap may grow to twice that before a collection,
+// which with goroutine stacks put a host over 150 MB of RSS. The soft limit
+// makes the collector run earlier instead; it never fails an allocation.
+// GOMEMLIMIT (e.g. "1GiB", or "off") overrides it.
+const defaultMemoryLimit = 110 << 20
+
+func setMemoryLimit() {
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 func setupLogging(level string) error {

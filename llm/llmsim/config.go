@@ -55,6 +55,9 @@ type Config struct {
 	Seed int64
 	// HangFor bounds a simulated timeout. Zero means 10 minutes.
 	HangFor time.Duration
+	// Canned answers batch tasks from the cheap Canned analyser instead of
+	// the one passed to New, so a benchmark measures voc, not the analyser.
+	Canned bool
 }
 
 // DefaultConfig returns the settings of `voc llmsim` without flags: a local
@@ -92,6 +95,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.MisquoteRate, "misquote-rate", c.MisquoteRate, "share of insights and tags with a misquoted quote (0..1)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of fault draws and refusals")
 	fs.DurationVar(&c.HangFor, "hang-for", c.HangFor, "how long a simulated timeout hangs at most")
+	fs.BoolVar(&c.Canned, "canned", c.Canned, "answer batch tasks with cheap canned answers built from the input (throughput benchmarks)")
 }
 
 // Validate returns an error naming the first field out of range.

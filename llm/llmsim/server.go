@@ -38,8 +38,9 @@ type Server struct {
 	seenMu sync.Mutex
 	seen   map[uint64]int
 
-	seq   atomic.Int64
-	stats *counters
+	seq      atomic.Int64
+	stats    *counters
+	arrivals arrivals
 
 	done     chan struct{}
 	doneOnce sync.Once
@@ -54,6 +55,9 @@ type Server struct {
 func New(cfg Config, a llm.Analyzer) *Server {
 	if a == nil {
 		a = defaultAnalyzer()
+	}
+	if cfg.Canned {
+		a = Canned()
 	}
 	if cfg.Model == "" {
 		cfg.Model = "voc-sim"
@@ -77,6 +81,8 @@ func New(cfg Config, a llm.Analyzer) *Server {
 	s.mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
 	s.mux.HandleFunc("GET /v1/models", s.handleModels)
 	s.mux.HandleFunc("GET /stats", s.handleStats)
+	s.mux.HandleFunc("GET /stats/arrivals", s.handleArrivals)
+	s.mux.HandleFunc("DELETE /stats/arrivals", s.handleArrivals)
 	return s
 }
 
@@ -162,6 +168,7 @@ func text(raw json.RawMessage) string {
 }
 
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
+	s.arrivals.add(time.Now())
 	s.stats.calls.Add(1)
 	s.stats.inFlight.Add(1)
 	defer s.stats.inFlight.Add(-1)
