@@ -115,6 +115,7 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "analysis", err)
 		}
+		auditDetail(ctx, "analysis_id", out.Body.AnalysisID)
 		return out, nil
 	})
 }

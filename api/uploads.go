@@ -277,6 +277,8 @@ func (s *server) acceptUpload(ctx context.Context, p store.ProductInput, up stor
 	if err != nil {
 		return nil, s.storeError(ctx, "upload", err)
 	}
+	auditDetail(ctx, "upload_id", out.UploadID)
+	auditDetail(ctx, "product_id", out.ProductID)
 	return &acceptedOutput{Status: http.StatusAccepted, Body: out}, nil
 }
 

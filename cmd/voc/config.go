@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -23,6 +25,13 @@ type Config struct {
 	MaxUploadBytes int64
 	DataDir        string
 	LogLevel       string
+	// TrustedProxies (VOC_TRUSTED_PROXIES): comma-separated CIDRs whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies string
+	// AllowedOrigins (VOC_ALLOWED_ORIGINS): comma-separated extra origins
+	// for cookie-authenticated mutations.
+	AllowedOrigins string
+	SessionTTL     time.Duration
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -74,6 +83,9 @@ func defaultConfig() *Config {
 		MaxUploadBytes: envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
 		DataDir:        env("VOC_DATA_DIR", ".voc"),
 		LogLevel:       env("VOC_LOG_LEVEL", "info"),
+		TrustedProxies: env("VOC_TRUSTED_PROXIES", ""),
+		AllowedOrigins: env("VOC_ALLOWED_ORIGINS", ""),
+		SessionTTL:     envDuration("VOC_SESSION_TTL", 12*time.Hour),
 		LLMProvider:    env("VOC_LLM_PROVIDER", ""),
 		LLMBaseURL:     env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
 		LLMAPIKey:      env("VOC_LLM_API_KEY", ""),
@@ -105,6 +117,9 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 
 func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (VOC_ADDR)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (VOC_TRUSTED_PROXIES)")
+	fs.StringVar(&c.AllowedOrigins, "allowed-origins", c.AllowedOrigins, "extra origins allowed to send cookie-authenticated mutations (VOC_ALLOWED_ORIGINS)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "web session lifetime (VOC_SESSION_TTL)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.MaxUploadBytes, "largest accepted upload (VOC_MAX_UPLOAD_BYTES)")
 }
 
@@ -137,4 +152,40 @@ func (c *Config) provider() (string, error) {
 		return "openai", nil
 	}
 	return "", fmt.Errorf("VOC_LLM_PROVIDER must be offline or openai, got %q", c.LLMProvider)
+}
+
+// trustedProxies parses VOC_TRUSTED_PROXIES: CIDRs or single addresses.
+func (c *Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("VOC_TRUSTED_PROXIES: %q is not an address or CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("VOC_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// allowedOrigins parses VOC_ALLOWED_ORIGINS.
+func (c *Config) allowedOrigins() []string {
+	var out []string
+	for _, f := range strings.Split(c.AllowedOrigins, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@
 //	voc status    queue depth and pipeline progress
 //	voc llmsim    the OpenAI-compatible LLM simulator
 //	voc token     create, list and revoke API tokens
+//	voc user      create, list, disable and enable user accounts
 package main
 
 import (
@@ -42,7 +43,7 @@ func rootCmd() *cobra.Command {
 		},
 	}
 	cfg.registerFlags(root.PersistentFlags())
-	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), llmsimCmd(), tokenCmd(cfg))
+	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), llmsimCmd(), tokenCmd(cfg), userCmd(cfg))
 	return root
 }
 

@@ -63,7 +63,12 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		if err := a.ensureAdminToken(ctx); err != nil {
 			return err
 		}
-		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, Ready: a.readyRedis, Context: ctx})
+		proxies, err := cfg.trustedProxies()
+		if err != nil {
+			return err
+		}
+		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, Ready: a.readyRedis, Context: ctx,
+			TrustedProxies: proxies, AllowedOrigins: cfg.allowedOrigins(), SessionTTL: cfg.SessionTTL})
 		if err != nil {
 			return err
 		}

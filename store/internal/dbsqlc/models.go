@@ -97,6 +97,22 @@ type ApiToken struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	UserID     *int64
+}
+
+type AuditLog struct {
+	ID         int64
+	At         time.Time
+	UserID     *int64
+	TokenID    *int64
+	Actor      string
+	Action     string
+	Method     string
+	Path       string
+	Status     int32
+	Target     string
+	Details    []byte
+	ClientAddr string
 }
 
 type Dimension struct {
@@ -146,6 +162,14 @@ type LlmCall struct {
 	Dropped    int32
 	Error      string
 	CreatedAt  time.Time
+}
+
+type LoginThrottle struct {
+	Key         string
+	Failures    int32
+	FirstFailed time.Time
+	LastFailed  time.Time
+	LockedUntil *time.Time
 }
 
 type Product struct {
@@ -240,6 +264,17 @@ type RiverJob struct {
 	ScheduledAt time.Time
 }
 
+type Session struct {
+	IDHash     []byte
+	Kind       string
+	UserID     *int64
+	TokenID    *int64
+	ClientAddr string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
 type Upload struct {
 	ID            int64
 	ProductID     int64
@@ -268,6 +303,17 @@ type UploadRejection struct {
 	RowNum   int32
 	Col      string
 	Reason   string
+}
+
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type VocPipelineProgress struct {
