@@ -11,4 +11,5 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerModelRoutes(api)
 	s.registerReportRoutes(api)
 	s.registerExportRoutes(api)
+	s.registerExtensionRoutes(api)
 }

@@ -54,6 +54,7 @@ var routeRoles = map[string]store.Role{
 	"DELETE /api/v1/tokens/{id}":                          viewer, // one's own; admins any
 	"GET /api/v1/products":                                viewer,
 	"GET /api/v1/products/{id}":                           viewer,
+	"GET /api/v1/products/by-asin/{asin}":                 viewer,
 	"GET /api/v1/products/{id}/reviews":                   viewer,
 	"GET /api/v1/products/{id}/analysis":                  viewer,
 	"GET /api/v1/products/{id}/model":                     viewer,
@@ -67,6 +68,7 @@ var routeRoles = map[string]store.Role{
 	"POST /api/v1/uploads":                                analyst,
 	"POST /api/v1/uploads/preview":                        analyst,
 	"POST /api/v1/reviews/ingest":                         analyst,
+	"POST /api/v1/reviews/ingest/queue":                   analyst,
 	"POST /api/v1/products/{asin}/collection-complete":    analyst,
 	"POST /api/v1/products/{id}/rerun":                    analyst,
 	"POST /api/v1/products/{id}/dimensions":               analyst,

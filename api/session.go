@@ -164,6 +164,7 @@ func (s *server) registerSessionRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "session", err)
 		}
+		s.sweepSessions(ctx)
 		ri.identity = &id // the audit entry names who signed in
 		auditAs(ctx, "session.create", "", nil)
 		return &sessionLoginOutput{
@@ -228,6 +229,7 @@ func (s *server) registerSessionRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "session", err)
 		}
+		s.sweepSessions(ctx)
 		ri.identity = &store.Identity{UserID: &u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
 		auditAs(ctx, "session.create", "", map[string]any{"kind": store.SessionBearer})
 		return &extLoginOutput{Body: ExtensionLogin{Success: true, AccessToken: secret, TokenType: "bearer", ExpiresAt: exp, User: sessionUser(u)}}, nil
@@ -328,4 +330,12 @@ func tooManyLogins(until time.Time) error {
 	h := http.Header{}
 	h.Set("Retry-After", strconv.Itoa(secs))
 	return huma.ErrorWithHeaders(huma.Error429TooManyRequests(fmt.Sprintf("too many failed sign-ins: try again in %d s", secs)), h)
+}
+
+// sweepSessions deletes expired sessions; sign-ins are rare enough to pay
+// for it, so no background loop is needed.
+func (s *server) sweepSessions(ctx context.Context) {
+	if _, err := store.SessionDeleteExpired(ctx, s.Pool); err != nil {
+		s.Log.WarnContext(ctx, "delete expired sessions", "error", err)
+	}
 }
