@@ -160,7 +160,8 @@ func renderMarkdown(d reportDoc) []byte {
 	w("| Generated | %s |\n", d.Report.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	w("| Coverage | %s of %d reviews analysed (insights %d, themes %d, translation %d) |\n", pct(d.Report.Coverage),
 		a.Coverage.ReviewsTotal, a.Coverage.InsightsDone, a.Coverage.ThemesDone, a.Coverage.TranslationDone)
-	w("| Totals | %d reviews, %d insights, %d 5W tags |\n\n", a.Reviews, a.Insights, a.Tags)
+	w("| Totals | %d reviews, %d insights, %d 5W tags |\n", a.Reviews, a.Insights, a.Tags)
+	w("| Excluded | %d reviews excluded by an analyst (not counted anywhere in this report) |\n\n", a.ExcludedReviews)
 	if d.Report.Kind == "preliminary" {
 		w("> **Preliminary report.** It was written when %s of the reviews were analysed; the final report follows when the analysis completes.\n\n", pct(d.Report.Coverage))
 	}
@@ -404,6 +405,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 <tr><th>Generated</th><td>{{date .}}</td></tr>
 <tr><th>Coverage</th><td>{{pct .Report.Coverage}} of {{.Agg.Coverage.ReviewsTotal}} reviews analysed (insights {{.Agg.Coverage.InsightsDone}}, themes {{.Agg.Coverage.ThemesDone}}, translation {{.Agg.Coverage.TranslationDone}})</td></tr>
 <tr><th>Totals</th><td>{{.Agg.Reviews}} reviews, {{.Agg.Insights}} insights, {{.Agg.Tags}} 5W tags</td></tr>
+<tr><th>Excluded</th><td>{{.Agg.ExcludedReviews}} reviews excluded by an analyst (not counted anywhere in this report)</td></tr>
 </table>
 {{if eq .Report.Kind "preliminary"}}<p class="note"><strong>Preliminary report.</strong> It was written when {{pct .Report.Coverage}} of the reviews were analysed; the final report follows when the analysis completes.</p>{{end}}
 

@@ -12,4 +12,6 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerReportRoutes(api)
 	s.registerExportRoutes(api)
 	s.registerExtensionRoutes(api)
+	s.registerAnalysesRoutes(api)
+	s.registerCurationRoutes(api)
 }

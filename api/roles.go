@@ -71,6 +71,8 @@ var routeRoles = map[string]store.Role{
 	"POST /api/v1/reviews/ingest/queue":                   analyst,
 	"POST /api/v1/products/{asin}/collection-complete":    analyst,
 	"POST /api/v1/products/{id}/rerun":                    analyst,
+	"POST /api/v1/products/{id}/analyses":                 analyst,
+	"PATCH /api/v1/reviews/{id}":                          analyst,
 	"POST /api/v1/products/{id}/dimensions":               analyst,
 	"PATCH /api/v1/products/{id}/dimensions/{dimID}":      analyst,
 	"DELETE /api/v1/products/{id}/dimensions/{dimID}":     analyst,

@@ -115,6 +115,23 @@ type AuditLog struct {
 	ClientAddr string
 }
 
+type Comparison struct {
+	ID              int64
+	Name            string
+	CreatedBy       *int64
+	Alignment       []byte
+	AlignmentSource string
+	AlignmentNote   string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type ComparisonProduct struct {
+	ComparisonID int64
+	ProductID    int64
+	Position     int32
+}
+
 type Dimension struct {
 	ID         int64
 	ProductID  int64
@@ -233,6 +250,8 @@ type Review struct {
 	BodyTranslated    *string
 	Sentiment         *string
 	CreatedAt         time.Time
+	Excluded          bool
+	Pinned            bool
 }
 
 type ReviewFailure struct {
