@@ -124,6 +124,7 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		if running != 0 {
 			return nil, huma.Error409Conflict(fmt.Sprintf("analysis %d of this product is still running; wait for it to finish (GET /api/v1/products/%d/analysis), then re-run", running, p.ID))
 		}
+		auditDetail(ctx, "analysis_id", out.Body.AnalysisID)
 		return out, nil
 	})
 }

@@ -7,10 +7,12 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"reflect"
 	"strings"
 	"time"
@@ -60,6 +62,21 @@ type Config struct {
 	// Context bounds background work (River UI's query cache); cancel it
 	// at shutdown. Nil: context.Background().
 	Context context.Context
+
+	// TrustedProxies are the proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (VOC_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
+	// AllowedOrigins are origins besides this host's own that may send
+	// cookie-authenticated mutations, e.g. https://voc.example.com.
+	AllowedOrigins []string
+	// SessionTTL is the web session's lifetime (default 12 h);
+	// AccessTokenTTL the extension login's (default 30 days).
+	SessionTTL     time.Duration
+	AccessTokenTTL time.Duration
+	// AccountThrottle and AddressThrottle bound failed sign-ins per account
+	// and per client address (zero: the defaults).
+	AccountThrottle store.Throttle
+	AddressThrottle store.Throttle
 }
 
 type server struct {
@@ -71,10 +88,23 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 256 << 20
 	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.AccessTokenTTL <= 0 {
+		cfg.AccessTokenTTL = DefaultAccessTokenTTL
+	}
+	if cfg.AccountThrottle.Threshold <= 0 {
+		cfg.AccountThrottle = DefaultAccountThrottle
+	}
+	if cfg.AddressThrottle.Threshold <= 0 {
+		cfg.AddressThrottle = DefaultAddressThrottle
+	}
 	// Uploads up to this size are parsed in memory instead of spilling to
 	// a temporary file (huma's default is 8 KiB).
 	humachi.MultipartMaxMemory = 32 << 20
 	s := &server{Config: cfg}
+	var buildErr error
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, securityHeaders)
 
@@ -84,65 +114,72 @@ func New(cfg Config) (http.Handler, error) {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
 	})
-	r.Get("/health", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"healthy"}`))
-	})
-	// A load balancer asks /ready without credentials.
-	r.Get("/ready", s.ready)
-	r.Post("/api/v1/session", s.login)
-	// Share links are public by design: the unguessable token is the
-	// credential, and the page is one read-only report.
-	r.Get(sharePath+"{token}", s.sharedReport)
-	r.Delete("/api/v1/session", s.logout)
-	// The web UI's static shell holds no data; every call it makes is
-	// authenticated.
-	r.Handle("/", webui.Handler())
-	r.Handle("/assets/*", webui.Handler())
-
+	// Every route lives in this one inline group, whose middleware runs
+	// after routing: authenticate knows the matched route and enforces its
+	// minimum role from routeRoles; audit records successful mutations.
 	r.Group(func(r chi.Router) {
-		r.Use(s.authenticate)
-		r.Use(rejectBadText)
+		r.Use(s.authenticate, s.audit, rejectBadText)
+		r.Get("/health", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"status":"healthy"}`))
+		})
+		// The web UI's static shell holds no data; every call it makes is
+		// authenticated.
+		r.Handle("/", webui.Handler())
+		r.Handle("/assets/*", webui.Handler())
+		// A load balancer asks /ready without credentials.
+		r.Get("/ready", s.ready)
+		// Share links are public by design: the unguessable token is the
+		// credential, and the page is one read-only report.
+		r.Get(sharePath+"{token}", s.sharedReport)
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
-		r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 		hcfg := huma.DefaultConfig("voc API", "1.0.0")
 		hcfg.CreateHooks = nil // no $schema links in bodies
 		hcfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
-		hcfg.Info.Description = "Voice-of-Customer pipeline. Authenticate with `Authorization: Bearer <token>`."
+		hcfg.Info.Description = "Voice-of-Customer pipeline. Authenticate with `Authorization: Bearer <token>` or the session cookie " +
+			"of POST /api/v1/session. Every route has a minimum role (viewer, analyst, admin), stated in its description."
 		hcfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 			"bearer": {Type: "http", Scheme: "bearer"},
+			"cookie": {Type: "apiKey", In: "cookie", Name: sessionCookie},
 		}
-		hcfg.Security = []map[string][]string{{"bearer": {}}}
+		hcfg.Security = []map[string][]string{{"bearer": {}}, {"cookie": {}}}
 		api := humachi.New(r, hcfg)
+		s.registerSessionRoutes(api)
+		s.registerUserRoutes(api)
+		s.registerAuditRoutes(api)
 		s.registerUploadRoutes(api)
 		s.registerPipelineRoutes(api)
 		s.registerControlRoutes(api)
 		documentRawBodies(api)
-	})
+		documentRoles(api)
 
-	if cfg.River != nil {
-		ui, err := riverui.NewHandler(&riverui.HandlerOpts{
-			Endpoints: riverui.NewEndpoints(cfg.River, nil),
-			Logger:    cfg.Log,
-			Prefix:    "/riverui",
-		})
-		if err != nil {
-			return nil, fmt.Errorf("river ui: %w", err)
-		}
-		bg := cfg.Context
-		if bg == nil {
-			bg = context.Background()
-		}
-		if err := ui.Start(bg); err != nil {
-			return nil, fmt.Errorf("start river ui: %w", err)
-		}
-		r.Group(func(r chi.Router) {
-			r.Use(s.authenticate, requireAdmin)
+		if cfg.River != nil {
+			ui, err := riverui.NewHandler(&riverui.HandlerOpts{
+				Endpoints: riverui.NewEndpoints(cfg.River, nil),
+				Logger:    cfg.Log,
+				Prefix:    "/riverui",
+			})
+			if err != nil {
+				buildErr = fmt.Errorf("river ui: %w", err)
+				return
+			}
+			bg := cfg.Context
+			if bg == nil {
+				bg = context.Background()
+			}
+			if err := ui.Start(bg); err != nil {
+				buildErr = fmt.Errorf("start river ui: %w", err)
+				return
+			}
 			r.Handle("/riverui", ui)
 			r.Handle("/riverui/*", ui)
-		})
+		}
+	})
+	if buildErr != nil {
+		return nil, buildErr
 	}
 	return r, nil
 }
@@ -185,7 +222,7 @@ func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	b, _ := jsonMarshal(out)
+	b, _ := json.Marshal(out)
 	_, _ = w.Write(b)
 }
 
@@ -233,7 +270,7 @@ func schemaName(t reflect.Type, hint string) string {
 func writeProblem(w http.ResponseWriter, status int, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
-	b, _ := jsonMarshal(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
+	b, _ := json.Marshal(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
 	_, _ = w.Write(b)
 }
 

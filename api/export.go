@@ -125,6 +125,7 @@ var (
 		{"Review ID", 10}, {"Rating", 7}, {"Date", 11}, {"Language", 9}, {"Title", 30}, {"Body", 80},
 		{"Title (translated)", 30}, {"Body (translated)", 80}, {"Translation status", 12}, {"Sentiment", 10},
 		{"Variant", 20}, {"Author", 18}, {"Helpful votes", 8}, {"Verified purchase", 9}, {"Source review ID", 18}, {"Link", 30},
+		{"Review URL", 40}, {"Image URLs", 40}, {"Video URL", 40}, {"Excluded", 9}, {"Pinned", 8},
 	}
 	insightColumns = []exportColumn{
 		{"Review ID", 10}, {"Type", 11}, {"Dimension", 22}, {"Quote", 60}, {"Quote (translated)", 60},
@@ -198,7 +199,8 @@ func buildXLSX(ctx context.Context, src exportSource, base, target string) (_ *e
 			return row(r.ID, rating, r.ReviewDate, cellText(r.Language), cellText(r.Title), cellText(r.Body),
 				cellText(textOf(r.TitleTranslated)), cellText(textOf(r.BodyTranslated)), r.TranslationStatus,
 				cellText(textOf(r.Sentiment)), cellText(r.Variant), cellText(r.Author), r.HelpfulVotes, r.VerifiedPurchase,
-				cellText(textOf(r.SourceReviewID)), linkCell(base, r.ID, ""))
+				cellText(textOf(r.SourceReviewID)), linkCell(base, r.ID, ""), cellText(r.ReviewURL), cellText(strings.Join(r.ImageURLs, "\n")),
+				cellText(r.VideoURL), r.Excluded, r.Pinned)
 		})
 	})
 	if err != nil {

@@ -91,7 +91,9 @@ func TestBuildXLSX(t *testing.T) {
 		reviews: []store.ReviewDetail{
 			{ID: 1, Rating: ptrOf(5), ReviewDate: "2024-03-05", Language: "en", Title: "=1+1", Body: "Great <b>sound</b>\nsecond line",
 				TitleTranslated: ptrOf("标题"), BodyTranslated: ptrOf("@cmd"), TranslationStatus: "done", Sentiment: ptrOf("positive"),
-				Variant: "Color: Black", Author: "-Ann", HelpfulVotes: 3, VerifiedPurchase: true, SourceReviewID: ptrOf("R1")},
+				Variant: "Color: Black", Author: "-Ann", HelpfulVotes: 3, VerifiedPurchase: true, SourceReviewID: ptrOf("R1"),
+				ReviewURL: "https://www.amazon.com/gp/customer-reviews/R1", ImageURLs: []string{"https://m.media-amazon.com/a.jpg", "https://m.media-amazon.com/b.jpg"},
+				VideoURL: "https://m.media-amazon.com/v.mp4", Pinned: true},
 			{ID: 2, Language: "und", Title: "bell\x07ring", Body: long, TranslationStatus: "pending"},
 		},
 		insights: []store.ExportInsight{
@@ -120,9 +122,11 @@ func TestBuildXLSX(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 3)
 	require.Equal(t, []string{"Review ID", "Rating", "Date", "Language", "Title", "Body", "Title (translated)", "Body (translated)",
-		"Translation status", "Sentiment", "Variant", "Author", "Helpful votes", "Verified purchase", "Source review ID", "Link"}, rows[0])
+		"Translation status", "Sentiment", "Variant", "Author", "Helpful votes", "Verified purchase", "Source review ID", "Link",
+		"Review URL", "Image URLs", "Video URL", "Excluded", "Pinned"}, rows[0])
 	require.Equal(t, []string{"1", "5", "2024-03-05", "en", "'=1+1", "Great <b>sound</b>\nsecond line", "标题", "'@cmd", "done",
-		"positive", "Color: Black", "'-Ann", "3", "TRUE", "R1", "https://voc.example/reviews/1"}, rows[1])
+		"positive", "Color: Black", "'-Ann", "3", "TRUE", "R1", "https://voc.example/reviews/1", "https://www.amazon.com/gp/customer-reviews/R1",
+		"https://m.media-amazon.com/a.jpg\nhttps://m.media-amazon.com/b.jpg", "https://m.media-amazon.com/v.mp4", "FALSE", "TRUE"}, rows[1])
 	require.Equal(t, "2", rows[2][0])
 	require.Empty(t, rows[2][1], "no rating, empty cell")
 	require.True(t, strings.HasPrefix(rows[2][4], "bell"), "a control character does not corrupt the file: %q", rows[2][4])

@@ -71,6 +71,7 @@ func documentRawBodies(api huma.API) {
 		pi.Post.RequestBody.Content = map[string]*huma.MediaType{contentType: {Schema: s}}
 	}
 	set("/api/v1/reviews/ingest", "application/json", reflect.TypeOf(ExtensionIngest{}))
+	set("/api/v1/reviews/ingest/queue", "application/json", reflect.TypeOf(ExtensionIngest{}))
 	set("/api/v1/uploads", "multipart/form-data", reflect.TypeOf(UploadForm{}))
 	set("/api/v1/uploads/preview", "multipart/form-data", reflect.TypeOf(UploadForm{}))
 }

@@ -12,4 +12,7 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerModelLanguageRoutes(api)
 	s.registerReportRoutes(api)
 	s.registerExportRoutes(api)
+	s.registerExtensionRoutes(api)
+	s.registerAnalysesRoutes(api)
+	s.registerCurationRoutes(api)
 }

@@ -64,16 +64,18 @@ type uploadListOutput struct {
 
 type collectionInput struct {
 	ASIN         string `path:"asin" minLength:"5" maxLength:"20"`
-	Marketplace  string `query:"marketplace" default:"US" pattern:"^[A-Z]{2,5}$"`
+	Marketplace  string `query:"marketplace" pattern:"^[A-Z]{2,5}$" doc:"needed only when the ASIN is in several marketplaces"`
 	WorkflowMode string `query:"workflow_mode" default:"one_step_insight" enum:"one_step_insight,translate_only"`
 }
 
 type collectionOutput struct {
 	Status int
 	Body   struct {
-		ProductID int64  `json:"product_id"`
-		JobID     int64  `json:"job_id"`
-		Mode      string `json:"workflow_mode"`
+		ProductID   int64  `json:"product_id"`
+		Marketplace string `json:"marketplace"`
+		JobID       int64  `json:"job_id"`
+		Mode        string `json:"workflow_mode"`
+		Status      string `json:"status" enum:"started" doc:"the analysis is queued; it starts once the pushed uploads are ingested"`
 	}
 }
 
@@ -148,14 +150,15 @@ func (s *server) registerUploadRoutes(api huma.API) {
 		Errors:        []int{400, 401, 413, 422},
 	}, s.ingestExtension)
 	huma.Register(api, huma.Operation{
-		OperationID:   "collection-complete",
-		Method:        http.MethodPost,
-		Path:          "/api/v1/products/{asin}/collection-complete",
-		Summary:       "Start the analysis of everything pushed for a product",
-		Description:   "Queues an analysis of the product's reviews not yet analysed, once its pushed uploads are ingested.",
+		OperationID: "collection-complete",
+		Method:      http.MethodPost,
+		Path:        "/api/v1/products/{asin}/collection-complete",
+		Summary:     "Start the analysis of everything pushed for a product",
+		Description: "Queues an analysis of the product's reviews not yet analysed, once its pushed uploads are ingested. " +
+			"Without `marketplace`, the ASIN must name one product across marketplaces: 404 when none has it, 409 with `candidates` when several do.",
 		Tags:          []string{"ingest"},
 		DefaultStatus: http.StatusAccepted,
-		Errors:        []int{401, 404, 422},
+		Errors:        []int{401, 404, 409, 422},
 	}, s.collectionComplete)
 }
 
@@ -292,6 +295,8 @@ func (s *server) acceptUpload(ctx context.Context, p store.ProductInput, up stor
 	if err != nil {
 		return nil, s.storeError(ctx, "upload", err)
 	}
+	auditDetail(ctx, "upload_id", out.UploadID)
+	auditDetail(ctx, "product_id", out.ProductID)
 	return &acceptedOutput{Status: http.StatusAccepted, Body: out}, nil
 }
 
@@ -339,13 +344,13 @@ func (s *server) ingestExtension(ctx context.Context, in *extensionInput) (*acce
 }
 
 func (s *server) collectionComplete(ctx context.Context, in *collectionInput) (*collectionOutput, error) {
-	if !ingest.ValidMarketplace(in.Marketplace) {
+	if in.Marketplace != "" && !ingest.ValidMarketplace(in.Marketplace) {
 		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "query.marketplace",
 			Message: "marketplace must be one of " + ingest.MarketplaceList(), Value: in.Marketplace})
 	}
-	p, err := store.ProductGetByKey(ctx, s.Pool, in.Marketplace, in.ASIN)
+	p, err := s.resolveASIN(ctx, in.ASIN, in.Marketplace)
 	if err != nil {
-		return nil, s.storeError(ctx, "product "+in.Marketplace+"/"+in.ASIN, err)
+		return nil, err
 	}
 	kind := jobs.AnalysisFull
 	if in.WorkflowMode == "translate_only" {
@@ -356,7 +361,8 @@ func (s *server) collectionComplete(ctx context.Context, in *collectionInput) (*
 		return nil, s.storeError(ctx, "analysis", err)
 	}
 	out := &collectionOutput{Status: http.StatusAccepted}
-	out.Body.ProductID, out.Body.JobID, out.Body.Mode = p.ID, res.Job.ID, in.WorkflowMode
+	out.Body.ProductID, out.Body.Marketplace, out.Body.JobID, out.Body.Mode, out.Body.Status = p.ID, p.Marketplace, res.Job.ID, in.WorkflowMode, "started"
+	auditDetail(ctx, "product_id", p.ID)
 	return out, nil
 }
 

@@ -110,6 +110,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 <tr><th>Generated</th><td>{{date .Document}}</td></tr>
 <tr><th>Coverage</th><td>{{pct .Report.Coverage}} of {{.Agg.Coverage.ReviewsTotal}} reviews analysed (insights {{.Agg.Coverage.InsightsDone}}, themes {{.Agg.Coverage.ThemesDone}}, translation {{.Agg.Coverage.TranslationDone}})</td></tr>
 <tr><th>Totals</th><td>{{.Agg.Reviews}} reviews, {{.Agg.Insights}} insights, {{.Agg.Tags}} 5W tags, average rating {{avg .Agg.AverageRating}}</td></tr>
+<tr><th>Excluded</th><td>{{.Agg.ExcludedReviews}} reviews excluded by an analyst (not counted anywhere in this report)</td></tr>
 </table>
 <p class="goal">{{.Kind.Goal}}</p>
 {{if .Shared}}<p class="note">A read-only copy of this report, shared by link.</p>{{end}}

@@ -64,7 +64,8 @@ func Markdown(d Document, l Links) []byte {
 	w("| Generated | %s |\n", d.Report.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	w("| Coverage | %s of %d reviews analysed (insights %d, themes %d, translation %d) |\n", pct(d.Report.Coverage),
 		a.Coverage.ReviewsTotal, a.Coverage.InsightsDone, a.Coverage.ThemesDone, a.Coverage.TranslationDone)
-	w("| Totals | %d reviews, %d insights, %d 5W tags, average rating %s |\n\n", a.Reviews, a.Insights, a.Tags, avgRating(a.AverageRating))
+	w("| Totals | %d reviews, %d insights, %d 5W tags, average rating %s |\n", a.Reviews, a.Insights, a.Tags, avgRating(a.AverageRating))
+	w("| Excluded | %d reviews excluded by an analyst (not counted anywhere in this report) |\n\n", a.ExcludedReviews)
 	w("_%s_\n\n", md(k.Goal))
 	if d.Report.Kind == KindPreliminary {
 		w("> **Preliminary report.** It was written when %s of the reviews were analysed; the final report follows when the analysis completes.\n\n", pct(d.Report.Coverage))

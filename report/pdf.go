@@ -507,6 +507,7 @@ func PDF(d Document, l Links) ([]byte, error) {
 		{"Coverage", fmt.Sprintf("%s of %d reviews analysed (insights %d, themes %d, translation %d)", pct(d.Report.Coverage),
 			a.Coverage.ReviewsTotal, a.Coverage.InsightsDone, a.Coverage.ThemesDone, a.Coverage.TranslationDone)},
 		{"Totals", fmt.Sprintf("%d reviews, %d insights, %d 5W tags, average rating %s", a.Reviews, a.Insights, a.Tags, avgRating(a.AverageRating))},
+		{"Excluded", fmt.Sprintf("%d reviews excluded by an analyst (not counted anywhere in this report)", a.ExcludedReviews)},
 	})
 	p.note(k.Goal)
 	if d.Report.Kind == KindPreliminary {

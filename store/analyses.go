@@ -83,7 +83,7 @@ func AnalysisPlan(ctx context.Context, db DBTX, a Analysis) (Analysis, error) {
 	case ScopeUpload:
 		_, err = q(db).AnalysisAddUploadReviews(ctx, dbsqlc.AnalysisAddUploadReviewsParams{AnalysisID: a.ID, UploadID: a.UploadID})
 	case ScopeUnanalysed:
-		_, err = q(db).AnalysisAddPendingProductReviews(ctx, dbsqlc.AnalysisAddPendingProductReviewsParams{AnalysisID: a.ID, ProductID: a.ProductID})
+		_, err = q(db).AnalysisAddPendingProductReviews(ctx, dbsqlc.AnalysisAddPendingProductReviewsParams{AnalysisID: a.ID, ProductID: a.ProductID, Kind: a.Kind})
 	case ScopeProduct:
 		_, err = q(db).AnalysisAddAllProductReviews(ctx, dbsqlc.AnalysisAddAllProductReviewsParams{AnalysisID: a.ID, ProductID: a.ProductID})
 	default:
@@ -155,4 +155,25 @@ func AnalysisRunningForUpdate(ctx context.Context, tx pgx.Tx, productID int64) (
 		return 0, fmt.Errorf("running analysis of product %d: %w", productID, err)
 	}
 	return id, nil
+}
+
+// AnalysisPendingCount returns how many reviews a new analysis of a kind
+// would cover when started without an upload: those no analysis of that
+// kind has covered (translate-only analyses do not count for full ones),
+// without excluded reviews.
+func AnalysisPendingCount(ctx context.Context, db DBTX, productID int64, kind string) (int64, error) {
+	n, err := q(db).AnalysisPendingCount(ctx, dbsqlc.AnalysisPendingCountParams{ProductID: productID, Kind: kind})
+	if err != nil {
+		return 0, fmt.Errorf("count reviews to analyse of product %d: %w", productID, err)
+	}
+	return n, nil
+}
+
+// AnalysisRunningCount returns how many analyses of a product are running.
+func AnalysisRunningCount(ctx context.Context, db DBTX, productID int64) (int64, error) {
+	n, err := q(db).AnalysisRunningForProduct(ctx, productID)
+	if err != nil {
+		return 0, fmt.Errorf("count running analyses of product %d: %w", productID, err)
+	}
+	return n, nil
 }

@@ -130,3 +130,17 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// ProductsByASIN returns the products of an ASIN in every marketplace,
+// ordered by marketplace.
+func ProductsByASIN(ctx context.Context, db DBTX, asin string) ([]Product, error) {
+	rows, err := q(db).ProductListByASIN(ctx, asin)
+	if err != nil {
+		return nil, fmt.Errorf("products of asin %s: %w", asin, err)
+	}
+	out := make([]Product, len(rows))
+	for i, r := range rows {
+		out[i] = productFromRow(r)
+	}
+	return out, nil
+}

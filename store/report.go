@@ -15,13 +15,15 @@ import (
 )
 
 // Aggregates are a report's numbers, computed in SQL over all of the
-// product's reviews. Every evidence item names its review.
+// product's reviews but the excluded ones. Every evidence item names its
+// review; pinned reviews come first.
 type Aggregates struct {
 	// TargetLanguage is the language the report is written in: the
 	// analysis's target language. Quotes in another language carry a
 	// translation into it.
 	TargetLanguage    string          `json:"target_language"`
 	Reviews           int64           `json:"reviews"`
+	ExcludedReviews   int64           `json:"excluded_reviews" doc:"reviews an analyst excluded; no aggregate counts them"`
 	Insights          int64           `json:"insights"`
 	Tags              int64           `json:"tags"`
 	RatingDist        []CountItem     `json:"rating_distribution"`
@@ -147,22 +149,23 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	g := Aggregates{TargetLanguage: a.TargetLanguage}
 	pid := a.ProductID
 	one := func(sql string, dst ...any) error { return db.QueryRow(ctx, sql, pid).Scan(dst...) }
-	if err := one(`SELECT (SELECT count(*) FROM reviews WHERE product_id = $1),
-		(SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id WHERE r.product_id = $1),
-		(SELECT count(*) FROM review_tags t JOIN reviews r ON r.id = t.review_id WHERE r.product_id = $1)`,
-		&g.Reviews, &g.Insights, &g.Tags); err != nil {
+	if err := one(`SELECT (SELECT count(*) FROM reviews WHERE product_id = $1 AND NOT excluded),
+		(SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id WHERE r.product_id = $1 AND NOT r.excluded),
+		(SELECT count(*) FROM review_tags t JOIN reviews r ON r.id = t.review_id WHERE r.product_id = $1 AND NOT r.excluded),
+		(SELECT count(*) FROM reviews WHERE product_id = $1 AND excluded)`,
+		&g.Reviews, &g.Insights, &g.Tags, &g.ExcludedReviews); err != nil {
 		return g, fmt.Errorf("count report totals: %w", err)
 	}
 	var err error
 	if g.RatingDist, err = collect(ctx, db, `SELECT coalesce(rating::text, 'none'), count(*) FROM reviews
-		WHERE product_id = $1 GROUP BY rating ORDER BY rating NULLS LAST`, []any{pid}, func(r pgx.Rows) (CountItem, error) {
+		WHERE product_id = $1 AND NOT excluded GROUP BY rating ORDER BY rating NULLS LAST`, []any{pid}, func(r pgx.Rows) (CountItem, error) {
 		var c CountItem
 		return c, r.Scan(&c.Key, &c.Count)
 	}); err != nil {
 		return g, err
 	}
 	if g.SentimentShare, err = collect(ctx, db, `SELECT sentiment, count(*), count(*)::float8 / sum(count(*)) OVER ()
-		FROM reviews WHERE product_id = $1 AND sentiment IS NOT NULL GROUP BY sentiment ORDER BY sentiment`, []any{pid},
+		FROM reviews WHERE product_id = $1 AND NOT excluded AND sentiment IS NOT NULL GROUP BY sentiment ORDER BY sentiment`, []any{pid},
 		func(r pgx.Rows) (ShareItem, error) {
 			var s ShareItem
 			return s, r.Scan(&s.Key, &s.Count, &s.Share)
@@ -172,7 +175,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	if g.Dimensions, err = collect(ctx, db, `SELECT d.kind, d.name,
 			count(*) FILTER (WHERE i.sentiment = 'positive'), count(*) FILTER (WHERE i.sentiment = 'negative'),
 			count(*) FILTER (WHERE i.sentiment = 'neutral')
-		FROM dimensions d LEFT JOIN insights i ON i.dimension_id = d.id
+		FROM dimensions d LEFT JOIN (insights i JOIN reviews r ON r.id = i.review_id AND NOT r.excluded) ON i.dimension_id = d.id
 		WHERE d.product_id = $1 GROUP BY d.id ORDER BY d.kind, count(i.id) DESC, d.name`, []any{pid},
 		func(r pgx.Rows) (DimensionStat, error) {
 			var s DimensionStat
@@ -190,10 +193,10 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	topics := func(insightType string) ([]TopicStat, error) {
 		return collect(ctx, db, `SELECT d.name, count(*),
 				coalesce((array_agg(jsonb_build_object('review_id', i.review_id, 'quote', i.quote, 'quote_translated', i.quote_translated,
-					'language', r.language) ORDER BY i.confidence = 'high' DESC, i.id)
+					'language', r.language) ORDER BY r.pinned DESC, i.confidence = 'high' DESC, i.id)
 					FILTER (WHERE i.sentiment = CASE $2 WHEN 'strength' THEN 'positive' WHEN 'weakness' THEN 'negative' ELSE i.sentiment END))[1:$3], '{}')
 			FROM insights i JOIN dimensions d ON d.id = i.dimension_id JOIN reviews r ON r.id = i.review_id
-			WHERE d.product_id = $1 AND i.type = $2
+			WHERE d.product_id = $1 AND i.type = $2 AND NOT r.excluded
 			GROUP BY d.name ORDER BY count(*) DESC, d.name LIMIT 10`, []any{pid, insightType, evidencePerTopic}, scanTopic(a.TargetLanguage))
 	}
 	if g.TopStrengths, err = topics("strength"); err != nil {
@@ -208,9 +211,9 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	for _, t := range []string{"buyer", "user", "where", "when", "why", "what"} {
 		labels, err := collect(ctx, db, `SELECT l.name, count(t.id),
 				coalesce((array_agg(jsonb_build_object('review_id', t.review_id, 'quote', t.quote, 'quote_translated', t.quote_translated,
-					'language', r.language) ORDER BY t.id) FILTER (WHERE t.id IS NOT NULL))[1:$3], '{}'),
+					'language', r.language) ORDER BY r.pinned DESC, t.id) FILTER (WHERE t.id IS NOT NULL))[1:$3], '{}'),
 				coalesce(count(t.id)::float8 / nullif(sum(count(t.id)) OVER (), 0), 0)
-			FROM labels l LEFT JOIN review_tags t ON t.label_id = l.id LEFT JOIN reviews r ON r.id = t.review_id
+			FROM labels l LEFT JOIN (review_tags t JOIN reviews r ON r.id = t.review_id AND NOT r.excluded) ON t.label_id = l.id
 			WHERE l.product_id = $1 AND l.type = $2
 			GROUP BY l.id ORDER BY count(t.id) DESC, l.name`, []any{pid, t, evidencePerTopic},
 			func(r pgx.Rows) (TopicStat, error) {
@@ -229,7 +232,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	}
 	if g.MonthlyTrend, err = collect(ctx, db, `SELECT to_char(date_trunc('month', review_date), 'YYYY-MM'), count(*),
 			avg(rating)::float8, count(*) FILTER (WHERE sentiment = 'positive'), count(*) FILTER (WHERE sentiment = 'negative')
-		FROM reviews WHERE product_id = $1 AND review_date IS NOT NULL
+		FROM reviews WHERE product_id = $1 AND NOT excluded AND review_date IS NOT NULL
 		GROUP BY 1 ORDER BY 1`, []any{pid}, func(r pgx.Rows) (MonthStat, error) {
 		var m MonthStat
 		return m, r.Scan(&m.Month, &m.Reviews, &m.AvgRating, &m.Positive, &m.Negative)
@@ -238,7 +241,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	}
 	if err := one(`SELECT count(*), count(*) FILTER (WHERE
 			(rating >= 4 AND sentiment = 'positive') OR (rating <= 2 AND sentiment = 'negative') OR (rating = 3 AND sentiment = 'neutral'))
-		FROM reviews WHERE product_id = $1 AND rating IS NOT NULL AND sentiment IS NOT NULL`,
+		FROM reviews WHERE product_id = $1 AND NOT excluded AND rating IS NOT NULL AND sentiment IS NOT NULL`,
 		&g.RatingVsSentiment.Compared, &g.RatingVsSentiment.Agree); err != nil {
 		return g, fmt.Errorf("rating vs sentiment: %w", err)
 	}

@@ -33,14 +33,14 @@ type RatingTotals struct {
 // product's rating totals. Everything is one scan of insights and reviews.
 func ReportDimensionRatings(ctx context.Context, db DBTX, productID int64) ([]DimensionRatingStat, RatingTotals, error) {
 	var tot RatingTotals
-	if err := db.QueryRow(ctx, `SELECT count(rating), coalesce(sum(rating), 0) FROM reviews WHERE product_id = $1`, productID).
+	if err := db.QueryRow(ctx, `SELECT count(rating), coalesce(sum(rating), 0) FROM reviews WHERE product_id = $1 AND NOT excluded`, productID).
 		Scan(&tot.Rated, &tot.Sum); err != nil {
 		return nil, tot, fmt.Errorf("rating totals of product %d: %w", productID, err)
 	}
 	rows, err := collect(ctx, db, `WITH neg AS (
 			SELECT DISTINCT i.dimension_id, i.review_id, r.rating
 			FROM insights i JOIN reviews r ON r.id = i.review_id
-			WHERE r.product_id = $1 AND i.sentiment = 'negative'
+			WHERE r.product_id = $1 AND i.sentiment = 'negative' AND NOT r.excluded
 		), negagg AS (
 			SELECT dimension_id, count(*) AS reviews, count(rating) AS rated, coalesce(sum(rating), 0) AS rating_sum
 			FROM neg GROUP BY dimension_id
@@ -49,8 +49,8 @@ func ReportDimensionRatings(ctx context.Context, db DBTX, productID int64) ([]Di
 				count(*) FILTER (WHERE i.sentiment = 'positive') AS pos,
 				count(*) FILTER (WHERE i.sentiment = 'negative') AS neg,
 				count(*) FILTER (WHERE i.sentiment = 'neutral') AS neu
-			FROM insights i JOIN dimensions d ON d.id = i.dimension_id
-			WHERE d.product_id = $1 GROUP BY i.dimension_id
+			FROM insights i JOIN dimensions d ON d.id = i.dimension_id JOIN reviews r ON r.id = i.review_id
+			WHERE d.product_id = $1 AND NOT r.excluded GROUP BY i.dimension_id
 		)
 		SELECT d.kind, d.name, coalesce(m.pos, 0), coalesce(m.neg, 0), coalesce(m.neu, 0),
 			coalesce(n.reviews, 0), coalesce(n.rated, 0), coalesce(n.rating_sum, 0)
@@ -98,7 +98,7 @@ func ReportTrend(ctx context.Context, db DBTX, productID int64, period string, p
 	totals, err = collect(ctx, db, `SELECT * FROM (
 			SELECT date_trunc($2, review_date)::date AS p, count(*),
 				count(*) FILTER (WHERE sentiment = 'positive'), count(*) FILTER (WHERE sentiment = 'negative')
-			FROM reviews WHERE product_id = $1 AND review_date IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT $3
+			FROM reviews WHERE product_id = $1 AND review_date IS NOT NULL AND NOT excluded GROUP BY 1 ORDER BY 1 DESC LIMIT $3
 		) t ORDER BY p`, []any{productID, period, periods}, func(r pgx.Rows) (PeriodStat, error) {
 		var s PeriodStat
 		return s, r.Scan(&s.Start, &s.Reviews, &s.Positive, &s.Negative)
@@ -110,7 +110,7 @@ func ReportTrend(ctx context.Context, db DBTX, productID int64, period string, p
 			count(*) FILTER (WHERE i.sentiment = 'positive'), count(*) FILTER (WHERE i.sentiment = 'negative'),
 			count(DISTINCT r.id) FILTER (WHERE i.sentiment = 'negative')
 		FROM insights i JOIN reviews r ON r.id = i.review_id JOIN dimensions d ON d.id = i.dimension_id
-		WHERE r.product_id = $1 AND r.review_date >= $3
+		WHERE r.product_id = $1 AND r.review_date >= $3 AND NOT r.excluded
 		GROUP BY 1, d.id ORDER BY 1, d.kind, d.name`, []any{productID, period, totals[0].Start}, func(r pgx.Rows) (PeriodStat, error) {
 		var s PeriodStat
 		return s, r.Scan(&s.Start, &s.Kind, &s.Dimension, &s.Reviews, &s.Mentions, &s.Positive, &s.Negative, &s.NegativeReviews)

@@ -27,6 +27,16 @@ type ReviewDetail struct {
 	TranslationStatus string  `json:"translation_status"`
 	TitleTranslated   *string `json:"title_translated"`
 	BodyTranslated    *string `json:"body_translated"`
+	// Media and links the extension sends.
+	HasImages bool     `json:"has_images"`
+	ImageURLs []string `json:"image_urls"`
+	HasVideo  bool     `json:"has_video"`
+	VideoURL  string   `json:"video_url,omitempty"`
+	ReviewURL string   `json:"review_url,omitempty"`
+	// Curation: an excluded review leaves analyses and reports; a pinned
+	// one leads its dimension's evidence.
+	Excluded bool `json:"excluded"`
+	Pinned   bool `json:"pinned"`
 	// Insights and Tags are filled by ReviewList only.
 	Insights []ReviewInsight `json:"insights"`
 	Tags     []ReviewTag     `json:"tags"`
@@ -172,6 +182,8 @@ func reviewFromRow(r dbsqlc.ReviewListFilteredRow) ReviewDetail {
 		Language: r.Language, ReviewDateRaw: r.ReviewDateRaw, Variant: r.Variant, VerifiedPurchase: r.VerifiedPurchase,
 		HelpfulVotes: int(r.HelpfulVotes), Sentiment: r.Sentiment, TranslationStatus: r.TranslationStatus,
 		TitleTranslated: r.TitleTranslated, BodyTranslated: r.BodyTranslated,
+		HasImages: r.HasImages, ImageURLs: nonNil(r.ImageUrls), HasVideo: r.HasVideo, VideoURL: r.VideoUrl, ReviewURL: r.ReviewUrl,
+		Excluded: r.Excluded, Pinned: r.Pinned,
 		Insights: []ReviewInsight{}, Tags: []ReviewTag{},
 	}
 	if r.Rating != nil {

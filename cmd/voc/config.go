@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"regexp"
 	"strconv"
@@ -35,6 +36,13 @@ type Config struct {
 	// DefaultTargetLanguage is a new product's target language when nobody
 	// named one (VOC_DEFAULT_TARGET_LANGUAGE); empty: en.
 	DefaultTargetLanguage string
+	// TrustedProxies (VOC_TRUSTED_PROXIES): comma-separated CIDRs whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies string
+	// AllowedOrigins (VOC_ALLOWED_ORIGINS): comma-separated extra origins
+	// for cookie-authenticated mutations.
+	AllowedOrigins string
+	SessionTTL     time.Duration
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -105,6 +113,9 @@ func defaultConfig() *Config {
 		PprofAddr:             env("VOC_PPROF_ADDR", ""),
 		llmEnv:                le,
 		DefaultTargetLanguage: env("VOC_DEFAULT_TARGET_LANGUAGE", ""),
+		TrustedProxies:        env("VOC_TRUSTED_PROXIES", ""),
+		AllowedOrigins:        env("VOC_ALLOWED_ORIGINS", ""),
+		SessionTTL:            envDuration("VOC_SESSION_TTL", 12*time.Hour),
 	}
 }
 
@@ -134,6 +145,9 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 
 func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (VOC_ADDR)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (VOC_TRUSTED_PROXIES)")
+	fs.StringVar(&c.AllowedOrigins, "allowed-origins", c.AllowedOrigins, "extra origins allowed to send cookie-authenticated mutations (VOC_ALLOWED_ORIGINS)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "web session lifetime (VOC_SESSION_TTL)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.MaxUploadBytes, "largest accepted upload (VOC_MAX_UPLOAD_BYTES)")
 }
 
@@ -251,4 +265,40 @@ func weakSecret(s string) bool {
 		}
 	}
 	return steps*2 > len(s)
+}
+
+// trustedProxies parses VOC_TRUSTED_PROXIES: CIDRs or single addresses.
+func (c *Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("VOC_TRUSTED_PROXIES: %q is not an address or CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("VOC_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// allowedOrigins parses VOC_ALLOWED_ORIGINS.
+func (c *Config) allowedOrigins() []string {
+	var out []string
+	for _, f := range strings.Split(c.AllowedOrigins, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

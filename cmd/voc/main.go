@@ -8,6 +8,7 @@
 //	voc queue     pause, resume and list queues
 //	voc llmsim    the OpenAI-compatible LLM simulator
 //	voc token     create, list and revoke API tokens
+//	voc user      create, list, disable and enable user accounts
 package main
 
 import (
@@ -46,7 +47,7 @@ func rootCmd() *cobra.Command {
 		},
 	}
 	cfg.registerFlags(root.PersistentFlags())
-	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), queueCmd(cfg), llmsimCmd(), tokenCmd(cfg))
+	root.AddCommand(serveCmd(cfg, true), serveCmd(cfg, false), migrateCmd(cfg), ingestCmd(cfg), statusCmd(cfg), queueCmd(cfg), llmsimCmd(), tokenCmd(cfg), userCmd(cfg))
 	return root
 }
 

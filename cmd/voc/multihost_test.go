@@ -461,7 +461,9 @@ func TestMultiHost(t *testing.T) {
 	killedAt := time.Now()
 	events["worker1 namespace killed"] = time.Since(runStart)
 	w1 = startWorker("worker1-on-ns2", netw.ns["worker2"], "worker2", "mh-worker1")
-	mhWaitFor(t, "worker1's orphaned jobs handed back", 90*time.Second, func() bool { return held("mh-worker1") == 0 || q("SELECT count(*) FROM river_job WHERE metadata ? 'voc_handed_back_at'") > 0 })
+	mhWaitFor(t, "worker1's orphaned jobs handed back", 90*time.Second, func() bool {
+		return held("mh-worker1") == 0 || q("SELECT count(*) FROM river_job WHERE metadata ? 'voc_handed_back_at'") > 0
+	})
 	orphanBack := time.Since(killedAt)
 	_ = w1
 

@@ -103,8 +103,13 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 			readyRedis = a.readyRedis
 		}
 		provider, _ := cfg.provider() // validated when the River client was built
+		proxies, err := cfg.trustedProxies()
+		if err != nil {
+			return err
+		}
 		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(),
-			Ready: readyRedis, LLMProvider: provider, Context: ctx, DefaultTargetLanguage: cfg.DefaultTargetLanguage, LLM: an})
+			Ready: readyRedis, LLMProvider: provider, Context: ctx, DefaultTargetLanguage: cfg.DefaultTargetLanguage, LLM: an,
+			TrustedProxies: proxies, AllowedOrigins: cfg.allowedOrigins(), SessionTTL: cfg.SessionTTL})
 		if err != nil {
 			return err
 		}

@@ -7,20 +7,35 @@ RETURNING *;
 UPDATE analyses SET planned = true WHERE id = @id;
 
 -- name: AnalysisAddUploadReviews :execrows
+-- Excluded reviews never enter an analysis.
 INSERT INTO analysis_reviews (analysis_id, review_id)
-SELECT @analysis_id, id FROM reviews WHERE upload_id = @upload_id;
+SELECT @analysis_id, id FROM reviews WHERE upload_id = @upload_id AND NOT excluded;
 
 -- name: AnalysisAddPendingProductReviews :execrows
--- Reviews of the product that no analysis has covered yet (extension pushes
--- followed by collection-complete).
+-- Reviews of the product that no analysis of this kind has covered yet
+-- (extension pushes followed by collection-complete). A translate-only
+-- analysis does not count for a full one, which then analyses those
+-- reviews, reusing their stored translations.
 INSERT INTO analysis_reviews (analysis_id, review_id)
 SELECT @analysis_id, r.id FROM reviews r
-WHERE r.product_id = @product_id
-  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar WHERE ar.review_id = r.id);
+WHERE r.product_id = @product_id AND NOT r.excluded
+  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar JOIN analyses a ON a.id = ar.analysis_id
+                  WHERE ar.review_id = r.id AND (a.kind <> 'translate_only' OR @kind::text = 'translate_only'));
 
 -- name: AnalysisAddAllProductReviews :execrows
 INSERT INTO analysis_reviews (analysis_id, review_id)
-SELECT @analysis_id, id FROM reviews WHERE product_id = @product_id;
+SELECT @analysis_id, id FROM reviews WHERE product_id = @product_id AND NOT excluded;
+
+-- name: AnalysisPendingCount :one
+-- How many reviews a new analysis of this kind with the "unanalysed" scope
+-- would cover; keep in step with AnalysisAddPendingProductReviews.
+SELECT count(*) FROM reviews r
+WHERE r.product_id = @product_id AND NOT r.excluded
+  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar JOIN analyses a ON a.id = ar.analysis_id
+                  WHERE ar.review_id = r.id AND (a.kind <> 'translate_only' OR @kind::text = 'translate_only'));
+
+-- name: AnalysisRunningForProduct :one
+SELECT count(*) FROM analyses WHERE product_id = @product_id AND status = 'running';
 
 -- name: AnalysisSetTotal :one
 UPDATE analyses SET reviews_total = (SELECT count(*) FROM analysis_reviews WHERE analysis_id = @id)

@@ -15,7 +15,8 @@ SELECT count(*) FROM reviews WHERE product_id = @product_id;
 -- keyset cursor (0: from the start); @off skips rows after it.
 SELECT r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_date, r.review_date_raw,
        r.variant, r.language, r.verified_purchase, r.helpful_votes, r.translation_status,
-       r.title_translated, r.body_translated, r.sentiment
+       r.title_translated, r.body_translated, r.sentiment,
+       r.has_images, r.image_urls, r.has_video, r.video_url, r.review_url, r.excluded, r.pinned
 FROM reviews r
 WHERE r.product_id = @product_id
   AND r.id > @after_id::bigint

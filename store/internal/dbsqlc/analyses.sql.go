@@ -11,7 +11,7 @@ import (
 
 const analysisAddAllProductReviews = `-- name: AnalysisAddAllProductReviews :execrows
 INSERT INTO analysis_reviews (analysis_id, review_id)
-SELECT $1, id FROM reviews WHERE product_id = $2
+SELECT $1, id FROM reviews WHERE product_id = $2 AND NOT excluded
 `
 
 type AnalysisAddAllProductReviewsParams struct {
@@ -30,19 +30,23 @@ func (q *Queries) AnalysisAddAllProductReviews(ctx context.Context, arg Analysis
 const analysisAddPendingProductReviews = `-- name: AnalysisAddPendingProductReviews :execrows
 INSERT INTO analysis_reviews (analysis_id, review_id)
 SELECT $1, r.id FROM reviews r
-WHERE r.product_id = $2
-  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar WHERE ar.review_id = r.id)
+WHERE r.product_id = $2 AND NOT r.excluded
+  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar JOIN analyses a ON a.id = ar.analysis_id
+                  WHERE ar.review_id = r.id AND (a.kind <> 'translate_only' OR $3::text = 'translate_only'))
 `
 
 type AnalysisAddPendingProductReviewsParams struct {
 	AnalysisID int64
 	ProductID  int64
+	Kind       string
 }
 
-// Reviews of the product that no analysis has covered yet (extension pushes
-// followed by collection-complete).
+// Reviews of the product that no analysis of this kind has covered yet
+// (extension pushes followed by collection-complete). A translate-only
+// analysis does not count for a full one, which then analyses those
+// reviews, reusing their stored translations.
 func (q *Queries) AnalysisAddPendingProductReviews(ctx context.Context, arg AnalysisAddPendingProductReviewsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, analysisAddPendingProductReviews, arg.AnalysisID, arg.ProductID)
+	result, err := q.db.Exec(ctx, analysisAddPendingProductReviews, arg.AnalysisID, arg.ProductID, arg.Kind)
 	if err != nil {
 		return 0, err
 	}
@@ -51,7 +55,7 @@ func (q *Queries) AnalysisAddPendingProductReviews(ctx context.Context, arg Anal
 
 const analysisAddUploadReviews = `-- name: AnalysisAddUploadReviews :execrows
 INSERT INTO analysis_reviews (analysis_id, review_id)
-SELECT $1, id FROM reviews WHERE upload_id = $2
+SELECT $1, id FROM reviews WHERE upload_id = $2 AND NOT excluded
 `
 
 type AnalysisAddUploadReviewsParams struct {
@@ -59,6 +63,7 @@ type AnalysisAddUploadReviewsParams struct {
 	UploadID   *int64
 }
 
+// Excluded reviews never enter an analysis.
 func (q *Queries) AnalysisAddUploadReviews(ctx context.Context, arg AnalysisAddUploadReviewsParams) (int64, error) {
 	result, err := q.db.Exec(ctx, analysisAddUploadReviews, arg.AnalysisID, arg.UploadID)
 	if err != nil {
@@ -281,6 +286,38 @@ UPDATE analyses SET planned = true WHERE id = $1
 func (q *Queries) AnalysisMarkPlanned(ctx context.Context, id int64) error {
 	_, err := q.db.Exec(ctx, analysisMarkPlanned, id)
 	return err
+}
+
+const analysisPendingCount = `-- name: AnalysisPendingCount :one
+SELECT count(*) FROM reviews r
+WHERE r.product_id = $1 AND NOT r.excluded
+  AND NOT EXISTS (SELECT 1 FROM analysis_reviews ar JOIN analyses a ON a.id = ar.analysis_id
+                  WHERE ar.review_id = r.id AND (a.kind <> 'translate_only' OR $2::text = 'translate_only'))
+`
+
+type AnalysisPendingCountParams struct {
+	ProductID int64
+	Kind      string
+}
+
+// How many reviews a new analysis of this kind with the "unanalysed" scope
+// would cover; keep in step with AnalysisAddPendingProductReviews.
+func (q *Queries) AnalysisPendingCount(ctx context.Context, arg AnalysisPendingCountParams) (int64, error) {
+	row := q.db.QueryRow(ctx, analysisPendingCount, arg.ProductID, arg.Kind)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const analysisRunningForProduct = `-- name: AnalysisRunningForProduct :one
+SELECT count(*) FROM analyses WHERE product_id = $1 AND status = 'running'
+`
+
+func (q *Queries) AnalysisRunningForProduct(ctx context.Context, productID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, analysisRunningForProduct, productID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const analysisSetTotal = `-- name: AnalysisSetTotal :one

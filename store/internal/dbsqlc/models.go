@@ -98,6 +98,39 @@ type ApiToken struct {
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
 	FromEnv    bool
+	UserID     *int64
+}
+
+type AuditLog struct {
+	ID         int64
+	At         time.Time
+	UserID     *int64
+	TokenID    *int64
+	Actor      string
+	Action     string
+	Method     string
+	Path       string
+	Status     int32
+	Target     string
+	Details    []byte
+	ClientAddr string
+}
+
+type Comparison struct {
+	ID              int64
+	Name            string
+	CreatedBy       *int64
+	Alignment       []byte
+	AlignmentSource string
+	AlignmentNote   string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type ComparisonProduct struct {
+	ComparisonID int64
+	ProductID    int64
+	Position     int32
 }
 
 type Dimension struct {
@@ -150,6 +183,14 @@ type LlmCall struct {
 	Dropped    int32
 	Error      string
 	CreatedAt  time.Time
+}
+
+type LoginThrottle struct {
+	Key         string
+	Failures    int32
+	FirstFailed time.Time
+	LastFailed  time.Time
+	LockedUntil *time.Time
 }
 
 type Product struct {
@@ -225,6 +266,8 @@ type Review struct {
 	BodyTranslated    *string
 	Sentiment         *string
 	CreatedAt         time.Time
+	Excluded          bool
+	Pinned            bool
 }
 
 type ReviewFailure struct {
@@ -272,6 +315,17 @@ type RiverQueue struct {
 	UpdatedAt time.Time
 }
 
+type Session struct {
+	IDHash     []byte
+	Kind       string
+	UserID     *int64
+	TokenID    *int64
+	ClientAddr string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
 type Upload struct {
 	ID            int64
 	ProductID     int64
@@ -300,6 +354,17 @@ type UploadRejection struct {
 	RowNum   int32
 	Col      string
 	Reason   string
+}
+
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type VocHost struct {

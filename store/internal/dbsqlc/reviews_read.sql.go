@@ -214,7 +214,8 @@ func (q *Queries) ReviewCountFiltered(ctx context.Context, arg ReviewCountFilter
 const reviewListFiltered = `-- name: ReviewListFiltered :many
 SELECT r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_date, r.review_date_raw,
        r.variant, r.language, r.verified_purchase, r.helpful_votes, r.translation_status,
-       r.title_translated, r.body_translated, r.sentiment
+       r.title_translated, r.body_translated, r.sentiment,
+       r.has_images, r.image_urls, r.has_video, r.video_url, r.review_url, r.excluded, r.pinned
 FROM reviews r
 WHERE r.product_id = $1
   AND r.id > $2::bigint
@@ -274,6 +275,13 @@ type ReviewListFilteredRow struct {
 	TitleTranslated   *string
 	BodyTranslated    *string
 	Sentiment         *string
+	HasImages         bool
+	ImageUrls         []string
+	HasVideo          bool
+	VideoUrl          string
+	ReviewUrl         string
+	Excluded          bool
+	Pinned            bool
 }
 
 // One page of a product's reviews in id order. Each filter is off when its
@@ -324,6 +332,13 @@ func (q *Queries) ReviewListFiltered(ctx context.Context, arg ReviewListFiltered
 			&i.TitleTranslated,
 			&i.BodyTranslated,
 			&i.Sentiment,
+			&i.HasImages,
+			&i.ImageUrls,
+			&i.HasVideo,
+			&i.VideoUrl,
+			&i.ReviewUrl,
+			&i.Excluded,
+			&i.Pinned,
 		); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voc-project/voc/jobs"
+	"github.com/voc-project/voc/store"
+)
+
+type analysisStartInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Mode string `json:"mode" enum:"full,translate_only,rerun" doc:"full: analyse the reviews no full analysis has covered (reusing stored translations); translate_only: only translate them; rerun: re-analyse every review on the current model, without re-translating"`
+	}
+}
+
+// AnalysisStarted is the answer to starting an analysis.
+type AnalysisStarted struct {
+	AnalysisID int64  `json:"analysis_id"`
+	ProductID  int64  `json:"product_id"`
+	Mode       string `json:"mode"`
+	Reviews    int64  `json:"reviews" doc:"reviews it will cover (rerun: every review not excluded)"`
+	StatusURL  string `json:"status_url"`
+}
+
+type analysisStartOutput struct {
+	Status int
+	Body   AnalysisStarted
+}
+
+func (s *server) registerAnalysesRoutes(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "start-analysis",
+		Method:      http.MethodPost,
+		Path:        "/api/v1/products/{id}/analyses",
+		Summary:     "Start an analysis: full, translate_only or rerun",
+		Description: "A full analysis after a translate-only one analyses the same reviews and reuses their stored translations: " +
+			"it makes no translation call for them. Excluded reviews are left out. 409 while another analysis of the product runs, " +
+			"when there is nothing new to analyse (use `rerun`), or for a rerun of a product without a model (use `full`).",
+		Tags:          []string{"analysis"},
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{401, 403, 404, 409, 422},
+	}, func(ctx context.Context, in *analysisStartInput) (*analysisStartOutput, error) {
+		p, err := store.ProductGet(ctx, s.Pool, in.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "product", err)
+		}
+		kind := map[string]string{"full": jobs.AnalysisFull, "translate_only": jobs.AnalysisTranslateOnly, "rerun": jobs.AnalysisRerun}[in.Body.Mode]
+		out := &analysisStartOutput{Status: http.StatusAccepted}
+		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+			// Serialise with ingestion and other starts of this product.
+			if err := store.ProductLockForIngest(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			running, err := store.AnalysisRunningCount(ctx, tx, p.ID)
+			if err != nil {
+				return err
+			}
+			if running > 0 {
+				return huma.Error409Conflict("an analysis of this product is running; wait for it to finish")
+			}
+			var n int64
+			if kind == jobs.AnalysisRerun {
+				if p.ModelVersion == 0 {
+					return huma.Error409Conflict("the product has no model yet: start a full analysis first")
+				}
+				if n, err = store.ProductReviewCount(ctx, tx, p.ID); err != nil {
+					return err
+				}
+				ex, err := store.ProductExcludedCount(ctx, tx, p.ID)
+				if err != nil {
+					return err
+				}
+				n -= ex
+			} else if n, err = store.AnalysisPendingCount(ctx, tx, p.ID, kind); err != nil {
+				return err
+			}
+			if n == 0 {
+				return huma.Error409Conflict(fmt.Sprintf("no reviews to analyse in mode %s: every review is covered or excluded; use mode rerun to re-analyse them", in.Body.Mode))
+			}
+			aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, kind, nil, 0)
+			if err != nil {
+				return err
+			}
+			if _, err := s.River.InsertManyTx(ctx, tx, next); err != nil {
+				return fmt.Errorf("queue analysis: %w", err)
+			}
+			out.Body = AnalysisStarted{AnalysisID: aid, ProductID: p.ID, Mode: in.Body.Mode, Reviews: n,
+				StatusURL: fmt.Sprintf("/api/v1/products/%d/analysis", p.ID)}
+			return nil
+		})
+		var se huma.StatusError
+		if errors.As(err, &se) {
+			return nil, err
+		}
+		if err != nil {
+			return nil, s.storeError(ctx, "analysis", err)
+		}
+		auditAs(ctx, "analysis.start", fmt.Sprintf("analysis %d", out.Body.AnalysisID), map[string]any{"product_id": p.ID, "mode": in.Body.Mode})
+		return out, nil
+	})
+}

@@ -1,0 +1,2 @@
+-- name: ProductListByASIN :many
+SELECT * FROM products WHERE asin = @asin ORDER BY marketplace;
