@@ -108,10 +108,10 @@ type parser struct {
 	// noRating: the mapping says explicitly (rating → "") that the file
 	// has no rating column; reviews are stored without a rating.
 	noRating bool
-	cols    [numFields]int    // column index per field, -1 unmapped
-	keys    [numFields]string // JSON key per field
-	mapped  [numFields]bool
-	colName [numFields]string
+	cols     [numFields]int    // column index per field, -1 unmapped
+	keys     [numFields]string // JSON key per field
+	mapped   [numFields]bool
+	colName  [numFields]string
 
 	// Preview.
 	preview   bool
