@@ -19,7 +19,7 @@ import (
 )
 
 // The review reader's search, its filtered export and the product
-// dashboard. All three read one filter (searchFilter), so a count on the
+// dashboard. All three read one filter (ReviewSearchFilter), so a count on the
 // dashboard is what the reader lists and what the export holds.
 
 // ReviewSearchResult is one page of a review search.
@@ -31,8 +31,10 @@ type ReviewSearchResult struct {
 	NextCursor string               `json:"next_cursor,omitempty" doc:"pass as cursor for the next page; absent on the last page"`
 }
 
-// searchFilter is the query of the search, the export and the dashboard.
-type searchFilter struct {
+// ReviewSearchFilter is the query of the search, the export and the
+// dashboard. It is exported only so that huma reads its fields where it is
+// embedded.
+type ReviewSearchFilter struct {
 	ID               int64    `path:"id" minimum:"1"`
 	Q                string   `query:"q" maxLength:"200" doc:"words that must all occur (as substrings, any case) in the title, body or their translations"`
 	Rating           []string `query:"rating,explode" doc:"star ratings 1–5, or none for reviews without a rating; repeatable or comma list"`
@@ -49,7 +51,7 @@ type searchFilter struct {
 }
 
 // query validates the filter. Every problem is reported in one 422.
-func (in *searchFilter) query() (store.ReviewQuery, []error) {
+func (in *ReviewSearchFilter) query() (store.ReviewQuery, []error) {
 	var errs []error
 	bad := func(param, msg string, value any) {
 		errs = append(errs, &huma.ErrorDetail{Location: "query." + param, Message: msg, Value: value})
@@ -118,7 +120,7 @@ func (in *searchFilter) query() (store.ReviewQuery, []error) {
 }
 
 type reviewSearchInput struct {
-	searchFilter
+	ReviewSearchFilter
 	Sort   string `query:"sort" default:"newest" enum:"newest,oldest,rating_desc,rating_asc,helpful,id"`
 	Limit  int    `query:"limit" default:"25" minimum:"1" maximum:"200"`
 	Cursor string `query:"cursor" doc:"next_cursor of the previous page (same sort)"`
@@ -129,7 +131,7 @@ type reviewSearchOutput struct {
 }
 
 type dashboardInput struct {
-	searchFilter
+	ReviewSearchFilter
 	Granularity string `query:"granularity" default:"month" enum:"week,month"`
 }
 
@@ -138,7 +140,7 @@ type dashboardOutput struct {
 }
 
 type reviewExportInput struct {
-	searchFilter
+	ReviewSearchFilter
 	Sort string `query:"sort" default:"newest" enum:"newest,oldest,rating_desc,rating_asc,helpful,id"`
 }
 

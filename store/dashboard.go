@@ -156,8 +156,7 @@ func DashboardGet(ctx context.Context, db DBTX, productID int64, rq ReviewQuery,
 	where := rq.where(productID, &args)
 	// Every aggregate reads the filtered set through this CTE.
 	with := "WITH f AS (SELECT r.id, r.rating, r.sentiment, r.review_date FROM reviews r WHERE " + where + ") "
-	var g Dashboard
-	g.Trend.Granularity = granularity
+	g := Dashboard{FiveW: []FiveWCounts{}, Trend: DashboardTrend{Granularity: granularity, Dimensions: []TrendSeries{}}}
 
 	err := db.QueryRow(ctx, with+`SELECT count(*), count(rating), avg(rating)::float8,
 			count(*) FILTER (WHERE sentiment = 'positive'), count(*) FILTER (WHERE sentiment = 'neutral'),

@@ -14,7 +14,10 @@ const client = new QueryClient({
       retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
       refetchOnWindowFocus: false,
       staleTime: 5_000,
+      // Offline, try anyway and say so (with a retry) instead of waiting silently.
+      networkMode: "always",
     },
+    mutations: { networkMode: "always" },
   },
 });
 

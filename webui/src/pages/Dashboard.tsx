@@ -107,7 +107,7 @@ function Body(props: {
         formatter: (p: { data: { name: string; value: number[] } }) =>
           `${p.data.name}\n${t("dashboard.mentions")}: ${p.data.value[2]}\n${t("dashboard.net")}: ${p.data.value[0].toFixed(2)}\n${t("dashboard.effect")}: ${p.data.value[1].toFixed(2)}`,
       },
-      grid: { left: 8, right: 24, top: 16, bottom: 28, containLabel: true },
+      grid: { left: 56, right: 56, top: 32, bottom: 28, containLabel: true },
       xAxis: { type: "value", name: t("dashboard.net"), nameLocation: "middle", nameGap: 24, min: -1, max: 1, axisLabel },
       yAxis: { type: "value", name: t("dashboard.effect"), axisLabel },
       series: [
@@ -121,6 +121,7 @@ function Body(props: {
             itemStyle: { color: x.net >= 0 ? palette.positive : palette.negative, opacity: 0.75 },
           })),
           label: { show: true, formatter: (p: { name: string }) => p.name, position: "top", fontSize: 12, color: "#222" },
+          labelLayout: { hideOverlap: true },
         },
       ],
     };

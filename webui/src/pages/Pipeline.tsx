@@ -2,6 +2,7 @@
 // shown as skipped when the offline analyser skipped it; failed reviews
 // with their reasons and a retry; the product's uploads; cancel.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { api, type AnalysisStatus } from "../api";
@@ -41,9 +42,10 @@ export function PipelinePage() {
   const facets = useQuery({
     queryKey: ["translation", id],
     queryFn: ({ signal }) => api.dashboard(id, new URLSearchParams(), signal).then((d) => d.facets.translation),
-    refetchInterval: running ? 3000 : false,
+    // Until every review has a translation status, or while running.
+    refetchInterval: (q) => (running || (q.state.data?.pending ?? 1) > 0 ? 2000 : false),
   });
-  const reports = useQuery({ queryKey: ["reports", id], queryFn: ({ signal }) => api.reports(id, signal), refetchInterval: running ? 3000 : false });
+  const reports = useQuery({ queryKey: ["reports", id], queryFn: ({ signal }) => api.reports(id, signal), refetchInterval: running ? 2000 : false });
   const latest = reports.data?.[0];
   const report = useQuery({ queryKey: ["report", latest?.id], queryFn: ({ signal }) => api.report(latest!.id, signal), enabled: latest != null });
   const invalidate = () => {
@@ -53,6 +55,11 @@ export function PipelinePage() {
   const retry = useMutation({ mutationFn: () => api.retryFailed(analysis.data!.analysis_id), onSuccess: invalidate });
   const rerun = useMutation({ mutationFn: () => api.rerun(id), onSuccess: invalidate });
   const nf = new Intl.NumberFormat(i18n.language);
+  // When the analysis changes state (e.g. finishes), read everything once more.
+  const status = analysis.data ? analysis.data.analysis_id + analysis.data.status : "";
+  useEffect(() => {
+    if (status) for (const k of ["uploads", "reports", "product", "translation"]) void qc.invalidateQueries({ queryKey: [k, id] });
+  }, [status, id, qc]);
 
   const a = analysis.data;
   const steps = a ? buildSteps(a, product.data?.model_version ?? 0, facets.data, uploads.data ?? [], (reports.data ?? []).filter((r) => r.analysis_id === a.analysis_id).map((r) => r.kind)) : [];
