@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build test generate check-generated check-sqlc check-webui webui-build lint fuzz bench clean
+.PHONY: run build test test-browser generate check-generated check-sqlc check-webui webui-build lint fuzz bench clean
 
 ## run: start voc on embedded defaults (local Postgres or a private one; offline analyser; no Redis)
 run: build
@@ -14,7 +14,14 @@ build:
 ## test: every test, on the real Postgres and Redis
 test: check-generated lint
 	$(GO) test -count=1 -timeout 20m ./...
+	$(MAKE) test-browser
 	$(MAKE) fuzz
+
+## test-browser: the web app in Debian's chromium (Playwright, no browser download) against a real voc serve on a scratch database
+test-browser: build
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "the browser tests need chromium: apt-get install -y chromium"; exit 1; }
+	@test -d webui/node_modules || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix webui ci --no-audit --no-fund --loglevel=error
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix webui run e2e --silent
 
 ## generate: regenerate sqlc output and the built web UI
 generate: webui-build
@@ -31,9 +38,9 @@ check-sqlc:
 		echo "generated sqlc code is stale: run 'make generate' and commit"; diff -r "$$tmp/before" store/internal/dbsqlc | head -40; exit 1; \
 	fi
 
-## webui-build: rebuild webui/dist (TypeScript → ES modules) with the pinned tsc
+## webui-build: rebuild webui/dist (React + TypeScript, Vite) with the pinned toolchain
 webui-build:
-	npm --prefix webui ci --no-audit --no-fund --loglevel=error
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix webui ci --no-audit --no-fund --loglevel=error
 	npm --prefix webui run build --silent
 
 ## check-webui: fail when the committed webui/dist differs from a fresh build; run the UI's node tests
@@ -41,7 +48,7 @@ check-webui:
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: Node 20+ is needed to check webui/dist"; exit 1; }
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	cp -r webui/dist "$$tmp/before"; \
-	npm --prefix webui ci --no-audit --no-fund --loglevel=error; \
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix webui ci --no-audit --no-fund --loglevel=error; \
 	npm --prefix webui run build --silent >/dev/null; \
 	if ! diff -r "$$tmp/before" webui/dist >/dev/null; then \
 		echo "webui/dist is stale: run 'make generate' and commit"; diff -r "$$tmp/before" webui/dist | head -40; exit 1; \

@@ -125,19 +125,29 @@ func New(cfg Config) (http.Handler, error) {
 		})
 		// The web UI's static shell holds no data; every call it makes is
 		// authenticated.
-		r.Handle("/", webui.Handler())
-		r.Handle("/assets/*", webui.Handler())
+		ui := webui.Handler()
+		r.Handle("/", ui)
+		r.Handle("/assets/*", ui)
+		// The app's own routes (client-side routing) all load the shell, so a
+		// bookmarked or cited URL such as /reviews/12?quote=… opens directly.
+		for _, p := range webui.AppRoutes {
+			r.Get(p, webui.AppShell(ui).ServeHTTP)
+		}
 		// A load balancer asks /ready without credentials.
 		r.Get("/ready", s.ready)
 		// Share links are public by design: the unguessable token is the
 		// credential, and the page is one read-only report.
 		r.Get(sharePath+"{token}", s.sharedReport)
+		// The API viewer is served from the binary (webui/dist/docs.html
+		// and swagger-ui's files), never from a CDN.
+		r.Get("/docs", webui.DocsPage(ui).ServeHTTP)
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
 		r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 		hcfg := huma.DefaultConfig("voc API", "1.0.0")
 		hcfg.CreateHooks = nil // no $schema links in bodies
+		hcfg.DocsPath = ""     // /docs is served above, from the binary
 		hcfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 		hcfg.Info.Description = "Voice-of-Customer pipeline. Authenticate with `Authorization: Bearer <token>` or the session cookie " +
 			"of POST /api/v1/session. Every route has a minimum role (viewer, analyst, admin), stated in its description."

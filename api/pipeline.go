@@ -8,6 +8,7 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerProductRoutes(api)
 	s.registerAnalysisRoutes(api)
 	s.registerReviewRoutes(api)
+	s.registerReviewSearchRoutes(api)
 	s.registerModelRoutes(api)
 	s.registerModelLanguageRoutes(api)
 	s.registerReportRoutes(api)

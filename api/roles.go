@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/voc-project/voc/store"
+	"github.com/voc-project/voc/webui"
 )
 
 // RolePublic marks a route anyone may call: no credentials needed.
@@ -96,6 +97,14 @@ var routeRoles = map[string]store.Role{
 	"DELETE /api/v1/shares/{id}":                          analyst,
 	"POST /api/v1/products/{id}/model/language":           analyst,
 	"GET /api/v1/reviews/{id}":                            viewer,
+}
+
+// The web app's client-side routes answer with its static shell, which
+// holds no data.
+func init() {
+	for _, p := range webui.AppRoutes {
+		routeRoles["GET "+p] = public
+	}
 }
 
 // MinimumRole returns the minimum role of a route, by method and chi

@@ -331,12 +331,20 @@ func quoteList(ss []string) string {
 	return b.String()
 }
 
+// explicitNoRating reports whether a mapping says, with an empty column
+// for rating, that the file has no rating column: its reviews are then
+// stored without a rating (never a made-up one).
+func explicitNoRating(m Mapping) bool {
+	v, ok := m[FieldRating]
+	return ok && strings.TrimSpace(v) == ""
+}
+
 // checkRequired returns a *FileError when the mapping cannot produce reviews:
 // there must be a review text column, and a rating column unless a default
 // rating is set.
-func checkRequired(m Mapping, headers []string, defaultRating int) error {
+func checkRequired(m Mapping, headers []string, defaultRating int, noRating bool) error {
 	hasBody := m[FieldBody] != ""
-	hasRating := m[FieldRating] != "" || defaultRating != 0
+	hasRating := m[FieldRating] != "" || defaultRating != 0 || noRating
 	if hasBody && hasRating {
 		return nil
 	}
@@ -345,7 +353,7 @@ func checkRequired(m Mapping, headers []string, defaultRating int) error {
 		need = append(need, "a review text column (e.g. body, text, review, content, comment, 评论, 内容)")
 	}
 	if !hasRating {
-		need = append(need, "a star rating column (e.g. rating, stars, score, 评分) — or choose a default rating for files without one")
+		need = append(need, "a star rating column (e.g. rating, stars, score, 评分) — or map rating to \"\" to import a file that has none, without ratings")
 	}
 	reason := fmt.Sprintf("no usable columns: found columns %s; need %s",
 		quoteList(cleanHeaders(headers)), strings.Join(need, " and "))

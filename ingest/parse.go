@@ -111,10 +111,13 @@ type parser struct {
 
 	headers []string
 	mapping Mapping
-	cols    [numFields]int    // column index per field, -1 unmapped
-	keys    [numFields]string // JSON key per field
-	mapped  [numFields]bool
-	colName [numFields]string
+	// noRating: the mapping says explicitly (rating → "") that the file
+	// has no rating column; reviews are stored without a rating.
+	noRating bool
+	cols     [numFields]int    // column index per field, -1 unmapped
+	keys     [numFields]string // JSON key per field
+	mapped   [numFields]bool
+	colName  [numFields]string
 
 	// Preview.
 	preview   bool
@@ -254,12 +257,15 @@ func (p *parser) setHeaders(headers []string) error {
 		p.colName[i] = p.headers[c]
 		p.mapping[Fields[i]] = p.headers[c]
 	}
-	if err := checkRequired(p.mapping, p.headers, p.opt.DefaultRating); err != nil {
+	if p.noRating = explicitNoRating(p.opt.Mapping) && !p.mapped[fRating]; p.noRating {
+		p.mapping[FieldRating] = ""
+	}
+	if err := checkRequired(p.mapping, p.headers, p.opt.DefaultRating, p.noRating); err != nil {
 		if p.preview {
 			if !p.mapped[fBody] {
 				p.missing = append(p.missing, FieldBody)
 			}
-			if !p.mapped[fRating] && p.opt.DefaultRating == 0 {
+			if !p.mapped[fRating] && p.opt.DefaultRating == 0 && !p.noRating {
 				p.missing = append(p.missing, FieldRating)
 			}
 			return errStop
@@ -409,6 +415,9 @@ func (p *parser) rating(row, line int, in *rowInput, r *Review) {
 	raw := ""
 	if p.mapped[fRating] {
 		raw = strings.TrimSpace(in.vals[fRating])
+	}
+	if p.noRating {
+		return // the file has no rating column, by the user's explicit choice: no rating
 	}
 	if (raw == "" || isNA(raw)) && in.bad[fRating] == "" {
 		if p.opt.DefaultRating != 0 {

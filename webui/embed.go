@@ -1,11 +1,12 @@
 // Package webui holds the web app and serves its built files from inside the
 // binary.
 //
-// The app is TypeScript in src/, compiled by tsc (the only dependency,
-// pinned in package-lock.json) into dist/assets/ as native ES modules;
-// public/ holds index.html, the stylesheet and the icon, copied as they are.
-// dist/ is committed so that `go build` needs no Node; `make generate`
-// rebuilds it and CI fails when it is stale. See docs/WEBUI.md.
+// The app is React + TypeScript in src/, built by Vite (pinned in
+// package-lock.json) into dist/ with content-hashed, deterministic file
+// names; dist/ also holds the API viewer (swagger-ui, copied from npm at
+// build time) so /docs needs no CDN. dist/ is committed so that `go build`
+// needs no Node; `make generate` rebuilds it and CI fails when it is stale.
+// See docs/WEBUI.md.
 package webui
 
 import (
@@ -75,10 +76,10 @@ func handler(assets map[string]asset) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		// File names are fixed (tsc keeps module names so that imports
-		// resolve without a bundler), so nothing may be cached blindly:
-		// browsers revalidate every file with its ETag, which costs a 304
-		// and keeps index.html and its modules from ever mixing versions.
+		// Some file names are fixed (index.html, docs-init.js, swagger's),
+		// so nothing is cached blindly: browsers revalidate every file with
+		// its ETag, which costs a 304 and keeps index.html and its scripts
+		// from ever mixing versions.
 		h.Set("Cache-Control", "no-cache")
 		h.Set("ETag", a.etag)
 		h.Set("Content-Type", a.ctype)
@@ -117,4 +118,32 @@ func load(fsys fs.FS, root string) (map[string]asset, error) {
 		return nil
 	})
 	return assets, err
+}
+
+// AppRoutes are the web app's client-side routes (chi patterns). The server
+// answers each with the app shell, index.html, so that a URL the app shows
+// (or a citation link such as /reviews/12?quote=…) opens the right view.
+var AppRoutes = []string{
+	"/login", "/upload", "/comparisons", "/comparisons/*", "/audit", "/admin", "/admin/*",
+	"/products", "/products/*", "/reviews/*", "/reports/*",
+}
+
+// AppShell returns a handler that answers with index.html of ui (a Handler),
+// whatever the path.
+func AppShell(ui http.Handler) http.Handler {
+	return rewrite(ui, "/")
+}
+
+// DocsPage returns a handler that answers with docs.html of ui: the API
+// viewer, whose script and styles are files of dist/ too.
+func DocsPage(ui http.Handler) http.Handler {
+	return rewrite(ui, "/docs.html")
+}
+
+func rewrite(ui http.Handler, to string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath = to, ""
+		ui.ServeHTTP(w, r2)
+	})
 }

@@ -24,10 +24,9 @@ func TestHandler(t *testing.T) {
 	}{
 		{"index at root", http.MethodGet, "/", http.StatusOK, "text/html", "<title>voc"},
 		{"index by name", http.MethodGet, "/index.html", http.StatusOK, "text/html", "<title>voc"},
-		{"entry module", http.MethodGet, "/assets/main.js", http.StatusOK, "javascript", "hashchange"},
-		{"api client", http.MethodGet, "/assets/api.js", http.StatusOK, "javascript", "same-origin"},
-		{"nested module", http.MethodGet, "/assets/views/report.js", http.StatusOK, "javascript", "export"},
-		{"style", http.MethodGet, "/assets/style.css", http.StatusOK, "text/css", ":root"},
+		{"api viewer page", http.MethodGet, "/docs.html", http.StatusOK, "text/html", "swagger-ui"},
+		{"api viewer bundle", http.MethodGet, "/assets/swagger/swagger-ui-bundle.js", http.StatusOK, "javascript", "SwaggerUIBundle"},
+		{"api viewer start", http.MethodGet, "/assets/docs-init.js", http.StatusOK, "javascript", "/openapi.json"},
 		{"icon", http.MethodGet, "/assets/favicon.svg", http.StatusOK, "image/svg+xml", "<svg"},
 		{"old placeholder script is gone", http.MethodGet, "/app.js", http.StatusNotFound, "text/plain", "404"},
 		{"sources are not served", http.MethodGet, "/src/main.ts", http.StatusNotFound, "text/plain", "404"},
@@ -65,9 +64,10 @@ func TestHandlerRevalidatesWithETag(t *testing.T) {
 	require.NotEmpty(t, etag)
 	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
 
-	// Module names are not content-hashed, so they must revalidate too.
+	// Some names are fixed (docs-init.js, swagger's), so everything
+	// revalidates.
 	rec = httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/main.js", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/docs-init.js", nil))
 	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
 
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -77,16 +77,31 @@ func TestHandlerRevalidatesWithETag(t *testing.T) {
 	require.Equal(t, http.StatusNotModified, rec.Code)
 }
 
-// The page must not rely on inline code, which the CSP blocks.
-func TestIndexHasNoInlineCode(t *testing.T) {
+// The pages must not rely on inline code, which the CSP blocks.
+func TestPagesHaveNoInlineCode(t *testing.T) {
 	t.Parallel()
-	rec := httptest.NewRecorder()
-	webui.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	body := rec.Body.String()
+	for _, p := range []string{"/", "/docs.html"} {
+		rec := httptest.NewRecorder()
+		webui.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		body := rec.Body.String()
+		require.Contains(t, body, `<script`, p)
+		require.NotContains(t, body, "<script>", p)
+		require.NotContains(t, body, "<style", p)
+		require.NotContains(t, body, " style=", p)
+		require.NotContains(t, strings.ToLower(body), " onclick=", p)
+	}
+}
 
-	require.Contains(t, body, `<script type="module" src="/assets/main.js"></script>`)
-	require.NotContains(t, body, "<script>")
-	require.NotContains(t, body, "<style")
-	require.NotContains(t, body, " style=")
-	require.NotContains(t, strings.ToLower(body), " onclick=")
+// App routes and the docs page answer with their shells, whatever the path.
+func TestAppShellAndDocsPage(t *testing.T) {
+	t.Parallel()
+	ui := webui.Handler()
+	rec := httptest.NewRecorder()
+	webui.AppShell(ui).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/reviews/12?quote=loud", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, rec.Body.String(), `<div id="root">`)
+	rec = httptest.NewRecorder()
+	webui.DocsPage(ui).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, rec.Body.String(), "swagger-ui-bundle.js")
 }

@@ -1,49 +1,143 @@
-// The API client: the only module that talks to the server. It sends the
-// session cookie (set HttpOnly by POST /api/v1/session) and never keeps a
-// token in JavaScript or in storage. Errors come back as ApiError carrying
-// the problem+json body.
+// The API client: the only module that talks to the server. The session is
+// an HttpOnly cookie (set by POST /api/v1/session); no token is kept in
+// JavaScript or storage. Failures are ApiError with a message in words.
+//
+// Endpoints that other parts of the server may or may not have yet (role
+// reports, PDF, shares, accounts, audit, comparisons, cancel, retry) are
+// feature-detected from /openapi.json (see capabilities), so views can hide
+// what the server cannot do.
 
-import { toProblem, type Problem } from "./format.js";
+export interface Problem {
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { message?: string; location?: string }[];
+}
 
-// ---- Types: the JSON shapes of docs/API.md (store/*.go json tags). ----
+/** ApiError is a failed call: HTTP status (0: network) and what went wrong. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = "ApiError";
+    this.status = problem.status;
+    this.problem = problem;
+  }
+}
+
+/** problemFrom turns any response body into a Problem, never exposing raw JSON. */
+export function problemFrom(status: number, statusText: string, ctype: string, text: string): Problem {
+  if (ctype.includes("json")) {
+    try {
+      const j = JSON.parse(text) as Partial<Problem>;
+      const errors = Array.isArray(j.errors)
+        ? j.errors
+            .filter((e) => e && typeof e === "object")
+            .map((e) => ({ message: String(e.message ?? ""), location: e.location ? String(e.location) : undefined }))
+        : [];
+      return {
+        title: typeof j.title === "string" ? j.title : statusText || "Error",
+        status,
+        detail: typeof j.detail === "string" ? j.detail : undefined,
+        errors,
+      };
+    } catch {
+      /* fall through */
+    }
+  }
+  return { title: statusText || "Error", status, detail: undefined, errors: [] };
+}
+
+let onUnauthorized: () => void = () => {};
+
+/** setUnauthorizedHandler sets what a 401 does (the app goes to sign-in and back). */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+export const BASE = "/api/v1";
+
+type Body = unknown;
+
+export async function request<T>(method: string, path: string, body?: Body, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+  const init: RequestInit = { method, headers, credentials: "same-origin", cache: "no-store" };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  if (signal) init.signal = signal;
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new ApiError({ title: "Network error", status: 0 });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const err = new ApiError(problemFrom(res.status, res.statusText, res.headers.get("Content-Type") ?? "", text));
+    if (res.status === 401 && !path.startsWith(BASE + "/session")) onUnauthorized();
+    throw err;
+  }
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError({ title: "Bad response", status: res.status });
+  }
+}
+
+/** upload posts multipart data with progress (fetch cannot report upload progress). */
+export function upload<T>(path: string, form: FormData, onProgress: (f: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Accept", "application/json, application/problem+json");
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    });
+    xhr.addEventListener("error", () => reject(new ApiError({ title: "Network error", status: 0 })));
+    xhr.addEventListener("load", () => {
+      if (xhr.status < 200 || xhr.status >= 300) {
+        if (xhr.status === 401) onUnauthorized();
+        reject(new ApiError(problemFrom(xhr.status, xhr.statusText, xhr.getResponseHeader("Content-Type") ?? "", xhr.responseText)));
+        return;
+      }
+      try {
+        resolve(JSON.parse(xhr.responseText) as T);
+      } catch {
+        reject(new ApiError({ title: "Bad response", status: xhr.status }));
+      }
+    });
+    xhr.send(form);
+  });
+}
+
+// ---- Types (store/*.go JSON). ----
 
 export interface Product {
   id: number;
   marketplace: string;
   asin: string;
   title: string;
-  image_url?: string;
-  average_rating?: number;
-  price?: string;
-  bullet_points: string[] | null;
-  categories: { name: string; url?: string }[] | null;
   target_language: string;
   model_version: number;
   review_count: number;
   created_at: string;
-  updated_at: string;
 }
-
 export interface ProductDetail extends Product {
   latest_analysis_id: number | null;
-  latest_analysis_kind?: string;
   latest_analysis_status?: string;
   latest_report_id: number | null;
 }
-
-export interface Page<T> {
-  items: T[] | null;
-  total: number;
-  limit: number;
-  offset: number;
-}
-
 export interface StageProgress {
   total: number;
   done: number;
   failed: number;
 }
-
 export interface AnalysisStatus {
   analysis_id: number;
   product_id: number;
@@ -52,28 +146,17 @@ export interface AnalysisStatus {
   stages: Record<string, StageProgress>;
   calls: number;
   cache_hits: number;
-  tokens_in: number;
-  tokens_out: number;
-  target_language: string;
   reviews_total: number;
+  target_language: string;
   created_at: string;
   finished_at?: string;
 }
-
-export interface Rejection {
-  row: number;
-  column: string;
-  reason: string;
-}
-
 export interface Upload {
   id: number;
   product_id: number;
   source: string;
   filename?: string;
   format: string;
-  mapping?: Record<string, string>;
-  size_bytes: number;
   status: string;
   rows_total: number;
   rows_ingested: number;
@@ -82,21 +165,9 @@ export interface Upload {
   error?: string;
   analysis_id?: number;
   created_at: string;
-  started_at?: string;
   finished_at?: string;
-  rejections: Rejection[] | null;
+  rejections: { row: number; column: string; reason: string }[] | null;
 }
-
-export interface Accepted {
-  upload_id: number;
-  product_id: number;
-  status: string;
-  status_url: string;
-}
-
-/** Preview is the upload preview; the server sends Go field names (Headers, Mapping, …). */
-export type Preview = Record<string, unknown>;
-
 export interface Insight {
   id: number;
   review_id: number;
@@ -109,7 +180,6 @@ export interface Insight {
   sentiment: string;
   confidence: string;
 }
-
 export interface Tag {
   id: number;
   review_id: number;
@@ -119,19 +189,16 @@ export interface Tag {
   quote: string;
   quote_translated: string;
   explanation: string;
-  confidence: string;
 }
-
 export interface Review {
   id: number;
-  source_review_id?: string | null;
+  product_id?: number;
   author?: string;
   rating: number | null;
   title: string;
   body: string;
   language: string;
   review_date?: string;
-  review_date_raw?: string;
   variant?: string;
   verified_purchase: boolean;
   helpful_votes: number;
@@ -142,42 +209,77 @@ export interface Review {
   insights: Insight[] | null;
   tags: Tag[] | null;
 }
-
-export interface ReviewPage extends Page<Review> {
+export interface SearchResult {
+  items: Review[];
+  total: number;
+  limit: number;
+  sort: string;
   next_cursor?: string;
 }
-
+export interface DimensionImpact {
+  id: number;
+  kind: string;
+  name: string;
+  reviews: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  net: number;
+  rating_effect: number | null;
+}
+export interface TrendPeriod {
+  start: string;
+  end: string;
+  reviews: number;
+  avg_rating: number | null;
+  positive: number;
+  negative: number;
+}
+export interface Dashboard {
+  kpi: {
+    reviews: number;
+    rated: number;
+    avg_rating: number | null;
+    positive: number;
+    neutral: number;
+    negative: number;
+    with_insights: number;
+    insights: number;
+  };
+  ratings: { rating: number; count: number }[];
+  sentiments: { sentiment: string; count: number }[];
+  dimensions: DimensionImpact[];
+  trend: { granularity: string; periods: TrendPeriod[]; dimensions: { id: number; name: string; counts: number[] }[] | null; undated: number };
+  five_w: { type: string; labels: { id: number; name: string; reviews: number }[] }[] | null;
+  emerging: { id: number; name: string; recent: number; previous: number; date_from: string; date_to: string }[];
+  facets: {
+    languages: { value: string; count: number }[];
+    variants: { value: string; count: number }[];
+    date_min?: string;
+    date_max?: string;
+    unrated: number;
+    marketplaces: { product_id: number; marketplace: string }[];
+    translation: Record<string, number>;
+  };
+}
 export interface Dimension {
   id: number;
   kind: string;
   name: string;
   definition: string;
 }
-
 export interface Label {
   id: number;
   type: string;
   name: string;
   definition: string;
 }
-
 export interface Model {
   version: number;
   dimensions: Dimension[] | null;
   labels: Label[] | null;
   versions: { version: number; source: string; created_at: string }[] | null;
 }
-
-export interface ModelEdit {
-  model_version: number;
-  dimension?: Dimension;
-  label?: Label;
-  insights_deleted?: number;
-  insights_moved?: number;
-  tags_deleted?: number;
-  tags_moved?: number;
-}
-
 export interface ReportSummary {
   id: number;
   analysis_id: number;
@@ -185,254 +287,173 @@ export interface ReportSummary {
   coverage: number;
   created_at: string;
 }
-
 export interface Quote {
   review_id: number;
   quote: string;
+  quote_translated?: string;
 }
-
 export interface TopicStat {
   topic: string;
   count: number;
   share?: number;
   evidence: Quote[] | null;
 }
-
-export interface Aggregates {
-  reviews: number;
-  insights: number;
-  tags: number;
-  rating_distribution: { key: string; count: number }[] | null;
-  sentiment_share: { key: string; count: number; share: number }[] | null;
-  dimensions: { kind: string; name: string; positive: number; negative: number; neutral: number; net: number }[] | null;
-  top_strengths: TopicStat[] | null;
-  top_weaknesses: TopicStat[] | null;
-  top_suggestions: TopicStat[] | null;
-  five_w: { type: string; labels: TopicStat[] | null }[] | null;
-  monthly_trend: { month: string; reviews: number; avg_rating: number | null; positive: number; negative: number }[] | null;
-  rating_vs_sentiment: { compared: number; agree: number; rate: number };
-  coverage: {
-    reviews_total: number;
-    translation_done: number;
-    translation_failed: number;
-    insights_done: number;
-    insights_failed: number;
-    themes_done: number;
-    themes_failed: number;
-    fraction: number;
-  };
-  failed_reviews: { review_id: number; stage: string; reason: string }[] | null;
-}
-
 export interface Claim {
   text: string;
   review_ids: number[] | null;
 }
-
-export interface Narrative {
-  executive_summary: Claim;
-  personas: { name: string; summary: string; review_ids: number[] | null }[] | null;
-  strengths: Claim[] | null;
-  weaknesses: Claim[] | null;
-  priority_actions: Claim[] | null;
-}
-
 export interface Report extends ReportSummary {
   product: { id: number; marketplace: string; asin: string; title: string };
-  aggregates: Aggregates;
-  narrative: Narrative;
+  aggregates: {
+    reviews: number;
+    insights: number;
+    tags: number;
+    top_strengths: TopicStat[] | null;
+    top_weaknesses: TopicStat[] | null;
+    top_suggestions: TopicStat[] | null;
+    coverage: { reviews_total: number; fraction: number; insights_failed: number; themes_failed: number; translation_failed: number };
+    failed_reviews: { review_id: number; stage: string; reason: string }[] | null;
+  };
+  narrative: {
+    executive_summary: Claim;
+    personas: { name: string; summary: string; review_ids: number[] | null }[] | null;
+    strengths: Claim[] | null;
+    weaknesses: Claim[] | null;
+    priority_actions: Claim[] | null;
+  };
+}
+export interface Preview {
+  headers: string[];
+  mapping: Record<string, string>;
+  rows: string[][];
+  format?: string;
+}
+export interface Share {
+  id: number;
+  url?: string;
+  token?: string;
+  expires_at?: string;
+}
+export type Item = Record<string, unknown>;
+
+const enc = encodeURIComponent;
+
+// ---- Capabilities (feature detection from the OpenAPI document). ----
+
+export interface Capabilities {
+  has(method: string, path: string): boolean;
+  find(method: string, re: RegExp): string | undefined;
+  enumOf(method: string, path: string, field: string): string[];
 }
 
-// ---- Transport. ----
+type OpenAPIDoc = { paths?: Record<string, Record<string, unknown>> };
 
-/** ApiError is a failed call: HTTP status (0 for network errors) and the problem. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly problem: Problem;
-  constructor(problem: Problem) {
-    super(problem.detail || problem.title);
-    this.name = "ApiError";
-    this.status = problem.status;
-    this.problem = problem;
-  }
-}
-
-let onUnauthorized: () => void = () => {};
-
-/** setUnauthorizedHandler sets what happens on a 401 (the app shows the login view). */
-export function setUnauthorizedHandler(fn: () => void): void {
-  onUnauthorized = fn;
-}
-
-const BASE = "/api/v1";
-
-type Body = Record<string, unknown> | FormData | undefined;
-
-async function request<T>(method: string, path: string, body?: Body, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  let res: Response;
+export async function capabilities(signal?: AbortSignal): Promise<Capabilities> {
+  let doc: OpenAPIDoc = {};
   try {
-    const init: RequestInit = { method, headers, credentials: "same-origin", cache: "no-store" };
-    if (payload !== undefined) init.body = payload;
-    if (signal) init.signal = signal;
-    res = await fetch(path, init);
+    doc = await request<OpenAPIDoc>("GET", "/openapi.json", undefined, signal);
   } catch (e) {
-    if (e instanceof DOMException && e.name === "AbortError") throw e;
-    throw new ApiError({ title: "Network error", status: 0, detail: "The server could not be reached.", errors: [] });
+    if (e instanceof ApiError && e.status === 401) throw e;
   }
-  const text = await res.text();
-  const ctype = res.headers.get("Content-Type") ?? "";
-  if (!res.ok) {
-    const err = new ApiError(toProblem(res.status, res.statusText, ctype, text));
-    if (res.status === 401 && path !== BASE + "/session") onUnauthorized();
-    throw err;
-  }
-  if (!text) return undefined as T;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new ApiError({ title: "Bad response", status: res.status, detail: "The server answered with invalid JSON.", errors: [] });
-  }
+  const paths = doc.paths ?? {};
+  return {
+    has: (m, p) => Boolean(paths[p]?.[m.toLowerCase()]),
+    find: (m, re) => Object.keys(paths).find((p) => re.test(p) && paths[p]?.[m.toLowerCase()]),
+    enumOf: (m, p, field) => {
+      // The request body's enum for field, when the schema says so.
+      const op = paths[p]?.[m.toLowerCase()] as { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } } | undefined;
+      const ref = op?.requestBody?.content?.["application/json"]?.schema?.$ref;
+      const name = ref?.split("/").pop();
+      const schemas = (doc as { components?: { schemas?: Record<string, { properties?: Record<string, { enum?: string[] }> }> } }).components?.schemas;
+      return (name && schemas?.[name]?.properties?.[field]?.enum) || [];
+    },
+  };
 }
-
-/**
- * sendWithProgress posts multipart form data with upload progress, which
- * fetch cannot report. Same-origin XHR sends the session cookie.
- */
-function sendWithProgress<T>(path: string, form: FormData, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", path);
-    xhr.setRequestHeader("Accept", "application/json, application/problem+json");
-    xhr.upload.addEventListener("progress", (e) => {
-      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
-    });
-    xhr.addEventListener("error", () =>
-      reject(new ApiError({ title: "Network error", status: 0, detail: "The upload did not reach the server.", errors: [] })),
-    );
-    xhr.addEventListener("abort", () => reject(new DOMException("upload cancelled", "AbortError")));
-    xhr.addEventListener("load", () => {
-      const ctype = xhr.getResponseHeader("Content-Type") ?? "";
-      if (xhr.status < 200 || xhr.status >= 300) {
-        if (xhr.status === 401) onUnauthorized();
-        reject(new ApiError(toProblem(xhr.status, xhr.statusText, ctype, xhr.responseText)));
-        return;
-      }
-      try {
-        resolve(JSON.parse(xhr.responseText) as T);
-      } catch {
-        reject(new ApiError({ title: "Bad response", status: xhr.status, detail: "The server answered with invalid JSON.", errors: [] }));
-      }
-    });
-    signal?.addEventListener("abort", () => xhr.abort());
-    xhr.send(form);
-  });
-}
-
-const id = (n: number) => encodeURIComponent(String(n));
 
 // ---- Session. ----
 
-/** login exchanges an API token for the HttpOnly session cookie; the token is not kept. */
-export function login(token: string): Promise<{ name: string; is_admin: boolean }> {
-  return request("POST", BASE + "/session", { token });
+export interface Me {
+  name: string;
+  role?: string;
+  is_admin?: boolean;
+  email?: string;
 }
 
-/** logout clears the session cookie. */
-export function logout(): Promise<void> {
-  return request("DELETE", BASE + "/session");
-}
+export const api = {
+  login: (body: { token: string } | { email: string; password: string }) => request<Me>("POST", BASE + "/session", body),
+  logout: () => request<void>("DELETE", BASE + "/session"),
+  /** me returns who is signed in, or throws ApiError 401. */
+  async me(signal?: AbortSignal): Promise<Me> {
+    try {
+      return await request<Me>("GET", BASE + "/session", undefined, signal);
+    } catch (e) {
+      if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
+    }
+    await request("GET", BASE + "/products?limit=1", undefined, signal);
+    return { name: "" };
+  },
 
-// ---- Products and analyses. ----
+  products: (limit: number, offset: number, signal?: AbortSignal) =>
+    request<{ items: Product[] | null; total: number }>("GET", `${BASE}/products?limit=${limit}&offset=${offset}`, undefined, signal),
+  product: (id: number, signal?: AbortSignal) => request<ProductDetail>("GET", `${BASE}/products/${enc(id)}`, undefined, signal),
+  async analysis(id: number, signal?: AbortSignal): Promise<AnalysisStatus | null> {
+    try {
+      return await request<AnalysisStatus>("GET", `${BASE}/products/${enc(id)}/analysis`, undefined, signal);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  },
+  uploads: (id: number, signal?: AbortSignal) =>
+    request<{ items: Upload[] | null } | Upload[]>("GET", `${BASE}/products/${enc(id)}/uploads`, undefined, signal).then((r) =>
+      Array.isArray(r) ? r : (r?.items ?? []),
+    ),
+  upload: (id: number, signal?: AbortSignal) => request<Upload>("GET", `${BASE}/uploads/${enc(id)}`, undefined, signal),
+  preview: (form: FormData) => request<Record<string, unknown>>("POST", `${BASE}/uploads/preview`, form),
+  createUpload: (form: FormData, onProgress: (f: number) => void) =>
+    upload<{ upload_id: number; product_id: number }>(`${BASE}/uploads`, form, onProgress),
+  rerun: (id: number) => request<{ analysis_id: number }>("POST", `${BASE}/products/${enc(id)}/rerun`),
+  cancel: (analysisID: number) => request<unknown>("POST", `${BASE}/analyses/${enc(analysisID)}/cancel`),
+  retryFailed: (analysisID: number) => request<unknown>("POST", `${BASE}/analyses/${enc(analysisID)}/retry-failed`),
 
-export function listProducts(limit: number, offset: number, signal?: AbortSignal): Promise<Page<Product>> {
-  const q = new URLSearchParams({ limit: String(limit), offset: String(offset) });
-  return request("GET", BASE + "/products?" + q.toString(), undefined, signal);
-}
+  search: (id: number, q: URLSearchParams, signal?: AbortSignal) =>
+    request<SearchResult>("GET", `${BASE}/products/${enc(id)}/reviews/search?${q}`, undefined, signal),
+  dashboard: (id: number, q: URLSearchParams, signal?: AbortSignal) =>
+    request<Dashboard>("GET", `${BASE}/products/${enc(id)}/dashboard?${q}`, undefined, signal),
+  exportURL: (id: number, q: URLSearchParams) => `${BASE}/products/${enc(id)}/reviews/export.xlsx?${q}`,
+  review: (id: number, signal?: AbortSignal) =>
+    request<Review & { product?: Product; product_id?: number }>("GET", `${BASE}/reviews/${enc(id)}`, undefined, signal),
 
-export function getProduct(productID: number, signal?: AbortSignal): Promise<ProductDetail> {
-  return request("GET", BASE + "/products/" + id(productID), undefined, signal);
-}
+  model: (id: number, signal?: AbortSignal) => request<Model>("GET", `${BASE}/products/${enc(id)}/model`, undefined, signal),
+  createItem: (id: number, what: "dimensions" | "labels", body: Record<string, string>) =>
+    request<unknown>("POST", `${BASE}/products/${enc(id)}/${what}`, body),
+  patchItem: (id: number, what: "dimensions" | "labels", item: number, body: { name?: string; definition?: string }) =>
+    request<unknown>("PATCH", `${BASE}/products/${enc(id)}/${what}/${enc(item)}`, body),
+  deleteItem: (id: number, what: "dimensions" | "labels", item: number) =>
+    request<unknown>("DELETE", `${BASE}/products/${enc(id)}/${what}/${enc(item)}`),
+  mergeItem: (id: number, what: "dimensions" | "labels", item: number, into: number) =>
+    request<unknown>("POST", `${BASE}/products/${enc(id)}/${what}/${enc(item)}/merge`, { into }),
+  switchLanguage: (path: string, language: string) => request<unknown>("POST", path, { language, target_language: language }),
 
-/** getAnalysis returns the product's latest analysis, or null before the first one. */
-export async function getAnalysis(productID: number, signal?: AbortSignal): Promise<AnalysisStatus | null> {
-  try {
-    return await request<AnalysisStatus>("GET", BASE + "/products/" + id(productID) + "/analysis", undefined, signal);
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
-}
+  reports: (id: number, signal?: AbortSignal) =>
+    request<{ items: ReportSummary[] | null }>("GET", `${BASE}/products/${enc(id)}/reports`, undefined, signal).then((r) => r.items ?? []),
+  report: (id: number, signal?: AbortSignal) => request<Report>("GET", `${BASE}/reports/${enc(id)}`, undefined, signal),
+  createRoleReport: (analysisID: number, kind: string) => request<ReportSummary>("POST", `${BASE}/analyses/${enc(analysisID)}/reports`, { kind }),
+  deleteReport: (id: number) => request<void>("DELETE", `${BASE}/reports/${enc(id)}`),
+  shares: (id: number, signal?: AbortSignal) =>
+    request<{ items: Share[] | null } | Share[]>("GET", `${BASE}/reports/${enc(id)}/shares`, undefined, signal).then((r) =>
+      Array.isArray(r) ? r : (r?.items ?? []),
+    ),
+  createShare: (id: number) => request<Share>("POST", `${BASE}/reports/${enc(id)}/shares`, {}),
+  deleteShare: (id: number) => request<void>("DELETE", `${BASE}/shares/${enc(id)}`),
+  links: {
+    markdown: (id: number) => `${BASE}/reports/${enc(id)}/markdown?download=true`,
+    html: (id: number) => `${BASE}/reports/${enc(id)}/html`,
+    pdf: (id: number) => `${BASE}/reports/${enc(id)}/pdf`,
+  },
 
-export function rerun(productID: number): Promise<{ analysis_id: number; jobs: number }> {
-  return request("POST", BASE + "/products/" + id(productID) + "/rerun");
-}
-
-// ---- Uploads. ----
-
-export function getUpload(uploadID: number, signal?: AbortSignal): Promise<Upload> {
-  return request("GET", BASE + "/uploads/" + id(uploadID), undefined, signal);
-}
-
-export function previewUpload(form: FormData, signal?: AbortSignal): Promise<Preview> {
-  return request("POST", BASE + "/uploads/preview", form, signal);
-}
-
-export function createUpload(form: FormData, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Accepted> {
-  return sendWithProgress(BASE + "/uploads", form, onProgress, signal);
-}
-
-// ---- Reviews. ----
-
-export function listReviews(productID: number, query: URLSearchParams, signal?: AbortSignal): Promise<ReviewPage> {
-  return request("GET", BASE + "/products/" + id(productID) + "/reviews?" + query.toString(), undefined, signal);
-}
-
-// ---- Model. ----
-
-export function getModel(productID: number, signal?: AbortSignal): Promise<Model> {
-  return request("GET", BASE + "/products/" + id(productID) + "/model", undefined, signal);
-}
-
-/** ModelItem names the two editable collections: dimensions and labels. */
-export type ModelItem = "dimensions" | "labels";
-
-export function createItem(productID: number, what: ModelItem, body: Record<string, string>): Promise<ModelEdit> {
-  return request("POST", BASE + "/products/" + id(productID) + "/" + what, body);
-}
-
-export function patchItem(productID: number, what: ModelItem, itemID: number, body: { name?: string; definition?: string }): Promise<ModelEdit> {
-  return request("PATCH", BASE + "/products/" + id(productID) + "/" + what + "/" + id(itemID), body);
-}
-
-export function deleteItem(productID: number, what: ModelItem, itemID: number): Promise<ModelEdit> {
-  return request("DELETE", BASE + "/products/" + id(productID) + "/" + what + "/" + id(itemID));
-}
-
-export function mergeItem(productID: number, what: ModelItem, itemID: number, into: number): Promise<ModelEdit> {
-  return request("POST", BASE + "/products/" + id(productID) + "/" + what + "/" + id(itemID) + "/merge", { into });
-}
-
-// ---- Reports and exports. ----
-
-export function listReports(productID: number, signal?: AbortSignal): Promise<{ items: ReportSummary[] | null }> {
-  return request("GET", BASE + "/products/" + id(productID) + "/reports", undefined, signal);
-}
-
-export function getReport(reportID: number, signal?: AbortSignal): Promise<Report> {
-  return request("GET", BASE + "/reports/" + id(reportID), undefined, signal);
-}
-
-/** The download links: plain same-origin URLs the browser fetches with the cookie. */
-export const links = {
-  markdown: (reportID: number) => BASE + "/reports/" + id(reportID) + "/markdown?download=true",
-  html: (reportID: number) => BASE + "/reports/" + id(reportID) + "/html",
-  htmlDownload: (reportID: number) => BASE + "/reports/" + id(reportID) + "/html?download=true",
-  xlsx: (productID: number) => BASE + "/products/" + id(productID) + "/export.xlsx",
+  list: (path: string, signal?: AbortSignal) =>
+    request<{ items: Item[] | null } | Item[]>("GET", BASE + path, undefined, signal).then((r) => (Array.isArray(r) ? r : (r?.items ?? []))),
+  post: (path: string, body: unknown) => request<Item>("POST", BASE + path, body),
+  del: (path: string) => request<void>("DELETE", BASE + path),
 };

@@ -1,0 +1,120 @@
+// Comparisons: two to four products side by side (KPIs and net sentiment
+// per dimension, from each product's dashboard), kept in the URL; and the
+// server's saved comparisons when it has them.
+import { useQueries, useQuery } from "@tanstack/react-query";
+import type { EChartsCoreOption } from "echarts/core";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { api } from "../api";
+import { useSession } from "../App";
+import { Chart, palette } from "../components/Chart";
+import { ItemTable } from "../components/ItemTable";
+import { ErrorBox, Loading } from "../components/Status";
+import { toggle } from "../filters";
+
+export function ComparisonsPage() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const { caps } = useSession();
+  const ids = params.getAll("p").map(Number).filter((n) => n > 0).slice(0, 4);
+  const products = useQuery({ queryKey: ["products", "all"], queryFn: ({ signal }) => api.products(200, 0, signal) });
+  const boards = useQueries({
+    queries: ids.map((id) => ({ queryKey: ["dashboard", id, "", "month"], queryFn: ({ signal }: { signal: AbortSignal }) => api.dashboard(id, new URLSearchParams({ granularity: "month" }), signal) })),
+  });
+  const saved = useQuery({ queryKey: ["comparisons"], queryFn: ({ signal }) => api.list("/comparisons", signal), enabled: caps.has("get", "/api/v1/comparisons") });
+  const names = ids.map((id) => {
+    const p = products.data?.items?.find((x) => x.id === id);
+    return p ? `${p.marketplace} ${p.asin}` : "#" + id;
+  });
+  const ready = boards.every((b) => b.data);
+  const option = useMemo<EChartsCoreOption | null>(() => {
+    if (!ready || ids.length === 0) return null;
+    const dims = Array.from(new Set(boards.flatMap((b) => (b.data?.dimensions ?? []).filter((d) => d.reviews > 0 && d.kind === "product").map((d) => d.name)))).slice(0, 12);
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "value", min: -1, max: 1 },
+      yAxis: { type: "category", data: dims, axisLabel: { width: 140, overflow: "truncate", fontSize: 12 } },
+      series: boards.map((b, i) => ({
+        name: names[i],
+        type: "bar",
+        itemStyle: { color: palette.series[i] },
+        data: dims.map((n) => b.data?.dimensions.find((d) => d.name === n)?.net ?? 0),
+      })),
+    };
+  }, [boards, ids.length, names, ready]);
+  const nf = new Intl.NumberFormat(i18n.language);
+  return (
+    <main>
+      <h1>{t("compare.title")}</h1>
+      <fieldset className="card pick">
+        <legend>{t("compare.pick")}</legend>
+        {products.isPending && <Loading />}
+        {products.error && <ErrorBox error={products.error} retry={() => products.refetch()} />}
+        {(products.data?.items ?? []).map((p) => (
+          <label key={p.id} className="check">
+            <input type="checkbox" checked={ids.includes(p.id)} disabled={!ids.includes(p.id) && ids.length >= 4} onChange={() => setParams(toggle(params, "p", String(p.id)))} />
+            {p.marketplace} · {p.asin} {p.title}
+          </label>
+        ))}
+      </fieldset>
+      {ids.length < 2 && <p className="hint">{t("compare.hint")}</p>}
+      {ids.length >= 1 && (
+        <section className="panel" data-testid="comparison">
+          <div className="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t("compare.product")}</th>
+                  <th>{t("dashboard.reviews")}</th>
+                  <th>{t("compare.avgRating")}</th>
+                  <th>{t("sentiment.positive")}</th>
+                  <th>{t("sentiment.negative")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {boards.map((b, i) => (
+                  <tr key={ids[i]}>
+                    <td>
+                      <Link to={`/products/${ids[i]}`}>{names[i]}</Link>
+                    </td>
+                    <td>{b.data ? nf.format(b.data.kpi.reviews) : "…"}</td>
+                    <td>{b.data?.kpi.avg_rating != null ? b.data.kpi.avg_rating.toFixed(2) : "–"}</td>
+                    <td>{b.data && b.data.kpi.reviews ? Math.round((100 * b.data.kpi.positive) / b.data.kpi.reviews) + "%" : "–"}</td>
+                    <td>{b.data && b.data.kpi.reviews ? Math.round((100 * b.data.kpi.negative) / b.data.kpi.reviews) + "%" : "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {boards.map((b, i) => b.error && <ErrorBox key={i} error={b.error} retry={() => b.refetch()} />)}
+          {option && (
+            <>
+              <h2>{t("compare.net")}</h2>
+              <Chart
+                option={option}
+                testid="compare"
+                label={t("compare.net")}
+                height={360}
+                onClick={(c) => {
+                  const pid = ids[c.seriesIndex];
+                  const dim = boards[c.seriesIndex]?.data?.dimensions.find((d) => d.name === c.name);
+                  if (pid && dim) navigate(`/products/${pid}/reviews?dimension=${dim.id}`);
+                }}
+              />
+            </>
+          )}
+        </section>
+      )}
+      {saved.data && (
+        <section className="panel">
+          <h2>{t("compare.saved")}</h2>
+          <ItemTable items={saved.data} />
+        </section>
+      )}
+    </main>
+  );
+}
