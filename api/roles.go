@@ -97,6 +97,9 @@ var routeRoles = map[string]store.Role{
 	"DELETE /api/v1/shares/{id}":                          analyst,
 	"POST /api/v1/products/{id}/model/language":           analyst,
 	"GET /api/v1/reviews/{id}":                            viewer,
+	"GET /api/v1/products/{id}/reviews/search":            viewer,
+	"GET /api/v1/products/{id}/dashboard":                 viewer,
+	"GET /api/v1/products/{id}/reviews/export.xlsx":       viewer,
 }
 
 // The web app's client-side routes answer with its static shell, which
