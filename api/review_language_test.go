@@ -455,6 +455,34 @@ func TestModelLanguageSwitchWithLLM(t *testing.T) {
 		acc.ProductID, sw.ModelVersion).Scan(&source))
 	require.Equal(t, "edited", source)
 
+	// A rerun translates the reset reviews into German (only those), then
+	// writes the report in German: English quotes now come translated.
+	var rerun struct {
+		AnalysisID int64 `json:"analysis_id"`
+	}
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/rerun", acc.ProductID), nil, "", &rerun)
+	require.Equal(t, http.StatusAccepted, status, string(raw))
+	ra := e.waitFinal(acc.ProductID, 2*time.Minute)
+	require.Equal(t, rerun.AnalysisID, ra.ID)
+	require.Equal(t, "de", ra.TargetLanguage)
+	require.Equal(t, 10, e.count(`SELECT count(*) FROM reviews WHERE product_id = $1 AND language = 'en'
+		AND translation_status = 'done' AND body_translated LIKE '[de] %'`, acc.ProductID), "English reviews translated into German")
+	require.Equal(t, 6, e.count(`SELECT count(*) FROM reviews WHERE product_id = $1 AND language = 'de'
+		AND translation_status = 'skipped'`, acc.ProductID), "German reviews need no translation")
+	require.Positive(t, e.count(`SELECT count(*) FROM river_job WHERE kind = 'translate_batch' AND (args->>'analysis_id')::bigint = $1`, ra.ID),
+		"the rerun translated what the switch reset")
+	_, rep = e.latestReport(acc.ProductID)
+	require.Equal(t, "de", rep.Aggregates.TargetLanguage)
+	var english int
+	for _, q := range rep.quotes() {
+		if q.Language == "en" {
+			english++
+			require.True(t, q.Translated, "review %d", q.ReviewID)
+			require.Equal(t, "[de] "+q.Quote, q.QuoteTranslated)
+		}
+	}
+	require.Positive(t, english)
+
 	// The review reader filters by the renamed dimension, same id.
 	var list api.ReviewList
 	status, raw = e.do(http.MethodGet, fmt.Sprintf("/api/v1/products/%d/reviews?dimension=%s", acc.ProductID,
