@@ -325,6 +325,25 @@ func TestUploadTargetLanguageDefaults(t *testing.T) {
 	status, _, raw := upload("B0LANGBAD1", map[string]string{"ui_language": "not a language"}, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Contains(t, string(raw), "body.ui_language")
+
+	// Without a model, a switch only records the language; while an
+	// analysis runs, it is refused and changes nothing.
+	var sw api.ModelLanguage
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/model/language", changed.ProductID),
+		jsonBody(t, map[string]string{"language": "fr"}), "application/json", &sw)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	require.Zero(t, sw.ModelVersion)
+	require.Equal(t, "fr", sw.Language)
+	require.Equal(t, "en", sw.PreviousLanguage)
+	_, err := e.pool.Exec(context.Background(), `INSERT INTO analyses (product_id, kind, target_language, scope) VALUES ($1, 'full', 'fr', 'product')`, changed.ProductID)
+	require.NoError(t, err)
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/model/language", changed.ProductID),
+		jsonBody(t, map[string]string{"language": "de"}), "application/json", nil)
+	require.Equal(t, http.StatusConflict, status, string(raw))
+	require.Contains(t, string(raw), "is running")
+	p, err := store.ProductGet(context.Background(), e.pool, changed.ProductID)
+	require.NoError(t, err)
+	require.Equal(t, "fr", p.TargetLanguage)
 }
 
 // translatingAnalyzer is the offline analyser with a translator: the
