@@ -51,7 +51,7 @@ func ModelSwitchLanguage(ctx context.Context, tx pgx.Tx, productID int64, langua
 	if err := q(tx).ProductSetTargetLanguage(ctx, dbsqlc.ProductSetTargetLanguageParams{ID: productID, TargetLanguage: language}); err != nil {
 		return out, fmt.Errorf("set target language of product %d: %w", productID, err)
 	}
-	if out.TranslationsReset, err = q(tx).ReviewsResetTranslation(ctx, productID); err != nil {
+	if out.TranslationsReset, err = q(tx).ReviewsResetProductTranslation(ctx, productID); err != nil {
 		return out, fmt.Errorf("reset translations of product %d: %w", productID, err)
 	}
 	return out, nil
@@ -64,7 +64,7 @@ func ProductSetLanguage(ctx context.Context, db DBTX, productID int64, language 
 	if err := q(db).ProductSetTargetLanguage(ctx, dbsqlc.ProductSetTargetLanguageParams{ID: productID, TargetLanguage: language}); err != nil {
 		return 0, fmt.Errorf("set target language of product %d: %w", productID, err)
 	}
-	n, err := q(db).ReviewsResetTranslation(ctx, productID)
+	n, err := q(db).ReviewsResetProductTranslation(ctx, productID)
 	if err != nil {
 		return 0, fmt.Errorf("reset translations of product %d: %w", productID, err)
 	}

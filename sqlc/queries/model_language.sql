@@ -23,7 +23,7 @@ WHERE l.id = u.id AND l.product_id = @product_id;
 -- name: ProductSetTargetLanguage :exec
 UPDATE products SET target_language = @target_language, updated_at = now() WHERE id = @id;
 
--- name: ReviewsResetTranslation :execrows
+-- name: ReviewsResetProductTranslation :execrows
 -- Translations are in the old target language: the next analysis
 -- translates the reviews again.
 UPDATE reviews SET translation_status = 'pending', title_translated = NULL, body_translated = NULL

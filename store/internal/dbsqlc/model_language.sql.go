@@ -123,15 +123,15 @@ func (q *Queries) ProductSetTargetLanguage(ctx context.Context, arg ProductSetTa
 	return err
 }
 
-const reviewsResetTranslation = `-- name: ReviewsResetTranslation :execrows
+const reviewsResetProductTranslation = `-- name: ReviewsResetProductTranslation :execrows
 UPDATE reviews SET translation_status = 'pending', title_translated = NULL, body_translated = NULL
 WHERE product_id = $1 AND translation_status <> 'pending'
 `
 
 // Translations are in the old target language: the next analysis
 // translates the reviews again.
-func (q *Queries) ReviewsResetTranslation(ctx context.Context, productID int64) (int64, error) {
-	result, err := q.db.Exec(ctx, reviewsResetTranslation, productID)
+func (q *Queries) ReviewsResetProductTranslation(ctx context.Context, productID int64) (int64, error) {
+	result, err := q.db.Exec(ctx, reviewsResetProductTranslation, productID)
 	if err != nil {
 		return 0, err
 	}
