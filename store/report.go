@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -284,14 +286,16 @@ func quotesFrom(ev []map[string]any, target string) []Quote {
 // QuoteInLanguage settles a quote's QuoteTranslated and Translated against
 // the target language (q.Language is the review's): a quote in the target language is its own translation;
 // a quote in another language counts as translated only when the stored
-// translation differs from it (the offline analyser stores the quote
-// itself, which is no translation), and has no translation otherwise; a
-// quote of undetermined language stands for itself.
+// translation differs from it in more than case, spacing and punctuation
+// (the offline analyser stores the model's quote itself, which is no
+// translation, and the stored quote is the review's exact span, which may
+// differ from it in just those), and has no translation otherwise; a quote
+// of undetermined language stands for itself.
 func QuoteInLanguage(q Quote, target string) Quote {
 	switch {
 	case language.Same(q.Language, target):
 		q.QuoteTranslated, q.Translated = q.Quote, false
-	case q.QuoteTranslated != "" && q.QuoteTranslated != q.Quote:
+	case q.QuoteTranslated != "" && !sameText(q.QuoteTranslated, q.Quote):
 		q.Translated = true
 	case q.Language == "" || q.Language == "und":
 		// Nothing says the quote is foreign: it stands for itself.
@@ -374,4 +378,18 @@ func ReportList(ctx context.Context, db DBTX, productID int64) ([]Report, error)
 		out[i] = Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Coverage: r.Coverage, CreatedAt: r.CreatedAt}
 	}
 	return out, nil
+}
+
+// sameText reports whether two texts have the same letters and digits in
+// the same order, ignoring case, spacing and punctuation.
+func sameText(a, b string) bool {
+	key := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	return key(a) == key(b)
 }
