@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -378,18 +376,4 @@ func ReportList(ctx context.Context, db DBTX, productID int64) ([]Report, error)
 		out[i] = Report{ID: r.ID, AnalysisID: r.AnalysisID, ProductID: r.ProductID, Kind: r.Kind, Coverage: r.Coverage, CreatedAt: r.CreatedAt}
 	}
 	return out, nil
-}
-
-// sameText reports whether two texts have the same letters and digits in
-// the same order, ignoring case, spacing and punctuation.
-func sameText(a, b string) bool {
-	key := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				return unicode.ToLower(r)
-			}
-			return -1
-		}, s)
-	}
-	return key(a) == key(b)
 }
