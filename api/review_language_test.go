@@ -227,11 +227,11 @@ func TestReviewPageAndCitations(t *testing.T) {
 			id := doc[m[2]:m[3]]
 			if format == "markdown" {
 				require.True(t, strings.HasSuffix(before, "["), "%s: citation %q is not a link: …%s", format, doc[m[0]:m[1]], before)
-				require.True(t, strings.HasPrefix(doc[m[1]:], "](/reviews/"+id), format)
+				require.Regexp(t, `^\]\((https?://[^/)]+)?/reviews/`+id+`[?)]`, doc[m[1]:], format)
 			} else {
 				require.True(t, strings.HasSuffix(before, `">`), "%s: citation %q is not a link: …%s", format, doc[m[0]:m[1]], before)
 				anchor := doc[strings.LastIndex(doc[:m[0]], "<a "):m[0]]
-				require.True(t, strings.HasPrefix(anchor, `<a href="/reviews/`+id), "%s: %s", format, anchor)
+				require.Regexp(t, `^<a href="(https?://[^/"]+)?/reviews/`+id+`[?"]`, anchor, format)
 			}
 		}
 		q := quotes[0]
@@ -439,7 +439,7 @@ func TestModelLanguageSwitchWithLLM(t *testing.T) {
 	require.Positive(t, german, "the report quotes German reviews")
 	status, raw := e.do(http.MethodGet, fmt.Sprintf("/api/v1/reports/%d/markdown", reportID), nil, "", nil)
 	require.Equal(t, http.StatusOK, status, string(raw))
-	require.Regexp(t, `\\\[en\\\] .+ — original \(de\): .+ \(\[review #\d+\]\(/reviews/\d+\?quote=`, string(raw))
+	require.Regexp(t, `\\\[en\\\] .+ — original \(de\): .+ \(\[review #\d+\]\((https?://[^/)]+)?/reviews/\d+\?quote=`, string(raw))
 
 	// One action switches the model to German: names and definitions are
 	// translated, ids kept, and German recorded for future analyses.
