@@ -83,10 +83,12 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		return &analysisOutput{Body: st}, nil
 	})
 	huma.Register(api, huma.Operation{
-		OperationID:   "rerun-analysis",
-		Method:        http.MethodPost,
-		Path:          "/api/v1/products/{id}/rerun",
-		Summary:       "Re-run insights, themes and the report on the current model, without re-translating",
+		OperationID: "rerun-analysis",
+		Method:      http.MethodPost,
+		Path:        "/api/v1/products/{id}/rerun",
+		Summary:     "Re-run insights, themes and the report on the current model, without re-translating",
+		Description: "Reviews already translated are never translated again. Only reviews whose translation is pending " +
+			"(after POST /api/v1/products/{id}/model/language switched the product's language) are translated first.",
 		Tags:          []string{"analysis"},
 		DefaultStatus: http.StatusAccepted,
 		Errors:        []int{401, 404, 409},

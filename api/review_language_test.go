@@ -227,11 +227,11 @@ func TestReviewPageAndCitations(t *testing.T) {
 			id := doc[m[2]:m[3]]
 			if format == "markdown" {
 				require.True(t, strings.HasSuffix(before, "["), "%s: citation %q is not a link: …%s", format, doc[m[0]:m[1]], before)
-				require.True(t, strings.HasPrefix(doc[m[1]:], "](/reviews/"+id), format)
+				require.Regexp(t, `^\]\((https?://[^/)]+)?/reviews/`+id+`[?)]`, doc[m[1]:], format)
 			} else {
 				require.True(t, strings.HasSuffix(before, `">`), "%s: citation %q is not a link: …%s", format, doc[m[0]:m[1]], before)
 				anchor := doc[strings.LastIndex(doc[:m[0]], "<a "):m[0]]
-				require.True(t, strings.HasPrefix(anchor, `<a href="/reviews/`+id), "%s: %s", format, anchor)
+				require.Regexp(t, `^<a href="(https?://[^/"]+)?/reviews/`+id+`[?"]`, anchor, format)
 			}
 		}
 		q := quotes[0]
@@ -325,6 +325,25 @@ func TestUploadTargetLanguageDefaults(t *testing.T) {
 	status, _, raw := upload("B0LANGBAD1", map[string]string{"ui_language": "not a language"}, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Contains(t, string(raw), "body.ui_language")
+
+	// Without a model, a switch only records the language; while an
+	// analysis runs, it is refused and changes nothing.
+	var sw api.ModelLanguage
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/model/language", changed.ProductID),
+		jsonBody(t, map[string]string{"language": "fr"}), "application/json", &sw)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	require.Zero(t, sw.ModelVersion)
+	require.Equal(t, "fr", sw.Language)
+	require.Equal(t, "en", sw.PreviousLanguage)
+	_, err := e.pool.Exec(context.Background(), `INSERT INTO analyses (product_id, kind, target_language, scope) VALUES ($1, 'full', 'fr', 'product')`, changed.ProductID)
+	require.NoError(t, err)
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/model/language", changed.ProductID),
+		jsonBody(t, map[string]string{"language": "de"}), "application/json", nil)
+	require.Equal(t, http.StatusConflict, status, string(raw))
+	require.Contains(t, string(raw), "is running")
+	p, err := store.ProductGet(context.Background(), e.pool, changed.ProductID)
+	require.NoError(t, err)
+	require.Equal(t, "fr", p.TargetLanguage)
 }
 
 // translatingAnalyzer is the offline analyser with a translator: the
@@ -408,7 +427,10 @@ func TestModelLanguageSwitchWithLLM(t *testing.T) {
 		if q.Language == "de" {
 			german++
 			require.True(t, q.Translated, "review %d", q.ReviewID)
-			require.Equal(t, "[en] "+q.Quote, q.QuoteTranslated)
+			// The model's quote, translated; the stored quote is the
+			// review's exact span of it.
+			require.True(t, strings.HasPrefix(q.QuoteTranslated, "[en] "), q.QuoteTranslated)
+			require.Contains(t, q.QuoteTranslated, q.Quote)
 		} else {
 			require.False(t, q.Translated)
 			require.Equal(t, q.Quote, q.QuoteTranslated)
@@ -417,7 +439,7 @@ func TestModelLanguageSwitchWithLLM(t *testing.T) {
 	require.Positive(t, german, "the report quotes German reviews")
 	status, raw := e.do(http.MethodGet, fmt.Sprintf("/api/v1/reports/%d/markdown", reportID), nil, "", nil)
 	require.Equal(t, http.StatusOK, status, string(raw))
-	require.Regexp(t, `\\\[en\\\] .+ — original \(de\): .+ \(\[review #\d+\]\(/reviews/\d+\?quote=`, string(raw))
+	require.Regexp(t, `\\\[en\\\] .+ — original \(de\): .+ \(\[review #\d+\]\((https?://[^/)]+)?/reviews/\d+\?quote=`, string(raw))
 
 	// One action switches the model to German: names and definitions are
 	// translated, ids kept, and German recorded for future analyses.
@@ -454,6 +476,35 @@ func TestModelLanguageSwitchWithLLM(t *testing.T) {
 	require.NoError(t, e.pool.QueryRow(context.Background(), "SELECT source FROM product_models WHERE product_id = $1 AND version = $2",
 		acc.ProductID, sw.ModelVersion).Scan(&source))
 	require.Equal(t, "edited", source)
+
+	// A rerun translates the reset reviews into German (only those), then
+	// writes the report in German: English quotes now come translated.
+	var rerun struct {
+		AnalysisID int64 `json:"analysis_id"`
+	}
+	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/products/%d/rerun", acc.ProductID), nil, "", &rerun)
+	require.Equal(t, http.StatusAccepted, status, string(raw))
+	ra := e.waitFinal(acc.ProductID, 2*time.Minute)
+	require.Equal(t, rerun.AnalysisID, ra.ID)
+	require.Equal(t, "de", ra.TargetLanguage)
+	require.Equal(t, 10, e.count(`SELECT count(*) FROM reviews WHERE product_id = $1 AND language = 'en'
+		AND translation_status = 'done' AND body_translated LIKE '[de] %'`, acc.ProductID), "English reviews translated into German")
+	require.Equal(t, 6, e.count(`SELECT count(*) FROM reviews WHERE product_id = $1 AND language = 'de'
+		AND translation_status = 'skipped'`, acc.ProductID), "German reviews need no translation")
+	require.Positive(t, e.count(`SELECT count(*) FROM river_job WHERE kind = 'translate_batch' AND (args->>'analysis_id')::bigint = $1`, ra.ID),
+		"the rerun translated what the switch reset")
+	_, rep = e.latestReport(acc.ProductID)
+	require.Equal(t, "de", rep.Aggregates.TargetLanguage)
+	var english int
+	for _, q := range rep.quotes() {
+		if q.Language == "en" {
+			english++
+			require.True(t, q.Translated, "review %d", q.ReviewID)
+			require.True(t, strings.HasPrefix(q.QuoteTranslated, "[de] "), q.QuoteTranslated)
+			require.Contains(t, q.QuoteTranslated, q.Quote)
+		}
+	}
+	require.Positive(t, english)
 
 	// The review reader filters by the renamed dimension, same id.
 	var list api.ReviewList

@@ -76,7 +76,16 @@ func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error
 		if a.ReviewsTotal == 0 {
 			return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
 		}
-		return batchJobs(ctx, tx, a.ID, a.Kind == AnalysisRerun)
+		skipTranslation := a.Kind == AnalysisRerun
+		if skipTranslation {
+			// A re-analysis translates only what a language switch reset.
+			pending, err := store.AnalysisPendingTranslations(ctx, tx, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			skipTranslation = pending == 0
+		}
+		return batchJobs(ctx, tx, a.ID, skipTranslation)
 	})
 }
 

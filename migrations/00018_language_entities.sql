@@ -13,7 +13,8 @@ ALTER TABLE products ALTER COLUMN target_language SET DEFAULT 'en';
 --    outside C0/C1 controls and surrogates; anything else (other names,
 --    references without the semicolon) is left as it is, which is always
 --    safe. content_hash is not touched: it is over the source text, as the
---    ingest package computes it.
+--    ingest package computes it. Stored reports are snapshots and keep
+--    their text; the next report is built from the decoded text.
 -- +goose StatementBegin
 CREATE FUNCTION voc_decode_entities(s text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT AS $$
@@ -58,6 +59,39 @@ END
 $$;
 -- +goose StatementEnd
 
+-- The reviews whose text changes.
+CREATE TEMP TABLE voc_entity_reviews AS
+SELECT id FROM reviews
+WHERE strpos(title, '&') > 0 OR strpos(body, '&') > 0 OR strpos(author, '&') > 0 OR strpos(variant, '&') > 0
+   OR strpos(title_translated, '&') > 0 OR strpos(body_translated, '&') > 0;
+
+-- Quote spans (migration 00012: quote_field, quote_start, quote_end count
+-- characters into the review's field) move with the decoded text: the new
+-- start is the length of the decoded text before the old start, computed
+-- before the text changes. The columns are looked up, so this migration
+-- also runs on a schema without them.
+-- +goose StatementBegin
+DO $$
+DECLARE t text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'insights' AND column_name = 'quote_field') THEN
+        RETURN;
+    END IF;
+    FOREACH t IN ARRAY ARRAY['insights', 'review_tags'] LOOP
+        EXECUTE format($f$
+            UPDATE %1$I x SET quote_start = n.s, quote_end = n.s + length(voc_decode_entities(x.quote))
+            FROM (SELECT y.id, length(voc_decode_entities(substr(CASE y.quote_field WHEN 'title' THEN r.title
+                        WHEN 'body' THEN r.body WHEN 'title_translated' THEN r.title_translated
+                        ELSE r.body_translated END, 1, y.quote_start))) AS s
+                  FROM %1$I y JOIN voc_entity_reviews e ON e.id = y.review_id JOIN reviews r ON r.id = y.review_id
+                  WHERE y.quote_field IS NOT NULL) n
+            WHERE x.id = n.id$f$, t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
+
 UPDATE reviews SET
     title = voc_decode_entities(title),
     body = voc_decode_entities(body),
@@ -65,8 +99,7 @@ UPDATE reviews SET
     variant = voc_decode_entities(variant),
     title_translated = voc_decode_entities(title_translated),
     body_translated = voc_decode_entities(body_translated)
-WHERE strpos(title, '&') > 0 OR strpos(body, '&') > 0 OR strpos(author, '&') > 0 OR strpos(variant, '&') > 0
-   OR strpos(title_translated, '&') > 0 OR strpos(body_translated, '&') > 0;
+WHERE id IN (SELECT id FROM voc_entity_reviews);
 
 -- Quotes are verbatim excerpts of the text above, so they are decoded the
 -- same way and stay excerpts of it.
@@ -82,7 +115,34 @@ UPDATE review_tags SET
     explanation = voc_decode_entities(explanation)
 WHERE strpos(quote, '&') > 0 OR strpos(quote_translated, '&') > 0 OR strpos(explanation, '&') > 0;
 
+-- A span that no longer frames its quote (a quote that began or ended
+-- inside a reference) is dropped, as for rows stored before spans existed:
+-- substr(<field>, quote_start + 1, quote_end - quote_start) = quote holds
+-- for every span that stays.
+-- +goose StatementBegin
+DO $$
+DECLARE t text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'insights' AND column_name = 'quote_field') THEN
+        RETURN;
+    END IF;
+    FOREACH t IN ARRAY ARRAY['insights', 'review_tags'] LOOP
+        EXECUTE format($f$
+            UPDATE %1$I x SET quote_field = NULL, quote_start = NULL, quote_end = NULL
+            FROM reviews r, voc_entity_reviews e
+            WHERE r.id = x.review_id AND e.id = x.review_id AND x.quote_field IS NOT NULL
+              AND substr(CASE x.quote_field WHEN 'title' THEN r.title WHEN 'body' THEN r.body
+                         WHEN 'title_translated' THEN r.title_translated ELSE r.body_translated END,
+                         x.quote_start + 1, x.quote_end - x.quote_start) IS DISTINCT FROM x.quote$f$, t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
+
 UPDATE products SET title = voc_decode_entities(title) WHERE strpos(title, '&') > 0;
+
+DROP TABLE voc_entity_reviews;
 
 -- +goose Down
 -- Decoding cannot be undone (the source spelling is not kept); only the

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"html"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -65,16 +66,39 @@ func TestMigrationDecodesStoredText(t *testing.T) {
 		RETURNING id`, pid).Scan(&rid))
 	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO analyses (product_id, kind, target_language, scope) VALUES ($1, 'full', 'en', 'product') RETURNING id`, pid).Scan(&aid))
 	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO dimensions (product_id, kind, name) VALUES ($1, 'product', 'Smart home') RETURNING id`, pid).Scan(&did))
-	_, err = pool.Exec(ctx, `INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote, quote_translated, sentiment, confidence)
-		VALUES ($1, $2, 'weakness', $3, 'product', 'a &#34;smart&#34; home', 'a &#34;smart&#34; home', 'negative', 'high')`, rid, aid, did)
+	// Quote spans (migration 00012) move with the text; the columns are
+	// added here when this branch's schema lacks them.
+	_, err = pool.Exec(ctx, `ALTER TABLE insights ADD COLUMN IF NOT EXISTS quote_field text,
+		ADD COLUMN IF NOT EXISTS quote_start integer, ADD COLUMN IF NOT EXISTS quote_end integer`)
 	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `ALTER TABLE review_tags ADD COLUMN IF NOT EXISTS quote_field text,
+		ADD COLUMN IF NOT EXISTS quote_start integer, ADD COLUMN IF NOT EXISTS quote_end integer`)
+	require.NoError(t, err)
+	oldBody := `I don't have a &#34;smart&#34; home &amp;amp; more`
+	span := func(quote string) (int, int) {
+		i := strings.Index(oldBody, quote)
+		require.GreaterOrEqual(t, i, 0)
+		return i, i + len(quote) // ASCII: bytes are characters
+	}
+	var okID, cutID int64
+	s, e := span(`a &#34;smart&#34; home`)
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote, quote_translated,
+		sentiment, confidence, quote_field, quote_start, quote_end)
+		VALUES ($1, $2, 'weakness', $3, 'product', 'a &#34;smart&#34; home', 'a &#34;smart&#34; home', 'negative', 'high', 'body', $4, $5)
+		RETURNING id`, rid, aid, did, s, e).Scan(&okID))
+	// A quote that ends inside a reference cannot keep its span.
+	s, e = span(`smart&#3`)
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote,
+		sentiment, confidence, quote_field, quote_start, quote_end)
+		VALUES ($1, $2, 'weakness', $3, 'product', 'smart&#3', 'negative', 'high', 'body', $4, $5)
+		RETURNING id`, rid, aid, did, s, e).Scan(&cutID))
 
 	_, err = provider.Up(ctx)
 	require.NoError(t, err)
 
 	var title, body, variant, ptitle, quote, hash string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT r.title, r.body, r.variant, p.title, i.quote, encode(r.content_hash, 'hex')
-		FROM reviews r JOIN products p ON p.id = r.product_id JOIN insights i ON i.review_id = r.id WHERE r.id = $1`, rid).
+		FROM reviews r JOIN products p ON p.id = r.product_id JOIN insights i ON i.review_id = r.id WHERE r.id = $1 AND i.id = $2`, rid, okID).
 		Scan(&title, &body, &variant, &ptitle, &quote, &hash))
 	require.Equal(t, `A "smart" buy`, title)
 	require.Equal(t, `I don't have a "smart" home &amp; more`, body, "decoded once")
@@ -83,6 +107,17 @@ func TestMigrationDecodesStoredText(t *testing.T) {
 	require.Equal(t, `a "smart" home`, quote)
 	require.Contains(t, body, quote, "the quote is still an excerpt of the body")
 	require.Equal(t, "01", hash, "the content hash is over the source text and stays")
+
+	var field *string
+	var start, end *int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT quote_field, quote_start, quote_end FROM insights WHERE id = $1", okID).Scan(&field, &start, &end))
+	require.NotNil(t, start)
+	require.Equal(t, "body", *field)
+	require.Equal(t, quote, string([]rune(body)[*start:*end]), "the span frames the decoded quote")
+	require.NoError(t, pool.QueryRow(ctx, "SELECT quote_field, quote_start, quote_end FROM insights WHERE id = $1", cutID).Scan(&field, &start, &end))
+	require.Nil(t, field, "a span cut by decoding is dropped")
+	require.Nil(t, start)
+	require.Nil(t, end)
 
 	var def string
 	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO products (marketplace, asin) VALUES ('US', 'B0ENTITY02') RETURNING target_language`).Scan(&def))

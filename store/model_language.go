@@ -78,3 +78,15 @@ func renameColumns(rs []ModelRename) (ids []int64, names, defs []string) {
 	}
 	return ids, names, defs
 }
+
+// AnalysisPendingTranslations returns how many of a planned analysis's
+// reviews have a pending translation. A re-analysis skips translation when
+// there are none: it never translates a review again, but it does
+// translate the reviews a language switch reset.
+func AnalysisPendingTranslations(ctx context.Context, db DBTX, analysisID int64) (int64, error) {
+	n, err := q(db).AnalysisPendingTranslations(ctx, analysisID)
+	if err != nil {
+		return 0, fmt.Errorf("count pending translations of analysis %d: %w", analysisID, err)
+	}
+	return n, nil
+}

@@ -291,14 +291,16 @@ func quotesFrom(ev []map[string]any, target string) []Quote {
 // QuoteInLanguage settles a quote's QuoteTranslated and Translated against
 // the target language (q.Language is the review's): a quote in the target language is its own translation;
 // a quote in another language counts as translated only when the stored
-// translation differs from it (the offline analyser stores the quote
-// itself, which is no translation), and has no translation otherwise; a
-// quote of undetermined language stands for itself.
+// translation differs from it in more than case, spacing and punctuation
+// (the offline analyser stores the model's quote itself, which is no
+// translation, and the stored quote is the review's exact span, which may
+// differ from it in just those), and has no translation otherwise; a quote
+// of undetermined language stands for itself.
 func QuoteInLanguage(q Quote, target string) Quote {
 	switch {
 	case language.Same(q.Language, target):
 		q.QuoteTranslated, q.Translated = q.Quote, false
-	case q.QuoteTranslated != "" && q.QuoteTranslated != q.Quote:
+	case q.QuoteTranslated != "" && !sameText(q.QuoteTranslated, q.Quote):
 		q.Translated = true
 	case q.Language == "" || q.Language == "und":
 		// Nothing says the quote is foreign: it stands for itself.

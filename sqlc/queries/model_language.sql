@@ -28,3 +28,9 @@ UPDATE products SET target_language = @target_language, updated_at = now() WHERE
 -- translates the reviews again.
 UPDATE reviews SET translation_status = 'pending', title_translated = NULL, body_translated = NULL
 WHERE product_id = @product_id AND translation_status <> 'pending';
+
+-- name: AnalysisPendingTranslations :one
+-- Reviews of an analysis whose translation is pending: a re-analysis
+-- translates them (after a language switch) and only them.
+SELECT count(*) FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
+WHERE ar.analysis_id = @analysis_id AND r.translation_status = 'pending';

@@ -9,6 +9,20 @@ import (
 	"context"
 )
 
+const analysisPendingTranslations = `-- name: AnalysisPendingTranslations :one
+SELECT count(*) FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
+WHERE ar.analysis_id = $1 AND r.translation_status = 'pending'
+`
+
+// Reviews of an analysis whose translation is pending: a re-analysis
+// translates them (after a language switch) and only them.
+func (q *Queries) AnalysisPendingTranslations(ctx context.Context, analysisID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, analysisPendingTranslations, analysisID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const dimensionsParkNames = `-- name: DimensionsParkNames :exec
 
 UPDATE dimensions SET name = 'voc-rename-' || id
