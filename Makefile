@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build test generate check-generated check-sqlc check-webui webui-build lint fuzz bench clean
+.PHONY: run build test generate check-generated check-sqlc check-webui webui-build lint fuzz mutate bench clean
 
 ## run: start voc on embedded defaults (local Postgres or a private one; offline analyser; no Redis)
 run: build
@@ -15,6 +15,11 @@ build:
 test: check-generated lint
 	$(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) fuzz
+	$(MAKE) mutate
+
+## mutate: apply each guarantee-breaking mutation in a scratch copy and fail if a test lets one through (docs/PIPELINE.md)
+mutate:
+	python3 scripts/mutate.py
 
 ## generate: regenerate sqlc output and the built web UI
 generate: webui-build

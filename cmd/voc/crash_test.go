@@ -68,7 +68,7 @@ func TestIngestSurvivesKill9(t *testing.T) {
 	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
 	require.NoError(t, err)
 
-	const uploads, rows = 6, 40_000
+	const uploads, rows = 6, 15_000
 	// Two uploads per product, overlapping by half, so dedupe across uploads
 	// is exercised under crashes too.
 	var uploadIDs []int64
@@ -109,7 +109,7 @@ func TestIngestSurvivesKill9(t *testing.T) {
 	landed, tries := 0, 0
 	for landed < minLandedKills && tries < 8 && done() < uploads {
 		tries++
-		if killWhileRunning(t, pool, jobs.QueueIngestion, start, time.Second) {
+		if killWhileRunning(t, pool, jobs.QueueIngestion, start, 300*time.Millisecond) {
 			landed++
 		}
 	}
