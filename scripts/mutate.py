@@ -148,7 +148,7 @@ def main(names):
                 text = originals.setdefault(path, open(p, encoding="utf-8").read())
                 cur = open(p, encoding="utf-8").read()
                 if cur.count(old) != 1:
-                    print(f"MUTATION DOES NOT APPLY: {name}: {path} no longer holds the target code")
+                    print(f"MUTATION DOES NOT APPLY: {name}: {path} no longer holds the target code", flush=True)
                     ok = False
                     break
                 open(p, "w", encoding="utf-8").write(cur.replace(old, new))
@@ -159,14 +159,14 @@ def main(names):
                                      cwd=repo, env=env, capture_output=True, text=True)
                 took = time.time() - start
                 if res.returncode == 0:
-                    print(f"SURVIVED ({took:.0f}s): {name}  [go test -run '{run}' {pkg} passed]")
+                    print(f"SURVIVED ({took:.0f}s): {name}  [go test -run '{run}' {pkg} passed]", flush=True)
                     failed.append(name)
                 elif "build failed" in res.stdout + res.stderr or "[setup failed]" in res.stdout:
-                    print(f"MUTANT DOES NOT COMPILE ({took:.0f}s): {name}")
+                    print(f"MUTANT DOES NOT COMPILE ({took:.0f}s): {name}", flush=True)
                     print((res.stdout + res.stderr)[-1500:])
                     failed.append(name)
                 else:
-                    print(f"caught ({took:.0f}s): {name}  [by go test -run '{run}' {pkg}]")
+                    print(f"caught ({took:.0f}s): {name}  [by go test -run '{run}' {pkg}]", flush=True)
             else:
                 failed.append(name)
             for path, text in originals.items():
@@ -174,9 +174,9 @@ def main(names):
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if failed:
-        print(f"{len(failed)} of {len(selected)} mutations not caught: {failed}")
+        print(f"{len(failed)} of {len(selected)} mutations not caught: {failed}", flush=True)
         return 1
-    print(f"all {len(selected)} mutations caught")
+    print(f"all {len(selected)} mutations caught", flush=True)
     return 0
 
 
