@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build test test-browser generate check-generated check-sqlc check-webui webui-build lint fuzz bench clean
+.PHONY: run build test test-browser generate check-generated check-sqlc check-webui webui-build lint fuzz mutate bench clean
 
 ## run: start voc on embedded defaults (local Postgres or a private one; offline analyser; no Redis)
 run: build
@@ -16,6 +16,11 @@ test: check-generated lint
 	$(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) test-browser
 	$(MAKE) fuzz
+	$(MAKE) mutate
+
+## mutate: apply each guarantee-breaking mutation in a scratch copy and fail if a test lets one through (docs/PIPELINE.md)
+mutate:
+	python3 scripts/mutate.py
 
 ## test-browser: the web app in Debian's chromium (Playwright, no browser download) against a real voc serve on a scratch database
 test-browser: build

@@ -134,17 +134,65 @@ func (r *pipelineRun) outcome() outcome {
 	return o
 }
 
-// TestPipelineSurvivesKill9 kills the worker with SIGKILL at random moments
-// while each stage runs (5 times per stage), restarts it, and checks that
-// the final result is exactly what an undisturbed run produces: nothing
-// lost, nothing duplicated.
+// killWhileRunning starts a worker with start, waits until a job of queue
+// is running, lets it run for a random moment (a different crash point each
+// time), kills the process with SIGKILL and reports whether the kill landed:
+// the job it saw running was still running, uncommitted, when the process
+// died. It then hands the dead worker's jobs back, as River's rescuer would
+// after RescueStuckJobsAfter. It returns false at once when the queue has
+// no job to run.
+func killWhileRunning(t *testing.T, pool *pgxpool.Pool, queue string, start func() *exec.Cmd, maxDelay time.Duration) bool {
+	t.Helper()
+	ctx := context.Background()
+	var open int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE queue = $1 AND state NOT IN ('completed', 'discarded', 'cancelled')`, queue).Scan(&open))
+	if open == 0 {
+		return false
+	}
+	cmd := start()
+	var jobID int64
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		err := pool.QueryRow(ctx, `SELECT id FROM river_job WHERE queue = $1 AND state = 'running' ORDER BY id LIMIT 1`, queue).Scan(&jobID)
+		if err == nil {
+			break
+		}
+		require.ErrorIs(t, err, pgx.ErrNoRows)
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatalf("no %s job started running within a minute", queue)
+		}
+		time.Sleep(5 * time.Millisecond) // polling for the job to start
+	}
+	time.Sleep(time.Duration(rand.Int64N(int64(maxDelay) + 1))) // a random crash point inside the job
+	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+	_ = cmd.Wait()
+	var state string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT state FROM river_job WHERE id = $1`, jobID).Scan(&state))
+	_, err := pool.Exec(ctx, "UPDATE river_job SET state = 'available', attempted_by = NULL WHERE state = 'running' AND queue = $1", queue)
+	require.NoError(t, err)
+	return state == "running"
+}
+
+// minLandedKills is how many kills must interrupt a running job of each
+// stage.
+const minLandedKills = 3
+
+// TestPipelineSurvivesKill9 kills the worker with SIGKILL while a job of
+// each stage is running (at least three kills that interrupt a running job
+// per stage, at random points inside it), restarts it, and checks that the
+// final result is exactly what an undisturbed run produces: nothing lost,
+// nothing duplicated.
 func TestPipelineSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills processes")
 	}
 	bin := buildVoc(t)
 	cfg := llmsim.DefaultConfig()
-	cfg.Latency, cfg.Jitter = 150*time.Millisecond, 100*time.Millisecond
+	// Each call takes long enough for the test to see its job running
+	// and kill the worker inside it.
+	cfg.Latency, cfg.Jitter = 300*time.Millisecond, 100*time.Millisecond
 	sim := httptest.NewServer(llmsim.New(cfg, offline.New()))
 	defer sim.Close()
 
@@ -160,25 +208,25 @@ func TestPipelineSurvivesKill9(t *testing.T) {
 
 	run := newPipelineRun(t, bin, sim.URL)
 	run.drain(jobs.QueueIngestion)
-	kills := map[string]int{}
+	landed, tries := map[string]int{}, map[string]int{}
 	for _, q := range []string{jobs.QueueLearning, jobs.QueueTranslate, jobs.QueueInsights, jobs.QueueThemes, jobs.QueueReports} {
-		for k := 0; k < 5; k++ {
-			cmd := run.start(q + "=4")
-			time.Sleep(time.Duration(100+rand.IntN(900)) * time.Millisecond)
-			require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
-			_ = cmd.Wait()
-			kills[q]++
-			// River's rescuer would return a dead worker's jobs after
-			// RescueStuckJobsAfter; do it now.
-			_, err := run.pool.Exec(context.Background(), "UPDATE river_job SET state = 'available' WHERE state = 'running' AND queue = $1", q)
-			require.NoError(t, err)
+		// Each try costs the running jobs an attempt (8 in all), so stop
+		// after six.
+		for landed[q] < minLandedKills && tries[q] < 6 {
+			tries[q]++
+			if killWhileRunning(t, run.pool, q, func() *exec.Cmd { return run.start(q + "=4") }, 250*time.Millisecond) {
+				landed[q]++
+			}
 		}
 		run.drain(q)
 	}
 	got := run.outcome()
-	t.Logf("kills per stage: %v", kills)
+	t.Logf("kills that interrupted a running job, per stage: %v (of %v tries)", landed, tries)
 	t.Logf("reference: %+v", want)
 	t.Logf("after kills: %+v", got)
+	for _, q := range []string{jobs.QueueLearning, jobs.QueueTranslate, jobs.QueueInsights, jobs.QueueThemes, jobs.QueueReports} {
+		require.GreaterOrEqual(t, landed[q], minLandedKills, "kills inside a running %s job", q)
+	}
 	require.Equal(t, want, got)
 	require.Equal(t, got.Insights, got.DistinctInsights, "no duplicated insight")
 	require.Equal(t, got.Tags, got.DistinctTags, "no duplicated tag")
