@@ -47,6 +47,12 @@ type Config struct {
 	Ready func(context.Context) error
 	// LLMProvider names the configured LLM provider, for /ready.
 	LLMProvider string
+	// Uploads bound the uploads received at once; zero values take
+	// DefaultUploadLimits.
+	Uploads UploadLimits
+	// HTTP holds the per-request deadlines; zero values take
+	// DefaultHTTPLimits.
+	HTTP HTTPLimits
 	// Context bounds background work (River UI's query cache); cancel it
 	// at shutdown. Nil: context.Background().
 	Context context.Context
@@ -54,6 +60,7 @@ type Config struct {
 
 type server struct {
 	Config
+	uploads *uploadGate
 }
 
 // New returns the HTTP handler, or an error when River UI cannot be built.
@@ -64,9 +71,9 @@ func New(cfg Config) (http.Handler, error) {
 	// Uploads up to this size are parsed in memory instead of spilling to
 	// a temporary file (huma's default is 8 KiB).
 	humachi.MultipartMaxMemory = 32 << 20
-	s := &server{Config: cfg}
+	s := &server{Config: cfg, uploads: newUploadGate(cfg.Uploads, cfg.MaxUploadBytes)}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, securityHeaders)
+	r.Use(deadlines(cfg.HTTP), middleware.RequestID, s.logRequests, middleware.Recoverer, securityHeaders)
 
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path+"; see /docs")
@@ -90,6 +97,7 @@ func New(cfg Config) (http.Handler, error) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.authenticate)
 		r.Use(rejectBadText)
+		r.Use(s.limitUploads)
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
 		r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/voc-project/voc/api"
 	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm"
@@ -28,8 +29,14 @@ type Config struct {
 	// workbook may decompress to (see ingest.XLSXLimits).
 	XLSXMaxPartBytes  int64
 	XLSXMaxUnzipBytes int64
-	DataDir           string
-	LogLevel          string
+	// Uploads bound the uploads received at once (VOC_UPLOADS_*,
+	// VOC_UPLOAD_BYTES_*).
+	Uploads api.UploadLimits
+	// HTTP holds the HTTP deadlines and connection cap (VOC_HTTP_*);
+	// MaxConns 0 means derived from the open-files limit.
+	HTTP     api.HTTPLimits
+	DataDir  string
+	LogLevel string
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -81,17 +88,31 @@ func defaultConfig() *Config {
 		MaxUploadBytes:    envInt64("VOC_MAX_UPLOAD_BYTES", 256<<20),
 		XLSXMaxPartBytes:  envInt64("VOC_XLSX_MAX_PART_BYTES", ingest.DefaultXLSXMaxPartBytes),
 		XLSXMaxUnzipBytes: envInt64("VOC_XLSX_MAX_UNZIP_BYTES", ingest.DefaultXLSXMaxUnzipBytes),
-		DataDir:           env("VOC_DATA_DIR", ".voc"),
-		LogLevel:          env("VOC_LOG_LEVEL", "info"),
-		LLMProvider:       env("VOC_LLM_PROVIDER", ""),
-		LLMBaseURL:        env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
-		LLMAPIKey:         env("VOC_LLM_API_KEY", ""),
-		LLMModel:          env("VOC_LLM_MODEL", llm.DefaultModel),
-		LLMTimeout:        envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
-		LLMRPS:            envFloat("VOC_LLM_RPS", 200),
-		LLMTPM:            int(envInt64("VOC_LLM_TPM", 0)),
-		LLMHosts:          int(envInt64("VOC_LLM_HOSTS", 1)),
-		LLMCacheTTL:       envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
+		Uploads: api.UploadLimits{
+			PerToken:      int(envInt64("VOC_UPLOADS_PER_TOKEN", int64(api.DefaultUploadLimits.PerToken))),
+			Total:         int(envInt64("VOC_UPLOADS_IN_FLIGHT", int64(api.DefaultUploadLimits.Total))),
+			BytesPerToken: envInt64("VOC_UPLOAD_BYTES_PER_TOKEN", api.DefaultUploadLimits.BytesPerToken),
+			BytesTotal:    envInt64("VOC_UPLOAD_BYTES_IN_FLIGHT", api.DefaultUploadLimits.BytesTotal),
+			Queued:        int(envInt64("VOC_UPLOADS_QUEUED", int64(api.DefaultUploadLimits.Queued))),
+		},
+		HTTP: api.HTTPLimits{
+			ReadTimeout:  envDuration("VOC_HTTP_READ_TIMEOUT", api.DefaultHTTPLimits.ReadTimeout),
+			MinBodyRate:  envInt64("VOC_HTTP_MIN_BODY_RATE", api.DefaultHTTPLimits.MinBodyRate),
+			WriteTimeout: envDuration("VOC_HTTP_WRITE_TIMEOUT", api.DefaultHTTPLimits.WriteTimeout),
+			IdleTimeout:  envDuration("VOC_HTTP_IDLE_TIMEOUT", api.DefaultHTTPLimits.IdleTimeout),
+			MaxConns:     int(envInt64("VOC_HTTP_MAX_CONNS", 0)),
+		},
+		DataDir:     env("VOC_DATA_DIR", ".voc"),
+		LogLevel:    env("VOC_LOG_LEVEL", "info"),
+		LLMProvider: env("VOC_LLM_PROVIDER", ""),
+		LLMBaseURL:  env("VOC_LLM_BASE_URL", llm.DefaultBaseURL),
+		LLMAPIKey:   env("VOC_LLM_API_KEY", ""),
+		LLMModel:    env("VOC_LLM_MODEL", llm.DefaultModel),
+		LLMTimeout:  envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
+		LLMRPS:      envFloat("VOC_LLM_RPS", 200),
+		LLMTPM:      int(envInt64("VOC_LLM_TPM", 0)),
+		LLMHosts:    int(envInt64("VOC_LLM_HOSTS", 1)),
+		LLMCacheTTL: envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
 	}
 }
 
@@ -117,6 +138,26 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address (VOC_ADDR)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.MaxUploadBytes, "largest accepted upload (VOC_MAX_UPLOAD_BYTES)")
+}
+
+// uploadLimits returns the upload admission limits.
+func (c *Config) uploadLimits() api.UploadLimits { return c.Uploads }
+
+// fdReserve is the file descriptors kept free of HTTP connections: the
+// database pool, Redis, the LLM client, temporary files and logs.
+const fdReserve = 128
+
+// httpLimits returns the HTTP limits, deriving the connection cap from the
+// open-files limit when VOC_HTTP_MAX_CONNS is unset, so that slow or idle
+// clients cannot take the descriptors the database and /health need.
+func (c *Config) httpLimits() api.HTTPLimits {
+	l := c.HTTP
+	if l.MaxConns == 0 {
+		if n := openFilesLimit(); n > 0 {
+			l.MaxConns = int(max(min(n, 1<<20), fdReserve+32) - fdReserve)
+		}
+	}
+	return l
 }
 
 // xlsxLimits returns the workbook decompression limits.

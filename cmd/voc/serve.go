@@ -75,16 +75,17 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		}
 		provider, _ := cfg.provider() // validated when the River client was built
 		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(),
-			Ready: readyRedis, LLMProvider: provider, Context: ctx})
+			Ready: readyRedis, LLMProvider: provider, Context: ctx, Uploads: cfg.uploadLimits(), HTTP: cfg.httpLimits()})
 		if err != nil {
 			return err
 		}
-		srv = &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %s (VOC_ADDR): %w", cfg.Addr, err)
 		}
-		a.log.Info("http listening", "addr", ln.Addr().String())
+		httpLim := cfg.httpLimits()
+		srv, ln = api.NewServer(h, ln, httpLim)
+		a.log.Info("http listening", "addr", ln.Addr().String(), "max_conns", httpLim.MaxConns)
 		go func() { errc <- srv.Serve(ln) }()
 	}
 
