@@ -64,7 +64,7 @@ func NewServer(h http.Handler, ln net.Listener, lim HTTPLimits) (*http.Server, n
 	// upload or export short. deadlines sets them per request instead.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: lim.ReadHeaderTimeout, IdleTimeout: lim.IdleTimeout}
 	if lim.MaxConns > 0 {
-		g := &connGuard{max: lim.MaxConns, conns: map[*guardedConn]struct{}{}}
+		g := &connGuard{max: lim.MaxConns, conns: map[*guardedConn]struct{}{}, freed: make(chan struct{}, 1)}
 		srv.ConnState = g.connState
 		ln = &guardedListener{Listener: ln, g: g}
 	}
@@ -130,7 +130,14 @@ type connGuard struct {
 	max   int
 	mu    sync.Mutex
 	conns map[*guardedConn]struct{}
+	// freed is signalled when a connection goes.
+	freed chan struct{}
 }
+
+// admitWait is how long a new connection may wait for a slot when every
+// open one is busy: a connection answered with "Connection: close" stays
+// active for half a second (net/http's RST avoidance) before it goes.
+const admitWait = 2 * time.Second
 
 type guardedConn struct {
 	net.Conn
@@ -141,12 +148,30 @@ type guardedConn struct {
 }
 
 func (c *guardedConn) Close() error {
-	c.once.Do(func() {
-		c.g.mu.Lock()
-		delete(c.g.conns, c)
-		c.g.mu.Unlock()
-	})
+	c.once.Do(func() { c.g.remove(c) })
 	return c.Conn.Close()
+}
+
+// CloseWrite half-closes the connection, as net/http does before it
+// closes one, so the client reads the whole answer.
+func (c *guardedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+func (g *connGuard) remove(c *guardedConn) {
+	g.mu.Lock()
+	_, ok := g.conns[c]
+	delete(g.conns, c)
+	g.mu.Unlock()
+	if ok {
+		select {
+		case g.freed <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (g *connGuard) connState(c net.Conn, s http.ConnState) {
@@ -159,10 +184,10 @@ func (g *connGuard) connState(c net.Conn, s http.ConnState) {
 	g.mu.Unlock()
 }
 
-// admit registers c, first closing the oldest idle (or not yet active)
-// connection when at the cap. It reports false when every connection is
-// busy with a request: then c is refused.
-func (g *connGuard) admit(c *guardedConn) bool {
+// tryAdmit registers c if there is room, first closing the oldest idle (or
+// not yet active) connection when at the cap. It reports false when every
+// connection is busy with a request.
+func (g *connGuard) tryAdmit(c *guardedConn) bool {
 	g.mu.Lock()
 	var victim *guardedConn
 	if len(g.conns) >= g.max {
@@ -184,6 +209,25 @@ func (g *connGuard) admit(c *guardedConn) bool {
 		_ = victim.Conn.Close()
 	}
 	return true
+}
+
+// admit waits up to admitWait for tryAdmit to succeed.
+func (g *connGuard) admit(c *guardedConn) bool {
+	if g.tryAdmit(c) {
+		return true
+	}
+	timer := time.NewTimer(admitWait)
+	defer timer.Stop()
+	for {
+		select {
+		case <-g.freed:
+			if g.tryAdmit(c) {
+				return true
+			}
+		case <-timer.C:
+			return g.tryAdmit(c)
+		}
+	}
 }
 
 type guardedListener struct {
