@@ -446,3 +446,32 @@ func TestHostileUploadCaps(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Contains(t, string(raw), "mapping is 70")
 }
+
+// TestHostileUploadBackPressure: a 50-client run queued 21k ingestion jobs
+// with no back-pressure. Now stored uploads waiting for ingestion are
+// capped, and past the cap an upload gets 429 with Retry-After.
+func TestHostileUploadBackPressure(t *testing.T) {
+	t.Parallel()
+	// No workers: whatever is uploaded stays queued.
+	e := newEnv(t, envOpts{queues: map[string]int{}, config: func(c *api.Config) { c.Uploads = api.UploadLimits{Queued: 3} }})
+	for i := range 3 {
+		e.upload("q.csv", smallReviews(2), fmt.Sprintf("B0QUEUE%03d", i), nil)
+	}
+	body, ct := multipartBody(t, "q.csv", smallReviews(2), map[string]string{"asin": "B0QUEUE999"})
+	req, err := http.NewRequest(http.MethodPost, e.url+"/api/v1/uploads", body)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	req.Header.Set("Content-Type", ct)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, string(raw))
+	require.NotEmpty(t, resp.Header.Get("Retry-After"))
+	require.Contains(t, string(raw), "VOC_UPLOADS_QUEUED")
+	require.Equal(t, 3, e.count("SELECT count(*) FROM uploads"))
+	// Preview stores nothing and is not held back.
+	body, ct = multipartBody(t, "q.csv", smallReviews(2), nil)
+	status, raw := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
+	require.Equal(t, http.StatusOK, status, string(raw))
+}
