@@ -31,7 +31,7 @@ type UploadLimits struct {
 
 // DefaultUploadLimits are the limits' defaults: with them, the bodies being
 // received take at most 128 MiB plus one upload.
-var DefaultUploadLimits = UploadLimits{PerToken: 4, Total: 16, BytesPerToken: 64 << 20, BytesTotal: 128 << 20,
+var DefaultUploadLimits = UploadLimits{PerToken: 8, Total: 32, BytesPerToken: 64 << 20, BytesTotal: 128 << 20,
 	Queued: 500, RetryAfter: 5 * time.Second}
 
 func (l UploadLimits) withDefaults() UploadLimits {
