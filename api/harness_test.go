@@ -101,7 +101,10 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	uiCtx, stopUI := context.WithCancel(context.Background())
 	t.Cleanup(stopUI)
-	cfg := api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx, Ready: o.ready, LLM: o.analyzer}
+	cfg := api.Config{Pool: pool, River: client, Log: log, MaxUploadBytes: o.maxBytes, Context: uiCtx, Ready: o.ready, LLM: o.analyzer,
+		// Storms and benchmarks send many uploads on one token; the tests
+		// of the caps set them (config).
+		Uploads: api.UploadLimits{PerToken: -1, Total: -1, BytesPerToken: -1, BytesTotal: -1, Queued: -1}}
 	if o.config != nil {
 		o.config(&cfg)
 	}

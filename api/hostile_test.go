@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -330,4 +331,147 @@ func TestHostileSmallFaults(t *testing.T) {
 	status, raw = e.do(http.MethodPost, "/api/v1/products/B0SMALL001/collection-complete?marketplace=QQ", nil, "", nil)
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Equal(t, 0, e.count("SELECT count(*) FROM products WHERE marketplace IN ('XX', 'ZZ', 'QQ')"))
+}
+
+// heldUpload starts an upload whose body stays open until the returned
+// function is called; it returns the answer then.
+func (e *env) heldUpload(token, asin string) (finish func() (int, string)) {
+	e.t.Helper()
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	require.NoError(e.t, mw.WriteField("asin", asin))
+	fw, err := mw.CreateFormFile("file", "held.csv")
+	require.NoError(e.t, err)
+	_, _ = fw.Write(smallReviews(5))
+	// The closing boundary is written later, so the form is incomplete.
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest(http.MethodPost, e.url+"/api/v1/uploads", pr)
+	require.NoError(e.t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	type answer struct {
+		status int
+		body   string
+	}
+	done := make(chan answer, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- answer{0, err.Error()}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		done <- answer{resp.StatusCode, string(b)}
+	}()
+	_, err = pw.Write(head.Bytes())
+	require.NoError(e.t, err)
+	return func() (int, string) {
+		_, _ = pw.Write([]byte("\r\n--" + mw.Boundary() + "--\r\n"))
+		_ = pw.Close()
+		a := <-done
+		return a.status, a.body
+	}
+}
+
+// TestHostileUploadCaps: nothing bounded concurrent uploads (20 × 50 MB
+// took the server to 2.9 GB) and a 20 MB mapping was stored and echoed.
+// Now uploads being received are capped per token and in all (429 with
+// Retry-After), and the mapping is bounded (422).
+func TestHostileUploadCaps(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{queues: ingestOnly.queues, maxBytes: 1 << 20,
+		config: func(c *api.Config) { c.Uploads = api.UploadLimits{PerToken: 2, Total: 3, RetryAfter: 7 * time.Second} }})
+	other := store.NewTokenSecret()
+	_, err := store.TokenCreate(context.Background(), e.pool, "other", other, false)
+	require.NoError(t, err)
+
+	busy := func(token string, path string) {
+		t.Helper()
+		body, ct := multipartBody(t, "x.csv", smallReviews(2), map[string]string{"asin": "B0CAPS0099"})
+		req, err := http.NewRequest(http.MethodPost, e.url+path, body)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", ct)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, string(raw))
+		require.Equal(t, "7", resp.Header.Get("Retry-After"))
+		require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+	}
+	a1 := e.heldUpload(e.token, "B0CAPS0001")
+	a2 := e.heldUpload(e.token, "B0CAPS0002")
+	waitInFlight := func() {
+		t.Helper()
+		// The gate is the only thing that can refuse: poll it through the
+		// API until the held uploads are inside.
+		require.Eventually(t, func() bool {
+			body, ct := multipartBody(t, "x.csv", smallReviews(1), map[string]string{"asin": "B0CAPS0098"})
+			status, _ := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
+			return status == http.StatusTooManyRequests
+		}, 10*time.Second, 20*time.Millisecond)
+	}
+	waitInFlight()
+	busy(e.token, "/api/v1/uploads")        // per token
+	busy(e.token, "/api/v1/reviews/ingest") // the same gate
+	b1 := e.heldUpload(other, "B0CAPS0003") // another token gets in
+	busyEventually := func() {
+		require.Eventually(t, func() bool {
+			body, ct := multipartBody(t, "x.csv", smallReviews(1), nil)
+			req, _ := http.NewRequest(http.MethodPost, e.url+"/api/v1/uploads/preview", body)
+			req.Header.Set("Authorization", "Bearer "+other)
+			req.Header.Set("Content-Type", ct)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusTooManyRequests
+		}, 10*time.Second, 20*time.Millisecond)
+	}
+	busyEventually() // total: 3 in flight
+	for _, finish := range []func() (int, string){a1, a2, b1} {
+		status, body := finish()
+		require.Equal(t, http.StatusAccepted, status, body)
+	}
+	// All released: uploads go through again.
+	e.upload("ok.csv", smallReviews(2), "B0CAPS0004", nil)
+
+	// The mapping field is bounded.
+	big := `{"body":"` + strings.Repeat("m", 70_000) + `"}`
+	body, ct := multipartBody(t, "m.csv", smallReviews(2), map[string]string{"asin": "B0CAPS0005", "mapping": big})
+	status, raw := e.do(http.MethodPost, "/api/v1/uploads", body, ct, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
+	require.Contains(t, string(raw), "mapping is 70")
+}
+
+// TestHostileUploadBackPressure: a 50-client run queued 21k ingestion jobs
+// with no back-pressure. Now stored uploads waiting for ingestion are
+// capped, and past the cap an upload gets 429 with Retry-After.
+func TestHostileUploadBackPressure(t *testing.T) {
+	t.Parallel()
+	// No workers: whatever is uploaded stays queued.
+	e := newEnv(t, envOpts{queues: map[string]int{}, config: func(c *api.Config) { c.Uploads = api.UploadLimits{Queued: 3} }})
+	for i := range 3 {
+		e.upload("q.csv", smallReviews(2), fmt.Sprintf("B0QUEUE%03d", i), nil)
+	}
+	body, ct := multipartBody(t, "q.csv", smallReviews(2), map[string]string{"asin": "B0QUEUE999"})
+	req, err := http.NewRequest(http.MethodPost, e.url+"/api/v1/uploads", body)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	req.Header.Set("Content-Type", ct)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, string(raw))
+	require.NotEmpty(t, resp.Header.Get("Retry-After"))
+	require.Contains(t, string(raw), "VOC_UPLOADS_QUEUED")
+	require.Equal(t, 3, e.count("SELECT count(*) FROM uploads"))
+	// Preview stores nothing and is not held back.
+	body, ct = multipartBody(t, "q.csv", smallReviews(2), nil)
+	status, raw := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
+	require.Equal(t, http.StatusOK, status, string(raw))
 }

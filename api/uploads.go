@@ -162,6 +162,11 @@ func (s *server) registerUploadRoutes(api huma.API) {
 	}, s.collectionComplete)
 }
 
+// maxMappingBytes bounds the mapping field: 14 fields with column names of a
+// few hundred characters fit many times over, and the mapping is stored
+// and echoed on every read of the upload.
+const maxMappingBytes = 64 << 10
+
 // uploadForm is the validated multipart form.
 type uploadForm struct {
 	product  store.ProductInput
@@ -213,7 +218,10 @@ func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm
 			errs = append(errs, &huma.ErrorDetail{Location: "body.ui_language", Message: "ui_language must be a language code such as en, de or zh", Value: uiLang})
 		}
 	}
-	if m := formValue(f, "mapping"); m != "" {
+	if m := formValue(f, "mapping"); len(m) > maxMappingBytes {
+		errs = append(errs, &huma.ErrorDetail{Location: "body.mapping",
+			Message: fmt.Sprintf("mapping is %d bytes; the limit is %d (a JSON object of field → column name)", len(m), maxMappingBytes)})
+	} else if m != "" {
 		var raw map[string]string
 		if err := json.Unmarshal([]byte(m), &raw); err != nil {
 			errs = append(errs, &huma.ErrorDetail{Location: "body.mapping", Message: "mapping must be a JSON object of field → column name: " + err.Error()})

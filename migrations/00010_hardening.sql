@@ -5,5 +5,9 @@
 ALTER TABLE api_tokens ADD COLUMN from_env boolean NOT NULL DEFAULT false;
 UPDATE api_tokens SET from_env = true WHERE name = 'admin (VOC_ADMIN_TOKEN)';
 
+-- Uploads count the unfinished ones on every upload (back-pressure).
+CREATE INDEX uploads_unfinished ON uploads (id) WHERE status IN ('pending', 'ingesting');
+
 -- +goose Down
+DROP INDEX uploads_unfinished;
 ALTER TABLE api_tokens DROP COLUMN from_env;

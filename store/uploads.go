@@ -261,3 +261,13 @@ func clipText(s string, n int) string {
 	}
 	return s[:cut] + mark
 }
+
+// UploadsUnfinished counts the stored uploads not yet ingested, of every
+// product.
+func UploadsUnfinished(ctx context.Context, db DBTX) (int64, error) {
+	n, err := q(db).UploadUnfinishedCount(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count unfinished uploads: %w", err)
+	}
+	return n, nil
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/voc-project/voc/api"
 	"github.com/voc-project/voc/ingest"
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm"
@@ -43,6 +44,12 @@ type Config struct {
 	// for cookie-authenticated mutations.
 	AllowedOrigins string
 	SessionTTL     time.Duration
+	// Uploads bound the uploads received at once (VOC_UPLOADS_*,
+	// VOC_UPLOAD_BYTES_*).
+	Uploads api.UploadLimits
+	// HTTP holds the HTTP deadlines and connection cap (VOC_HTTP_*);
+	// MaxConns 0 means derived from the open-files limit.
+	HTTP api.HTTPLimits
 
 	LLMProvider string // offline | openai
 	LLMBaseURL  string
@@ -116,6 +123,20 @@ func defaultConfig() *Config {
 		TrustedProxies:        env("VOC_TRUSTED_PROXIES", ""),
 		AllowedOrigins:        env("VOC_ALLOWED_ORIGINS", ""),
 		SessionTTL:            envDuration("VOC_SESSION_TTL", 12*time.Hour),
+		Uploads: api.UploadLimits{
+			PerToken:      int(envInt64("VOC_UPLOADS_PER_TOKEN", int64(api.DefaultUploadLimits.PerToken))),
+			Total:         int(envInt64("VOC_UPLOADS_IN_FLIGHT", int64(api.DefaultUploadLimits.Total))),
+			BytesPerToken: envInt64("VOC_UPLOAD_BYTES_PER_TOKEN", api.DefaultUploadLimits.BytesPerToken),
+			BytesTotal:    envInt64("VOC_UPLOAD_BYTES_IN_FLIGHT", api.DefaultUploadLimits.BytesTotal),
+			Queued:        int(envInt64("VOC_UPLOADS_QUEUED", int64(api.DefaultUploadLimits.Queued))),
+		},
+		HTTP: api.HTTPLimits{
+			ReadTimeout:  envDuration("VOC_HTTP_READ_TIMEOUT", api.DefaultHTTPLimits.ReadTimeout),
+			MinBodyRate:  envInt64("VOC_HTTP_MIN_BODY_RATE", api.DefaultHTTPLimits.MinBodyRate),
+			WriteTimeout: envDuration("VOC_HTTP_WRITE_TIMEOUT", api.DefaultHTTPLimits.WriteTimeout),
+			IdleTimeout:  envDuration("VOC_HTTP_IDLE_TIMEOUT", api.DefaultHTTPLimits.IdleTimeout),
+			MaxConns:     int(envInt64("VOC_HTTP_MAX_CONNS", 0)),
+		},
 	}
 }
 
@@ -149,6 +170,26 @@ func (c *Config) registerServeFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.AllowedOrigins, "allowed-origins", c.AllowedOrigins, "extra origins allowed to send cookie-authenticated mutations (VOC_ALLOWED_ORIGINS)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "web session lifetime (VOC_SESSION_TTL)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.MaxUploadBytes, "largest accepted upload (VOC_MAX_UPLOAD_BYTES)")
+}
+
+// uploadLimits returns the upload admission limits.
+func (c *Config) uploadLimits() api.UploadLimits { return c.Uploads }
+
+// fdReserve is the file descriptors kept free of HTTP connections: the
+// database pool, Redis, the LLM client, temporary files and logs.
+const fdReserve = 128
+
+// httpLimits returns the HTTP limits, deriving the connection cap from the
+// open-files limit when VOC_HTTP_MAX_CONNS is unset, so that slow or idle
+// clients cannot take the descriptors the database and /health need.
+func (c *Config) httpLimits() api.HTTPLimits {
+	l := c.HTTP
+	if l.MaxConns == 0 {
+		if n := openFilesLimit(); n > 0 {
+			l.MaxConns = int(max(min(n, 1<<20), fdReserve+32) - fdReserve)
+		}
+	}
+	return l
 }
 
 // xlsxLimits returns the workbook decompression limits.

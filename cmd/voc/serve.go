@@ -109,16 +109,18 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		}
 		h, err := api.New(api.Config{Pool: a.pool, River: client, Log: a.log, MaxUploadBytes: cfg.MaxUploadBytes, XLSX: cfg.xlsxLimits(),
 			Ready: readyRedis, LLMProvider: provider, Context: ctx, DefaultTargetLanguage: cfg.DefaultTargetLanguage, LLM: an,
-			TrustedProxies: proxies, AllowedOrigins: cfg.allowedOrigins(), SessionTTL: cfg.SessionTTL})
+			TrustedProxies: proxies, AllowedOrigins: cfg.allowedOrigins(), SessionTTL: cfg.SessionTTL,
+			Uploads: cfg.uploadLimits(), HTTP: cfg.httpLimits()})
 		if err != nil {
 			return err
 		}
-		srv = &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("listen on %s (VOC_ADDR): %w", cfg.Addr, err)
 		}
-		a.log.Info("http listening", "addr", ln.Addr().String())
+		httpLim := cfg.httpLimits()
+		srv, ln = api.NewServer(h, ln, httpLim)
+		a.log.Info("http listening", "addr", ln.Addr().String(), "max_conns", httpLim.MaxConns)
 		go func() { errc <- srv.Serve(ln) }()
 	}
 

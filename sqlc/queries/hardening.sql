@@ -21,3 +21,6 @@ RETURNING id;
 -- Revokes the live env-derived tokens other than keep.
 UPDATE api_tokens SET revoked_at = now()
 WHERE from_env AND revoked_at IS NULL AND id <> @keep;
+
+-- name: UploadUnfinishedCount :one
+SELECT count(*) FROM uploads WHERE status IN ('pending', 'ingesting');

@@ -84,3 +84,14 @@ func (q *Queries) TokenRevokeFromEnvExcept(ctx context.Context, keep int64) (int
 	}
 	return result.RowsAffected(), nil
 }
+
+const uploadUnfinishedCount = `-- name: UploadUnfinishedCount :one
+SELECT count(*) FROM uploads WHERE status IN ('pending', 'ingesting')
+`
+
+func (q *Queries) UploadUnfinishedCount(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, uploadUnfinishedCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}

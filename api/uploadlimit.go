@@ -1,0 +1,193 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/voc-project/voc/store"
+)
+
+// UploadLimits bound the uploads a server receives at once. Each upload is
+// held in memory while it is received and stored, so concurrency and bytes
+// in flight are what bound the server's memory; the queued limit gives
+// back-pressure when ingestion falls behind. Zero values take the defaults
+// (DefaultUploadLimits); a negative value means no limit.
+type UploadLimits struct {
+	// PerToken and Total bound the uploads being received at once.
+	PerToken, Total int
+	// BytesPerToken and BytesTotal bound the bytes of those uploads (by
+	// Content-Length, else the largest upload allowed). An upload larger
+	// than a bytes bound is still let in when it would be the only one.
+	BytesPerToken, BytesTotal int64
+	// Queued bounds the stored uploads waiting for ingestion.
+	Queued int
+	// RetryAfter is what a 429 asks the client to wait.
+	RetryAfter time.Duration
+}
+
+// DefaultUploadLimits are the limits' defaults: with them, the bodies being
+// received take at most 128 MiB plus one upload.
+var DefaultUploadLimits = UploadLimits{PerToken: 8, Total: 32, BytesPerToken: 64 << 20, BytesTotal: 128 << 20,
+	Queued: 500, RetryAfter: 5 * time.Second}
+
+func (l UploadLimits) withDefaults() UploadLimits {
+	d := DefaultUploadLimits
+	if l.PerToken == 0 {
+		l.PerToken = d.PerToken
+	}
+	if l.Total == 0 {
+		l.Total = d.Total
+	}
+	if l.BytesPerToken == 0 {
+		l.BytesPerToken = d.BytesPerToken
+	}
+	if l.BytesTotal == 0 {
+		l.BytesTotal = d.BytesTotal
+	}
+	if l.Queued == 0 {
+		l.Queued = d.Queued
+	}
+	if l.RetryAfter <= 0 {
+		l.RetryAfter = d.RetryAfter
+	}
+	return l
+}
+
+type inFlight struct {
+	n     int
+	bytes int64
+}
+
+// uploadGate admits uploads under UploadLimits.
+type uploadGate struct {
+	lim      UploadLimits
+	maxBytes int64
+
+	mu      sync.Mutex
+	total   inFlight
+	byToken map[int64]*inFlight
+}
+
+func newUploadGate(lim UploadLimits, maxBytes int64) *uploadGate {
+	return &uploadGate{lim: lim.withDefaults(), maxBytes: maxBytes, byToken: map[int64]*inFlight{}}
+}
+
+// over reports whether adding one upload of size to f passes the count or
+// byte bound (a negative bound is none; an upload alone always fits the
+// byte bound).
+func over(f inFlight, size int64, maxN int, maxBytes int64) bool {
+	if maxN >= 0 && f.n+1 > maxN {
+		return true
+	}
+	return maxBytes >= 0 && f.n > 0 && f.bytes+size > maxBytes
+}
+
+// acquire admits an upload of size bytes for token, or says which limit
+// refused it.
+func (g *uploadGate) acquire(token int64, size int64) (release func(), refused string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t := g.byToken[token]
+	if t == nil {
+		t = &inFlight{}
+	}
+	switch {
+	case over(*t, size, g.lim.PerToken, g.lim.BytesPerToken):
+		return nil, fmt.Sprintf("this token already has %d uploads (%d MiB) being received; the limit is %d uploads and %d MiB per token (VOC_UPLOADS_PER_TOKEN, VOC_UPLOAD_BYTES_PER_TOKEN)",
+			t.n, t.bytes>>20, g.lim.PerToken, g.lim.BytesPerToken>>20)
+	case over(g.total, size, g.lim.Total, g.lim.BytesTotal):
+		return nil, fmt.Sprintf("the server is receiving %d uploads (%d MiB); the limit is %d uploads and %d MiB in all (VOC_UPLOADS_IN_FLIGHT, VOC_UPLOAD_BYTES_IN_FLIGHT)",
+			g.total.n, g.total.bytes>>20, g.lim.Total, g.lim.BytesTotal>>20)
+	}
+	g.byToken[token] = t
+	t.n++
+	t.bytes += size
+	g.total.n++
+	g.total.bytes += size
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			t.n--
+			t.bytes -= size
+			g.total.n--
+			g.total.bytes -= size
+			if t.n == 0 {
+				delete(g.byToken, token)
+			}
+		})
+	}, ""
+}
+
+// isUpload reports whether a request carries an upload body.
+func isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	switch r.URL.Path {
+	case "/api/v1/uploads", "/api/v1/uploads/preview", "/api/v1/reviews/ingest":
+		return true
+	}
+	return false
+}
+
+// limitUploads answers 429 with Retry-After, before the body is read, when
+// an upload would pass UploadLimits. It runs after authenticate.
+func (s *server) limitUploads(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isUpload(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The caps are per caller: an API token, or a signed-in user (a
+		// negative key, so the two id spaces never meet).
+		var caller int64
+		if id, ok := identityFrom(r.Context()); ok {
+			switch {
+			case id.TokenID != nil:
+				caller = *id.TokenID
+			case id.UserID != nil:
+				caller = -*id.UserID
+			}
+		}
+		size := r.ContentLength
+		if size < 0 || size > s.MaxUploadBytes {
+			size = s.MaxUploadBytes
+		}
+		release, refused := s.uploads.acquire(caller, size)
+		if refused == "" && r.URL.Path != "/api/v1/uploads/preview" {
+			refused = s.queuedRefusal(r.Context())
+		}
+		if refused != "" {
+			if release != nil {
+				release()
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(int(s.uploads.lim.RetryAfter.Round(time.Second)/time.Second)))
+			// The body is not read: let the client stop sending it.
+			w.Header().Set("Connection", "close")
+			writeProblem(w, http.StatusTooManyRequests, refused+"; retry later")
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// queuedRefusal says why an upload is refused when too many stored
+// uploads wait for ingestion; "" when it may go on (or the count fails:
+// storing the upload will then fail with the cause).
+func (s *server) queuedRefusal(ctx context.Context) string {
+	if s.uploads.lim.Queued < 0 {
+		return ""
+	}
+	n, err := store.UploadsUnfinished(ctx, s.Pool)
+	if err != nil || n < int64(s.uploads.lim.Queued) {
+		return ""
+	}
+	return fmt.Sprintf("%d uploads are waiting to be ingested; the limit is %d (VOC_UPLOADS_QUEUED)", n, s.uploads.lim.Queued)
+}
