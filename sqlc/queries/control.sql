@@ -61,8 +61,10 @@ ORDER BY array_position(@names::text[], q.name::text);
 
 -- name: AnalysisStatusLock :one
 -- The analysis's status, locked against a concurrent cancel until the
--- transaction ends.
-SELECT status FROM analyses WHERE id = @id FOR SHARE;
+-- transaction ends. Not FOR SHARE: a stage's commit goes on to update this
+-- row, and two commits that both held a share lock would deadlock upgrading
+-- it; taking the update lock first orders them.
+SELECT status FROM analyses WHERE id = @id FOR NO KEY UPDATE;
 
 -- name: AnalysisCancel :one
 UPDATE analyses SET status = 'cancelled', finished_at = now()

@@ -196,11 +196,13 @@ func (q *Queries) AnalysisReviewsResetThemes(ctx context.Context, arg AnalysisRe
 }
 
 const analysisStatusLock = `-- name: AnalysisStatusLock :one
-SELECT status FROM analyses WHERE id = $1 FOR SHARE
+SELECT status FROM analyses WHERE id = $1 FOR NO KEY UPDATE
 `
 
 // The analysis's status, locked against a concurrent cancel until the
-// transaction ends.
+// transaction ends. Not FOR SHARE: a stage's commit goes on to update this
+// row, and two commits that both held a share lock would deadlock upgrading
+// it; taking the update lock first orders them.
 func (q *Queries) AnalysisStatusLock(ctx context.Context, id int64) (string, error) {
 	row := q.db.QueryRow(ctx, analysisStatusLock, id)
 	var status string
