@@ -105,7 +105,12 @@ func (a *app) analyzer() (llm.Analyzer, error) {
 	if a.cfg.LLMRPS > 0 || a.cfg.LLMTPM > 0 {
 		// Without Redis (or while it is down) each host keeps to its share.
 		n := max(a.cfg.LLMHosts, 1)
-		local := llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS / float64(n), TPM: a.cfg.LLMTPM / n})
+		// Burst 1: a bucket that filled while Redis did the limiting would
+		// otherwise let each host send a second's worth at once when Redis
+		// goes down, and the hosts together overshoot the budget in that
+		// second. With burst 1 no wall-clock second carries more than the
+		// host's share.
+		local := llm.NewLocalLimiter(llm.LimiterConfig{RPS: a.cfg.LLMRPS / float64(n), TPM: a.cfg.LLMTPM / n, Burst: 1})
 		lim = local
 		if a.redis != nil {
 			lim = llm.NewRedisLimiter(a.redis, llm.RedisLimiterConfig{RPS: a.cfg.LLMRPS, TPM: a.cfg.LLMTPM}, local, a.log)

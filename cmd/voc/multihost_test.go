@@ -436,14 +436,15 @@ func TestMultiHost(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.NotEmpty(t, drained)
-	sigterm := time.Now()
 	drainTook := w2.stop(t, syscall.SIGTERM, 45*time.Second)
 	events["worker2 SIGTERM drained"] = time.Since(runStart)
 	for id, before := range drained {
 		var state, errs string
 		var attempt int
+		// An attempt's error carries the attempt's number (and its start
+		// time, not the error's).
 		require.NoError(t, pool.QueryRow(ctx, `SELECT state::text, attempt, coalesce((SELECT string_agg(e::text, '; ') FROM unnest(errors) e
-			WHERE (e->>'at')::timestamptz >= $2), '') FROM river_job WHERE id = $1`, id, sigterm).Scan(&state, &attempt, &errs))
+			WHERE (e->>'attempt')::int >= $2), '') FROM river_job WHERE id = $1`, id, before).Scan(&state, &attempt, &errs))
 		require.NotEqual(t, "running", state, "job %d was left running by a drained worker", id)
 		require.Empty(t, errs, "job %d recorded an error on drain", id)
 		if state == "completed" {
