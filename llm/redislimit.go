@@ -71,7 +71,7 @@ type RedisLimiter struct {
 	// Admitting more before they have would let the hosts together exceed
 	// the budget for up to MaxWait.
 	fallbackFrom time.Time
-	now       func() time.Time
+	now          func() time.Time
 }
 
 var _ Limiter = (*RedisLimiter)(nil)
