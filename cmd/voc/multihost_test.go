@@ -363,7 +363,7 @@ func TestMultiHost(t *testing.T) {
 			"VOC_LLM_RPS=" + strconv.Itoa(mhLLMRPS), "VOC_LLM_HOSTS=" + strconv.Itoa(mhHosts), "VOC_LOG_LEVEL=warn",
 		}
 	}
-	netw.start(t, "master", netw.ns["master"], nil, append(vocEnv("master", "mh-master"),
+	master := netw.start(t, "master", netw.ns["master"], nil, append(vocEnv("master", "mh-master"),
 		"VOC_ADDR="+net.JoinHostPort(map[bool]string{true: "0.0.0.0", false: "127.0.0.1"}[netw.netns], strconv.Itoa(httpPort)),
 		"VOC_QUEUES=ingestion=2,learning=2,translation=8,reports=2"), bin, "serve")
 	apiURL := "http://" + net.JoinHostPort(netw.rootToMaster, strconv.Itoa(httpPort))
@@ -456,7 +456,11 @@ func TestMultiHost(t *testing.T) {
 			require.Equal(t, before-1, attempt, "job %d interrupted by the drain keeps its attempt", id)
 		}
 	}
-	startWorker("worker2b", netw.ns["worker2"], "worker2", "mh-worker2")
+	w2 = startWorker("worker2b", netw.ns["worker2"], "worker2", "mh-worker2")
+	// A process that cannot start River (Postgres restarting under it)
+	// exits for its supervisor to restart; here each restart is let in
+	// before the next fault.
+	mhWaitFor(t, "the restarted worker2 works", 60*time.Second, func() bool { return held("mh-worker2") > 0 })
 
 	// Worker1's namespace dies with its jobs: its processes are killed and,
 	// with namespaces, the namespace is deleted. Its identity comes back on
@@ -472,11 +476,12 @@ func TestMultiHost(t *testing.T) {
 	}
 	killedAt := time.Now()
 	events["worker1 namespace killed"] = time.Since(runStart)
-	startWorker("worker1-on-ns2", netw.ns["worker2"], "worker2", "mh-worker1")
+	w1 = startWorker("worker1-on-ns2", netw.ns["worker2"], "worker2", "mh-worker1")
 	mhWaitFor(t, "worker1's orphaned jobs handed back", 90*time.Second, func() bool {
 		return held("mh-worker1") == 0 || q("SELECT count(*) FROM river_job WHERE metadata ? 'voc_handed_back_at'") > 0
 	})
 	orphanBack := time.Since(killedAt)
+	mhWaitFor(t, "worker1's id works again", 60*time.Second, func() bool { return held("mh-worker1") > 0 })
 
 	// Postgres restarts (fast shutdown, then start).
 	running("Postgres restart")
@@ -506,6 +511,13 @@ func TestMultiHost(t *testing.T) {
 		return ok && n == 1
 	})
 	runTook := time.Since(runStart)
+	for _, p := range []*mhProc{master, w1, w2} {
+		select {
+		case <-p.done:
+			t.Errorf("%s exited during the run: %v", p.name, p.cmd.ProcessState)
+		default:
+		}
+	}
 
 	// Nothing lost, nothing duplicated.
 	require.Equal(t, "done", func() string {
