@@ -68,7 +68,13 @@ type RedisLimiter struct {
 	mu        sync.Mutex
 	down      bool      // an outage has been logged and not yet recovered
 	downUntil time.Time // use the fallback until then
-	now       func() time.Time
+	// fallbackFrom is when the fallback may first admit a call in this
+	// outage: Redis may have granted reservations (on every host) up to
+	// MaxWait ahead before it went down, and those calls still go out.
+	// Admitting more before they have would let the hosts together exceed
+	// the budget for up to MaxWait.
+	fallbackFrom time.Time
+	now          func() time.Time
 }
 
 var _ Limiter = (*RedisLimiter)(nil)
@@ -259,6 +265,18 @@ func (l *RedisLimiter) waitFallback(ctx context.Context, tokens int) error {
 	if l.fallback == nil {
 		return nil
 	}
+	l.mu.Lock()
+	from := l.fallbackFrom
+	l.mu.Unlock()
+	if d := from.Sub(l.now()); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return l.fallback.Wait(ctx, tokens)
 }
 
@@ -268,6 +286,9 @@ func (l *RedisLimiter) markDown(ctx context.Context, err error) {
 	first := !l.down
 	l.down = true
 	l.downUntil = l.now().Add(l.cfg.Backoff)
+	if first {
+		l.fallbackFrom = l.now().Add(l.cfg.MaxWait)
+	}
 	l.mu.Unlock()
 	if first {
 		// The error text names the address at most, never the password.

@@ -153,6 +153,23 @@ func TestRedisLimiterFallsBackWhenRedisDown(t *testing.T) {
 	require.Contains(t, logs.String(), "using local fallback")
 }
 
+// TestRedisLimiterFallbackWaitsOutReservations: when Redis goes down, calls
+// it reserved up to MaxWait ahead may still be going out on every host, so
+// the fallback admits nothing for MaxWait.
+func TestRedisLimiterFallbackWaitsOutReservations(t *testing.T) {
+	t.Parallel()
+	fb := &countingLimiter{}
+	cfg := llm.RedisLimiterConfig{RPS: 1, MaxWait: 300 * time.Millisecond, Backoff: time.Second}
+	l := llm.NewRedisLimiter(downRedis(t), cfg, fb, nil)
+	start := time.Now()
+	require.NoError(t, l.Wait(t.Context(), 0))
+	require.GreaterOrEqual(t, time.Since(start), 300*time.Millisecond)
+	start = time.Now()
+	require.NoError(t, l.Wait(t.Context(), 0))
+	require.Less(t, time.Since(start), 200*time.Millisecond, "only the outage's start waits")
+	require.EqualValues(t, 2, fb.n.Load())
+}
+
 func TestRedisLimiterCanceledContext(t *testing.T) {
 	t.Parallel()
 	fb := &countingLimiter{}

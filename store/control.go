@@ -165,9 +165,10 @@ func QueueEnsure(ctx context.Context, db DBTX, name string) error {
 	return nil
 }
 
-// AnalysisStatusLocked returns an analysis's status and holds a share lock
-// on its row until tx ends, so a cancel cannot slip in between this check
-// and the commit. It returns ErrNotFound for an unknown id.
+// AnalysisStatusLocked returns an analysis's status and holds its row lock
+// until tx ends, so a cancel cannot slip in between this check and the
+// commit. Concurrent commits of one analysis queue here, first thing in
+// their transactions, which also orders their later updates of the row. It returns ErrNotFound for an unknown id.
 func AnalysisStatusLocked(ctx context.Context, tx pgx.Tx, id int64) (string, error) {
 	st, err := q(tx).AnalysisStatusLock(ctx, id)
 	if err != nil {

@@ -82,7 +82,10 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		return err
 	}
 	if len(queues) > 0 {
-		if err := client.Start(ctx); err != nil {
+		// Not ctx: cancelling Start's context is River's abrupt stop, which
+		// fails running jobs with "context canceled" and burns their attempt.
+		// SIGTERM cancels ctx; the shutdown below soft-stops River instead.
+		if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start river: %w", err)
 		}
 		a.log.Info("workers started", "host_id", hostID, "queues", jobs.FormatQueues(queues))
