@@ -41,6 +41,11 @@ type Config struct {
 	// data_inspection_failed. A refused text is refused on every request, and
 	// a batch is refused if any of its reviews is.
 	RefusalRate float64
+	// LieRate is the share of report narratives that lie the way the
+	// narrator voc replaced did: every number in a claim becomes the count
+	// of reviews it cites (the evidence sample size), and every strength is
+	// repeated as a weakness. It exists to test the report checker.
+	LieRate float64
 	// Seed seeds the fault draws and the refusal choice.
 	Seed int64
 	// HangFor bounds a simulated timeout. Zero means 10 minutes.
@@ -63,7 +68,7 @@ func DefaultConfig() Config {
 // RegisterFlags registers one flag per field on fs, with c's current values
 // as defaults: --addr --model --latency --jitter --rpm --tpm --burst
 // --fail-5xx --timeout-rate --malformed-rate --missing-id-rate
-// --refusal-rate --seed --hang-for. With cobra, add fs to a command through
+// --refusal-rate --lie-rate --seed --hang-for. With cobra, add fs to a command through
 // its pflag set's AddGoFlagSet.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
@@ -78,6 +83,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.MalformedRate, "malformed-rate", c.MalformedRate, "share of answers with invalid json (0..1)")
 	fs.Float64Var(&c.MissingIDRate, "missing-id-rate", c.MissingIDRate, "share of review ids dropped from answers (0..1)")
 	fs.Float64Var(&c.RefusalRate, "refusal-rate", c.RefusalRate, "share of review texts refused with data_inspection_failed (0..1)")
+	fs.Float64Var(&c.LieRate, "lie-rate", c.LieRate, "share of report narratives with false counts and strengths repeated as weaknesses (0..1)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of fault draws and refusals")
 	fs.DurationVar(&c.HangFor, "hang-for", c.HangFor, "how long a simulated timeout hangs at most")
 }
@@ -89,7 +95,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"fail-5xx", c.FailRate5xx}, {"timeout-rate", c.TimeoutRate}, {"malformed-rate", c.MalformedRate},
-		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate},
+		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate}, {"lie-rate", c.LieRate},
 	}
 	for _, r := range rates {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {
