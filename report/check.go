@@ -351,6 +351,29 @@ func formatCount(n int64, sep bool) string {
 	return b.String()
 }
 
+// maskNames blanks the names of refs in text, so a number in a name
+// ("USB 3.0 port") is not taken for a figure. Byte offsets are kept.
+func maskNames(text string, refs []*referent) string {
+	low := strings.ToLower(text)
+	if len(low) != len(text) {
+		return text
+	}
+	b := []byte(text)
+	for _, r := range refs {
+		for i := 0; ; {
+			j := strings.Index(low[i:], r.name)
+			if j < 0 {
+				break
+			}
+			for k := i + j; k < i+j+len(r.name); k++ {
+				b[k] = ' '
+			}
+			i += j + len(r.name)
+		}
+	}
+	return string(b)
+}
+
 // checkText verifies every figure of a claim in section sec. It returns
 // the text (repaired when a wrong count could be put right without doubt)
 // and "" with a reason when the claim must go.
@@ -359,7 +382,7 @@ func (f facts) checkText(sec, text string) (fixed, reason string) {
 	all := append([]*referent{&f.global}, refs...)
 	fixed = text
 	shift := 0
-	figs := figures(text)
+	figs := figures(maskNames(text, refs))
 	// A count can be put right only when it is the claim's one count:
 	// with several, which is which is a guess.
 	counts := 0
