@@ -336,3 +336,73 @@ func claimTexts(cs []llm.Claim) []string {
 	}
 	return out
 }
+
+// TestReportCheckerCatchesLyingLLM runs the pipeline against llmsim
+// answering every report narrative with lies (each count replaced by the
+// number of cited reviews, every strength repeated as a weakness): the
+// stored narrative holds only true counts, and no dimension is both a
+// strength and a weakness without the polarising label.
+func TestReportCheckerCatchesLyingLLM(t *testing.T) {
+	t.Parallel()
+	sc := quietSim()
+	sc.LieRate = 1
+	e := newEnv(t, envOpts{sim: &sc})
+	var en []marcRow
+	for _, r := range readMARC(t) {
+		if r.lang == "en" && len(en) < 300 {
+			en = append(en, r)
+		}
+	}
+	acc := e.upload("lies.csv", marcCSV(t, en), "B0LIE00001", map[string]string{"target_language": "en"})
+	require.Equal(t, store.UploadDone, e.waitUpload(acc.UploadID).Status)
+	a := e.waitFinal(acc.ProductID, 2*time.Minute)
+	var id int64
+	require.NoError(t, e.pool.QueryRow(context.Background(), "SELECT id FROM reports WHERE analysis_id = $1 AND kind = 'final'", a.ID).Scan(&id))
+	d := e.waitReport(id)
+	n, g := d.Narrative, d.Aggregates
+	require.True(t, n.Check.Checked)
+	require.NotEmpty(t, n.Check.Repaired, "the lies were caught and repaired")
+	require.NotEmpty(t, n.Check.Dropped, "the strengths repeated as weaknesses were dropped")
+	for _, f := range append(n.Check.Repaired, n.Check.Dropped...) {
+		require.NotEmpty(t, f.Reason)
+	}
+	trueCount := map[string]int64{}
+	for _, ts := range g.TopStrengths {
+		trueCount["s"+ts.Topic] = ts.Count
+	}
+	for _, ts := range g.TopWeaknesses {
+		trueCount["w"+ts.Topic] = ts.Count
+	}
+	seen := map[string]bool{}
+	checked := 0
+	for side, cs := range map[string][]llm.Claim{"s": n.Strengths, "w": n.Weaknesses} {
+		for _, c := range cs {
+			topic := c.Text
+			if strings.HasPrefix(topic, "Polarising: ") {
+				topic = topic[strings.Index(topic, ". ")+2:]
+			}
+			topic = topic[:strings.Index(topic, ":")]
+			m := countClaim.FindAllStringSubmatch(c.Text, -1)
+			require.NotEmpty(t, m, c.Text)
+			require.Equal(t, strconv.FormatInt(trueCount[side+topic], 10), m[len(m)-1][1], "a lie survived: %s", c.Text)
+			checked++
+			if seen[topic] {
+				require.True(t, strings.HasPrefix(c.Text, "Polarising: "), "%q is under both strengths and weaknesses without the label", c.Text)
+			}
+			seen[topic] = true
+		}
+	}
+	require.Positive(t, checked)
+	// The summary's lied rating cannot be put right, so it goes; its
+	// review count alone could have been.
+	if m := regexp.MustCompile(`Across (\d+) reviews`).FindStringSubmatch(n.ExecutiveSummary.Text); m != nil {
+		require.Equal(t, fmt.Sprintf("%d", g.Reviews), m[1])
+	} else {
+		require.Empty(t, n.ExecutiveSummary.Text)
+		dropped := false
+		for _, f := range n.Check.Dropped {
+			dropped = dropped || f.Section == report.SecSummary
+		}
+		require.True(t, dropped, "the summary was dropped and says so")
+	}
+}

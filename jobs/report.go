@@ -22,8 +22,23 @@ type ReportWorker struct {
 	*stage
 }
 
-// Work implements river.Worker.
+// Work implements river.Worker. An on-demand report whose last attempt
+// fails is stored as failed, so it never stays "building".
 func (w *ReportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) error {
+	err := w.build(ctx, job)
+	var snooze *river.JobSnoozeError
+	if err == nil || job.Args.ReportID == 0 || !lastAttempt(job) || errors.As(err, &snooze) {
+		return err
+	}
+	w.log.ErrorContext(ctx, "report build failed for good", "report_id", job.Args.ReportID, "error", err)
+	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+		_, ferr := store.ReportFinish(ctx, tx, job.Args.ReportID, store.ReportFailed,
+			fmt.Sprintf("the report job failed after %d attempts (see the server log)", job.Attempt), 0, struct{}{}, struct{}{})
+		return nil, ferr
+	})
+}
+
+func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) error {
 	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
 	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
 	if err != nil {

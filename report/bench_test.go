@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/store"
@@ -19,6 +20,22 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 //
 //	go test -run '^$' -bench Aggregate100k -benchtime 3x ./report/
 func BenchmarkAggregate100k(b *testing.B) {
+	pool, a := seed100k(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	var size int
+	for range b.N {
+		g, err := Aggregate(ctx, pool, a)
+		require.NoError(b, err)
+		raw, err := json.Marshal(g)
+		require.NoError(b, err)
+		size = len(raw)
+		require.EqualValues(b, 100000, g.Reviews)
+	}
+	b.ReportMetric(float64(size), "json_bytes")
+}
+
+func seed100k(b testing.TB) (*pgxpool.Pool, store.Analysis) {
 	pool := storetest.NewPool(b)
 	ctx := context.Background()
 	for _, sql := range []string{
@@ -50,15 +67,5 @@ func BenchmarkAggregate100k(b *testing.B) {
 	}
 	a, err := store.AnalysisGet(ctx, pool, 1)
 	require.NoError(b, err)
-	b.ResetTimer()
-	var size int
-	for range b.N {
-		g, err := Aggregate(ctx, pool, a)
-		require.NoError(b, err)
-		raw, err := json.Marshal(g)
-		require.NoError(b, err)
-		size = len(raw)
-		require.EqualValues(b, 100000, g.Reviews)
-	}
-	b.ReportMetric(float64(size), "json_bytes")
+	return pool, a
 }

@@ -57,6 +57,9 @@ type referent struct {
 	rating []float64
 	// primary is the count a claim in a section means, for repair.
 	primary map[string]int64
+	// bySection are the counts a claim about it in a section may state:
+	// praise counts under strengths, complaint counts under weaknesses.
+	bySection map[string][]float64
 }
 
 // facts indexes the aggregates for checking.
@@ -105,7 +108,7 @@ func newFacts(g Aggregates) facts {
 		}
 		r := byName[k]
 		if r == nil {
-			r = &referent{name: k, primary: map[string]int64{}}
+			r = &referent{name: k, primary: map[string]int64{}, bySection: map[string][]float64{}}
 			byName[k] = r
 		}
 		return r
@@ -127,6 +130,9 @@ func newFacts(g Aggregates) facts {
 		r.primary[SecStrengths] = im.Positive
 		r.primary[SecWeaknesses] = im.Negative
 		r.primary[SecActions] = im.Negative
+		r.bySection[SecStrengths] = append(r.bySection[SecStrengths], float64(im.Positive))
+		r.bySection[SecWeaknesses] = append(r.bySection[SecWeaknesses], float64(im.Negative), float64(im.NegativeReviews))
+		r.bySection[SecActions] = append(r.bySection[SecActions], float64(im.Negative), float64(im.NegativeReviews))
 	}
 	for _, d := range g.Dimensions {
 		r := get(d.Name)
@@ -134,9 +140,17 @@ func newFacts(g Aggregates) facts {
 		r.nets = append(r.nets, d.Net)
 	}
 	topics := func(sec string, ts []store.TopicStat) {
-		for i, t := range ts {
+		for _, t := range ts {
 			r := get(t.Topic)
-			r.counts = append(r.counts, float64(t.Count), float64(i+1))
+			r.counts = append(r.counts, float64(t.Count))
+			if sec == "" {
+				r.bySection[SecActions] = append(r.bySection[SecActions], float64(t.Count))
+			} else {
+				r.bySection[sec] = append(r.bySection[sec], float64(t.Count))
+			}
+			if sec == SecWeaknesses {
+				r.bySection[SecActions] = append(r.bySection[SecActions], float64(t.Count))
+			}
 			addShare(r, t.Count, g.Insights)
 			addShare(r, t.Count, g.Reviews)
 			if sec != "" {
@@ -154,6 +168,7 @@ func newFacts(g Aggregates) facts {
 			r.shares = append(r.shares, l.Share)
 			addShare(r, l.Count, g.Reviews)
 			r.primary[SecPersonas] = l.Count
+			r.bySection[SecPersonas] = append(r.bySection[SecPersonas], float64(l.Count))
 		}
 	}
 	for _, e := range g.Emerging {
@@ -274,8 +289,15 @@ func near(v float64, xs []float64, tol float64) bool {
 	return false
 }
 
-// true reports whether a figure is true of one of the referents.
-func (fg figure) trueOf(refs []*referent) bool {
+// trueOf reports whether a figure is true of one of the referents. A count
+// in a claim about one thing in a section must be a count that section
+// speaks of (praise under strengths, complaints under weaknesses).
+func (fg figure) trueOf(sec string, one *referent, refs []*referent) bool {
+	if fg.unit == "count" && one != nil {
+		if xs, ok := one.bySection[sec]; ok {
+			return !fg.decimals && near(fg.value, xs, 0)
+		}
+	}
 	var counts, shares, nets, ratings []float64
 	for _, r := range refs {
 		counts = append(counts, r.counts...)
@@ -329,6 +351,29 @@ func formatCount(n int64, sep bool) string {
 	return b.String()
 }
 
+// maskNames blanks the names of refs in text, so a number in a name
+// ("USB 3.0 port") is not taken for a figure. Byte offsets are kept.
+func maskNames(text string, refs []*referent) string {
+	low := strings.ToLower(text)
+	if len(low) != len(text) {
+		return text
+	}
+	b := []byte(text)
+	for _, r := range refs {
+		for i := 0; ; {
+			j := strings.Index(low[i:], r.name)
+			if j < 0 {
+				break
+			}
+			for k := i + j; k < i+j+len(r.name); k++ {
+				b[k] = ' '
+			}
+			i += j + len(r.name)
+		}
+	}
+	return string(b)
+}
+
 // checkText verifies every figure of a claim in section sec. It returns
 // the text (repaired when a wrong count could be put right without doubt)
 // and "" with a reason when the claim must go.
@@ -337,15 +382,30 @@ func (f facts) checkText(sec, text string) (fixed, reason string) {
 	all := append([]*referent{&f.global}, refs...)
 	fixed = text
 	shift := 0
-	for _, fg := range figures(text) {
-		if fg.trueOf(all) {
+	figs := figures(maskNames(text, refs))
+	// A count can be put right only when it is the claim's one count:
+	// with several, which is which is a guess.
+	counts := 0
+	for _, fg := range figs {
+		if fg.unit == "count" || fg.unit == "plain" && !fg.decimals {
+			counts++
+		}
+	}
+	var one *referent
+	// A claim labelled polarising states both the praise and the
+	// complaint counts, whatever its section.
+	if len(refs) == 1 && !strings.Contains(text, "Polarising") && !strings.Contains(text, "两极分化") {
+		one = refs[0]
+	}
+	for _, fg := range figs {
+		if fg.trueOf(sec, one, all) {
 			continue
 		}
 		// Repair: a count in a claim about one thing, whose section says
 		// which count it means.
 		var want int64
 		ok := false
-		if fg.unit == "count" || fg.unit == "plain" && !fg.decimals {
+		if counts == 1 && (fg.unit == "count" || fg.unit == "plain" && !fg.decimals) {
 			switch {
 			case sec == SecSummary && (len(refs) == 0 || fg.noun == "review"):
 				// The summary's "across N reviews" is the review total.

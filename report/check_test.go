@@ -88,6 +88,19 @@ func TestCheckRejectsLyingNarrative(t *testing.T) {
 	}
 }
 
+// TestCheckNumbersInNames does not take a number in a dimension's name
+// for a figure.
+func TestCheckNumbersInNames(t *testing.T) {
+	t.Parallel()
+	g, _ := checkFixture()
+	g.Impact = append(g.Impact, Impact{Kind: "product", Dimension: "USB 3.0 port", Mentions: 12, Positive: 9, Negative: 3})
+	g.TopStrengths = append(g.TopStrengths, store.TopicStat{Topic: "USB 3.0 port", Count: 9, Evidence: []store.Quote{{ReviewID: 8, Quote: "fast"}}})
+	n := Check(llm.ReportOutput{Strengths: []llm.Claim{{Text: "USB 3.0 port: praised in 9 mentions.", ReviewIDs: []int64{8}}}}, g, Evidence(g))
+	require.Len(t, n.Strengths, 1)
+	require.Empty(t, n.Check.Dropped)
+	require.Empty(t, n.Check.Repaired)
+}
+
 // TestCheckPolarising keeps a dimension under both strengths and weaknesses
 // when its mentions split both ways, labelled with both counts.
 func TestCheckPolarising(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -112,14 +113,26 @@ func (p *pdfDoc) setRunFont(cjk bool) {
 	p.SetFont(famLatin, p.style, p.size)
 }
 
-// clean drops control characters and folds whitespace.
+// clean turns control characters into spaces and folds whitespace runs
+// into one space, keeping one at either end ("review " + "#3").
 func clean(s string) string {
-	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '
 		}
 		return r
-	}, s)), " ")
+	}, s)
+	out := strings.Join(strings.Fields(s), " ")
+	if out == "" {
+		return out
+	}
+	if strings.TrimLeftFunc(s, unicode.IsSpace) != s {
+		out = " " + out
+	}
+	if strings.TrimRightFunc(s, unicode.IsSpace) != s {
+		out += " "
+	}
+	return out
 }
 
 // write flows mixed-script text at line height h, linking it to url when
@@ -196,9 +209,14 @@ func (p *pdfDoc) table(head []string, weights []float64, align string, rows [][]
 		ws[i] = bodyWidth * w / total
 	}
 	h := 6.0
-	row := func(cells []string, header bool) {
+	hasHead := strings.Join(head, "") != ""
+	var row func(cells []string, header bool)
+	row = func(cells []string, header bool) {
 		if p.GetY()+h > 297-margin-8 {
 			p.AddPage()
+			if !header && hasHead {
+				row(head, true) // the header again on the new page
+			}
 		}
 		p.SetX(margin)
 		if header {
@@ -216,7 +234,7 @@ func (p *pdfDoc) table(head []string, weights []float64, align string, rows [][]
 		}
 		p.Ln(h)
 	}
-	if strings.Join(head, "") != "" {
+	if hasHead {
 		row(head, true)
 	}
 	for _, r := range rows {
@@ -226,10 +244,16 @@ func (p *pdfDoc) table(head []string, weights []float64, align string, rows [][]
 	p.font("", 10)
 }
 
-func (p *pdfDoc) heading(s string, size float64) {
-	if p.GetY() > 297-margin-30 {
+// need starts a new page unless mm of height are left, so a heading
+// stays with what follows it.
+func (p *pdfDoc) need(mm float64) {
+	if p.GetY()+mm > 297-margin-8 {
 		p.AddPage()
 	}
+}
+
+func (p *pdfDoc) heading(s string, size float64) {
+	p.need(30)
 	p.Ln(3)
 	p.SetX(margin)
 	p.font("B", size)
@@ -671,6 +695,7 @@ func PDF(d Document, l Links) ([]byte, error) {
 				p.note("No 5W tags yet.")
 			}
 		case SecTrend:
+			p.need(75) // the heading with its chart
 			p.heading("Monthly trend", 11.5)
 			if len(a.MonthlyTrend) == 0 {
 				p.note("No dated reviews.")

@@ -51,6 +51,11 @@ type Config struct {
 	// break. Stats.Misquotes counts them by kind; each is one item that the
 	// pipeline must reject.
 	MisquoteRate float64
+	// LieRate is the share of report narratives that lie the way the
+	// narrator voc replaced did: every number in a claim becomes the count
+	// of reviews it cites (the evidence sample size), and every strength is
+	// repeated as a weakness. It exists to test the report checker.
+	LieRate float64
 	// Seed seeds the fault draws and the refusal choice.
 	Seed int64
 	// HangFor bounds a simulated timeout. Zero means 10 minutes.
@@ -76,7 +81,7 @@ func DefaultConfig() Config {
 // RegisterFlags registers one flag per field on fs, with c's current values
 // as defaults: --addr --model --latency --jitter --rpm --tpm --burst
 // --fail-5xx --timeout-rate --malformed-rate --missing-id-rate
-// --refusal-rate --rate-limit-rate --misquote-rate --seed --hang-for. With cobra, add fs to a command through
+// --refusal-rate --rate-limit-rate --misquote-rate --lie-rate --seed --hang-for. With cobra, add fs to a command through
 // its pflag set's AddGoFlagSet.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
@@ -93,6 +98,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.MissingIDRate, "missing-id-rate", c.MissingIDRate, "share of review ids dropped from answers (0..1)")
 	fs.Float64Var(&c.RefusalRate, "refusal-rate", c.RefusalRate, "share of review texts refused with data_inspection_failed (0..1)")
 	fs.Float64Var(&c.MisquoteRate, "misquote-rate", c.MisquoteRate, "share of insights and tags with a misquoted quote (0..1)")
+	fs.Float64Var(&c.LieRate, "lie-rate", c.LieRate, "share of report narratives with false counts and strengths repeated as weaknesses (0..1)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of fault draws and refusals")
 	fs.DurationVar(&c.HangFor, "hang-for", c.HangFor, "how long a simulated timeout hangs at most")
 	fs.BoolVar(&c.Canned, "canned", c.Canned, "answer batch tasks with cheap canned answers built from the input (throughput benchmarks)")
@@ -105,7 +111,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"fail-5xx", c.FailRate5xx}, {"timeout-rate", c.TimeoutRate}, {"malformed-rate", c.MalformedRate},
-		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate}, {"rate-limit-rate", c.RateLimitRate}, {"misquote-rate", c.MisquoteRate},
+		{"missing-id-rate", c.MissingIDRate}, {"refusal-rate", c.RefusalRate}, {"rate-limit-rate", c.RateLimitRate}, {"misquote-rate", c.MisquoteRate}, {"lie-rate", c.LieRate},
 	}
 	for _, r := range rates {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ func New(cfg Config, a llm.Analyzer) *Server {
 	if cfg.HangFor <= 0 {
 		cfg.HangFor = 10 * time.Minute
 	}
-	for _, r := range []*float64{&cfg.MisquoteRate, &cfg.RateLimitRate, &cfg.FailRate5xx, &cfg.TimeoutRate, &cfg.MalformedRate, &cfg.MissingIDRate, &cfg.RefusalRate} {
+	for _, r := range []*float64{&cfg.MisquoteRate, &cfg.RateLimitRate, &cfg.FailRate5xx, &cfg.TimeoutRate, &cfg.MalformedRate, &cfg.MissingIDRate, &cfg.RefusalRate, &cfg.LieRate} {
 		*r = min(max(*r, 0), 1)
 	}
 	s := &Server{
@@ -467,6 +468,14 @@ func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, d draws) ([]byt
 		if err != nil {
 			return nil, nil, err
 		}
+		if s.cfg.LieRate > 0 {
+			s.rngMu.Lock()
+			liar := s.rng.Float64() < s.cfg.LieRate
+			s.rngMu.Unlock()
+			if liar {
+				o = lie(o)
+			}
+		}
 		out = o
 	default:
 		return nil, nil, fmt.Errorf("unknown task %q", p.Task)
@@ -607,4 +616,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // the client may be gone; nothing to do about it
+}
+
+var digits = regexp.MustCompile(`\d+`)
+
+// lie rewrites a narrative the way the narrator voc replaced got it wrong:
+// each number in a claim becomes the number of reviews the claim cites, and
+// each strength is repeated as a weakness.
+func lie(o llm.ReportOutput) llm.ReportOutput {
+	claims := func(cs []llm.Claim) []llm.Claim {
+		out := make([]llm.Claim, len(cs))
+		for i, c := range cs {
+			c.Text = digits.ReplaceAllString(c.Text, strconv.Itoa(len(c.ReviewIDs)))
+			out[i] = c
+		}
+		return out
+	}
+	o.ExecutiveSummary = claims([]llm.Claim{o.ExecutiveSummary})[0]
+	o.Strengths = claims(o.Strengths)
+	o.Weaknesses = append(claims(o.Weaknesses), o.Strengths...)
+	o.PriorityActions = claims(o.PriorityActions)
+	for i, p := range o.Personas {
+		o.Personas[i].Summary = digits.ReplaceAllString(p.Summary, strconv.Itoa(len(p.ReviewIDs)))
+	}
+	return o
 }

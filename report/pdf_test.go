@@ -1,0 +1,45 @@
+package report
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/voc-project/voc/store"
+)
+
+// TestPDFText renders a report with Chinese and hostile text and reads it
+// back with pdftotext: every page numbered, CJK text set (not dropped or
+// boxed), links to the review pages present.
+func TestPDFText(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	d := sampleDoc()
+	d.Agg.TopWeaknesses = append(d.Agg.TopWeaknesses, store.TopicStat{Topic: "电池续航", Count: 7,
+		Evidence: []store.Quote{{ReviewID: 77, Quote: "电池用了两天就没电了，太失望"}}})
+	d.Agg.Impact = []Impact{{Kind: "product", Dimension: "电池续航", Mentions: 9, Negative: 7, NegativeReviews: 7, RatingLift: 0.12}}
+	for _, kind := range []string{KindFinal, KindSupplyChain} {
+		d.Report.Kind = kind
+		pdf, err := PDF(d, Links{Base: "https://voc.example", Enabled: true})
+		require.NoError(t, err)
+		require.True(t, strings.HasPrefix(string(pdf), "%PDF-"))
+		require.Contains(t, string(pdf), "/URI (https://voc.example/reviews/77?quote=")
+		file := filepath.Join(t.TempDir(), "r.pdf")
+		require.NoError(t, os.WriteFile(file, pdf, 0o600))
+		out, err := exec.Command("pdftotext", file, "-").Output()
+		require.NoError(t, err)
+		text := string(out)
+		require.Contains(t, text, "电池用了两天就没电了，太失望")
+		require.Contains(t, text, "Noise <Cancelling> Headphones", "text is text in a PDF")
+		require.Contains(t, text, "Page 1 of")
+		require.Contains(t, text, "coverage 90.0% of 100 reviews")
+		k, _ := KindOf(kind)
+		require.Contains(t, text, k.SectionTitle(SecWeaknesses))
+	}
+}
