@@ -25,6 +25,10 @@ type Deps struct {
 	LLM llm.Analyzer
 	// Recorder stores every LLM call; nil records nothing.
 	Recorder llm.Recorder
+	// LLMInFlight bounds how many batch jobs (translation, insights, themes)
+	// of this process hold a loaded batch at once, across the three queues;
+	// the others wait, holding only their arguments. 0 means no bound.
+	LLMInFlight int
 }
 
 // Workers registers every job kind. Every process registers all of them,
