@@ -51,10 +51,16 @@ func (s *stage) llmTurn(ctx context.Context) (func(), error) {
 	if s.turns == nil {
 		return func() {}, nil
 	}
+	var once sync.Once
+	release := func() { once.Do(func() { <-s.turns }) }
+	select { // a free turn is taken even when ctx is done
+	case s.turns <- struct{}{}:
+		return release, nil
+	default:
+	}
 	select {
 	case s.turns <- struct{}{}:
-		var once sync.Once
-		return func() { once.Do(func() { <-s.turns }) }, nil
+		return release, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
