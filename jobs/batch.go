@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,10 +24,11 @@ import (
 
 // stage holds what every worker shares.
 type stage struct {
-	pool store.DB
-	log  *slog.Logger
-	llm  llm.Analyzer
-	xlsx ingest.XLSXLimits
+	pool  store.DB
+	log   *slog.Logger
+	llm   llm.Analyzer
+	xlsx  ingest.XLSXLimits
+	turns chan struct{} // LLM turns of this process; nil: unbounded
 }
 
 func newStage(d Deps) *stage {
@@ -34,7 +36,36 @@ func newStage(d Deps) *stage {
 	if db == nil {
 		db = d.Pool
 	}
-	return &stage{pool: db, log: d.Log, llm: d.LLM, xlsx: d.XLSX}
+	s := &stage{pool: db, log: d.Log, llm: d.LLM, xlsx: d.XLSX}
+	if d.LLMInFlight > 0 {
+		s.turns = make(chan struct{}, d.LLMInFlight)
+	}
+	return s
+}
+
+// llmTurn waits for one of the process's LLM turns (Deps.LLMInFlight) and
+// returns its release. Each LLM queue has enough River slots to spend the
+// budget on its own, but all three together would load three times the
+// batches the budget can serve; a job takes its turn before it reads its
+// batch, so the jobs that wait hold only their arguments. It returns
+// ctx.Err() if ctx ends first.
+func (s *stage) llmTurn(ctx context.Context) (func(), error) {
+	if s.turns == nil {
+		return func() {}, nil
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { <-s.turns }) }
+	select { // a free turn is taken even when ctx is done
+	case s.turns <- struct{}{}:
+		return release, nil
+	default:
+	}
+	select {
+	case s.turns <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // NewWorker returns the worker of one job kind, for tests that work single

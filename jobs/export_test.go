@@ -9,3 +9,6 @@ func SetBeforeCommitHook(f func(ctx context.Context, kind string) error) func() 
 	beforeCommitHook = f
 	return func() { beforeCommitHook = nil }
 }
+
+// LLMTurn takes one of the LLM turns of a stage built from d.
+func LLMTurn(d Deps) func(ctx context.Context) (func(), error) { return newStage(d).llmTurn }

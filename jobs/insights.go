@@ -21,6 +21,11 @@ type InsightWorker struct {
 // Work implements river.Worker.
 func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) error {
 	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	release, err := w.llmTurn(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	b, err := w.loadBatch(ctx, BatchArgs(job.Args))
 	if err != nil {
 		return err
@@ -34,6 +39,7 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	if err != nil {
 		return err
 	}
+	release() // the commit does not need the LLM turn
 	dimIDs := map[string]int64{}
 	for _, d := range model.Dimensions {
 		dimIDs[d.Kind+"\x00"+strings.ToLower(d.Name)] = d.ID

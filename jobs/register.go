@@ -33,6 +33,10 @@ type Deps struct {
 	// client id so that river_job.attempted_by names the process holding a
 	// job. Empty: River generates one (tests, command-line tools).
 	HostID string
+	// LLMInFlight bounds how many batch jobs (translation, insights, themes)
+	// of this process hold a loaded batch at once, across the three queues;
+	// the others wait, holding only their arguments. 0 means no bound.
+	LLMInFlight int
 }
 
 // Workers registers every job kind. Every process registers all of them,

@@ -21,6 +21,11 @@ type ThemeWorker struct {
 // Work implements river.Worker.
 func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error {
 	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	release, err := w.llmTurn(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	b, err := w.loadBatch(ctx, BatchArgs(job.Args))
 	if err != nil {
 		return err
@@ -34,6 +39,7 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	if err != nil {
 		return err
 	}
+	release() // the commit does not need the LLM turn
 	labelIDs := map[string]int64{}
 	for _, l := range model.Labels {
 		labelIDs[l.Type+"\x00"+strings.ToLower(l.Name)] = l.ID

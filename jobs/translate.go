@@ -22,6 +22,11 @@ type TranslateWorker struct {
 // Work implements river.Worker.
 func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs]) error {
 	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	release, err := w.llmTurn(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	a, err := store.AnalysisGet(ctx, w.pool, job.Args.AnalysisID)
 	if err != nil {
 		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
@@ -48,6 +53,7 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 	if err != nil {
 		return err
 	}
+	release() // the commit does not need the LLM turn
 	for id, t := range results {
 		ts = append(ts, store.Translation{ReviewID: id, Status: store.TranslationDone, Title: t.Title, Body: t.Body})
 	}

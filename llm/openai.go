@@ -283,13 +283,6 @@ type attemptResult struct {
 // whether the answer validated.
 // est is the estimated prompt size in tokens.
 func (o *OpenAI) send(ctx context.Context, t Task, msgs []openai.ChatCompletionMessageParamUnion, est int, repair bool) (attemptResult, error) {
-	if o.limiter != nil {
-		// Charge the answer too: for these tasks it is about as long as the
-		// input, and TPM budgets count both.
-		if err := o.limiter.Wait(ctx, 2*est); err != nil {
-			return attemptResult{}, err
-		}
-	}
 	params := openai.ChatCompletionNewParams{
 		Model:       o.model,
 		Messages:    msgs,
@@ -308,11 +301,41 @@ func (o *OpenAI) send(ctx context.Context, t Task, msgs []openai.ChatCompletionM
 	var resp *http.Response
 	reqOpts = append(reqOpts, option.WithResponseInto(&resp))
 
+	// The limiter is asked as late as possible: in a middleware, after the
+	// SDK has encoded the request, right before it goes on the wire. Encoding
+	// a large prompt after the wait would put a variable delay between the
+	// limiter's slot and the send, and delayed sends bunch up on the wire.
+	var waitErr error
+	var start time.Time
+	if o.limiter != nil {
+		reqOpts = append(reqOpts, option.WithMiddleware(func(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+			// Charge the answer too: for these tasks it is about as long as
+			// the input, and TPM budgets count both. Waiting on ctx, not the
+			// attempt's timeout, keeps the limiter's deadline rule.
+			if err := o.limiter.Wait(ctx, 2*est); err != nil {
+				waitErr = err
+				return nil, err
+			}
+			start = time.Now()
+			return next(req)
+		}))
+	}
+
 	actx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	start := time.Now()
+	if o.limiter == nil {
+		start = time.Now()
+	}
 	cc, err := o.chat.New(actx, params, reqOpts...)
-	latency := time.Since(start)
+	if waitErr != nil {
+		// Turned away by the limiter: the request never left, so it is no
+		// call to record.
+		return attemptResult{}, waitErr
+	}
+	var latency time.Duration
+	if !start.IsZero() {
+		latency = time.Since(start)
+	}
 
 	call := Call{Stage: t.Stage(), Provider: o.name, Model: o.model, Latency: latency, Repair: repair}
 	usage := Usage{Calls: 1, Latency: latency}

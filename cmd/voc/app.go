@@ -216,5 +216,12 @@ func (a *app) riverClient(queues map[string]int) (*river.Client[pgx.Tx], error) 
 	if err != nil {
 		return nil, err
 	}
-	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer, XLSX: a.cfg.xlsxLimits(), HostID: a.hostID}, queues)
+	// LLM turns across the three LLM queues: as many as the largest of them,
+	// so one queue alone can still spend the budget, while all three together
+	// do not load three times the batches it can serve.
+	inFlight := 0
+	for _, q := range jobs.LLMQueues {
+		inFlight = max(inFlight, queues[q])
+	}
+	return jobs.NewClient(jobs.Deps{Pool: a.pool, Log: a.log, LLM: analyzer, XLSX: a.cfg.xlsxLimits(), HostID: a.hostID, LLMInFlight: inFlight}, queues)
 }
