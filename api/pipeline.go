@@ -14,4 +14,5 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerExtensionRoutes(api)
 	s.registerAnalysesRoutes(api)
 	s.registerCurationRoutes(api)
+	s.registerComparisonRoutes(api)
 }
