@@ -145,7 +145,7 @@ func ProductDimensionCells(ctx context.Context, db DBTX, productID int64, perDim
 		if err := r.Scan(&c.DimensionID, &c.Kind, &c.Name, &c.Definition, &c.Positive, &c.Negative, &c.Neutral, &ev); err != nil {
 			return c, err
 		}
-		c.Evidence = quotesFrom(ev)
+		c.Evidence = evidenceQuotes(ev)
 		return c, nil
 	})
 }
@@ -209,7 +209,19 @@ func ProductLabelShares(ctx context.Context, db DBTX, productID int64) ([]LabelS
 		if err := r.Scan(&s.Type, &s.LabelID, &s.Name, &s.Count, &s.Share, &ev); err != nil {
 			return s, err
 		}
-		s.Evidence = quotesFrom(ev)
+		s.Evidence = evidenceQuotes(ev)
 		return s, nil
 	})
+}
+
+// evidenceQuotes decodes jsonb evidence objects ({review_id, quote}).
+func evidenceQuotes(ev []map[string]any) []Quote {
+	out := make([]Quote, 0, len(ev))
+	for _, e := range ev {
+		id, _ := e["review_id"].(float64)
+		q := Quote{ReviewID: int64(id)}
+		q.Quote, _ = e["quote"].(string)
+		out = append(out, q)
+	}
+	return out
 }
