@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -147,6 +148,17 @@ func checkComparison(t *testing.T, e *env, ids []int64) {
 			}
 		}
 		require.EqualValues(t, e.count(`SELECT count(*) FROM insights i JOIN reviews r ON r.id = i.review_id WHERE r.product_id = $1`, id), sum)
+	}
+
+	// 5W differences: shares per product, largest spread first.
+	require.NotEmpty(t, v.FiveW, "5W differences")
+	for i, d := range v.FiveW {
+		require.Len(t, d.Shares, 3)
+		require.InDelta(t, slices.Max(d.Shares)-slices.Min(d.Shares), d.Spread, 1e-9)
+		require.Positive(t, d.Spread)
+		if i > 0 {
+			require.LessOrEqual(t, d.Spread, v.FiveW[i-1].Spread)
+		}
 	}
 
 	// Correct the alignment: split a shared row's first member into a group
