@@ -377,8 +377,11 @@ func TestLoginBadInput(t *testing.T) {
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, nil)
-	_, raw, analyst := e.login("analyst@example.com", testPassword)
+	// No trusted proxies here: forwarded headers are not believed.
+	_, raw, analyst := e.login("analyst@example.com", testPassword, withHeader("X-Forwarded-Proto", "https"), withHeader("X-Forwarded-For", "198.51.100.7"))
 	require.NotNil(t, analyst, string(raw))
+	require.False(t, analyst.Secure, "X-Forwarded-Proto from an untrusted peer")
+	require.Equal(t, 1, e.count(`SELECT count(*) FROM sessions WHERE client_addr = '127.0.0.1'`))
 	_, raw, adminC := e.login("admin@example.com", testPassword)
 	require.NotNil(t, adminC, string(raw))
 	evil := withHeader("Origin", "https://evil.example")

@@ -283,6 +283,9 @@ func schemaName(t reflect.Type, hint string) string {
 	if strings.HasSuffix(t.PkgPath(), "/ingest") {
 		return "Ingest" + name
 	}
+	if strings.HasSuffix(t.PkgPath(), "/comparison") {
+		return "Comparison" + name
+	}
 	return name
 }
 

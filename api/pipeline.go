@@ -16,4 +16,5 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerExtensionRoutes(api)
 	s.registerAnalysesRoutes(api)
 	s.registerCurationRoutes(api)
+	s.registerComparisonRoutes(api)
 }

@@ -95,7 +95,7 @@ func (g *cancelGuard) Work(ctx context.Context, job *rivertype.JobRow, doInner f
 	return doInner(ctx)
 }
 
-// checkNotCancelled runs at the start of a stage's commit: it locks the
+// checkNotCancelled runs in a stage's commit, after its writes: it locks the
 // analysis row against a concurrent cancel and cancels the job (rolling
 // back its writes) when the analysis was cancelled while the job called the
 // LLM.

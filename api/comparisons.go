@@ -1,0 +1,249 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voc-project/voc/comparison"
+	"github.com/voc-project/voc/store"
+)
+
+type comparisonCreateInput struct {
+	Body struct {
+		Name       string  `json:"name" minLength:"1" maxLength:"200"`
+		ProductIDs []int64 `json:"product_ids" minItems:"2" maxItems:"10" doc:"2–10 distinct products, each with a learned model"`
+	}
+}
+
+type comparisonIDInput struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+type comparisonDocInput struct {
+	ID       int64 `path:"id" minimum:"1"`
+	Download bool  `query:"download"`
+}
+
+type alignmentPatchInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Groups []store.AlignGroup `json:"groups" maxItems:"1000" doc:"the whole corrected alignment: each group lists dimensions of the compared products that mean the same thing"`
+	}
+}
+
+type comparisonOutput struct {
+	Status int
+	Body   comparison.View
+}
+
+type comparisonListOutput struct {
+	Body struct {
+		Items []store.Comparison `json:"items"`
+	}
+}
+
+// loadComparisonProducts reads the compared products' numbers.
+func (s *server) loadComparisonProducts(ctx context.Context, ids []int64) ([]comparison.Product, error) {
+	out := make([]comparison.Product, 0, len(ids))
+	for _, id := range ids {
+		p, err := store.ProductGet(ctx, s.Pool, id)
+		if err != nil {
+			return nil, fmt.Errorf("product %d: %w", id, err)
+		}
+		cp := comparison.Product{ID: p.ID, Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title}
+		if cp.ProductOverview, err = store.ProductOverviewGet(ctx, s.Pool, id); err != nil {
+			return nil, err
+		}
+		if cp.Dimensions, err = store.ProductDimensionCells(ctx, s.Pool, id, 2); err != nil {
+			return nil, err
+		}
+		if cp.Labels, err = store.ProductLabelShares(ctx, s.Pool, id); err != nil {
+			return nil, err
+		}
+		out = append(out, cp)
+	}
+	return out, nil
+}
+
+func (s *server) comparisonView(ctx context.Context, id int64) (comparison.View, error) {
+	c, err := store.ComparisonGet(ctx, s.Pool, id)
+	if err != nil {
+		return comparison.View{}, s.storeError(ctx, "comparison", err)
+	}
+	ps, err := s.loadComparisonProducts(ctx, c.ProductIDs)
+	if err != nil {
+		return comparison.View{}, s.storeError(ctx, "comparison", err)
+	}
+	return comparison.Build(c, ps), nil
+}
+
+func (s *server) registerComparisonRoutes(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "create-comparison",
+		Method:      http.MethodPost,
+		Path:        "/api/v1/comparisons",
+		Summary:     "Compare 2–10 products",
+		Description: "Aligns the products' dimensions by meaning (the seed concept a name refers to in any language, else its normalised name) " +
+			"and answers the comparison (as GET /api/v1/comparisons/{id}). Each product needs a learned model (409 otherwise).",
+		Tags:          []string{"comparisons"},
+		DefaultStatus: http.StatusCreated,
+		Errors:        []int{401, 403, 409, 422},
+	}, func(ctx context.Context, in *comparisonCreateInput) (*comparisonOutput, error) {
+		name := strings.TrimSpace(in.Body.Name)
+		var errs []error
+		if name == "" {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.name", Message: "name is empty"})
+		}
+		n := len(in.Body.ProductIDs)
+		if n < comparison.MinProducts || n > comparison.MaxProducts {
+			errs = append(errs, &huma.ErrorDetail{Location: "body.product_ids", Message: fmt.Sprintf("compare 2 to 10 products, not %d", n), Value: n})
+		}
+		seen := map[int64]bool{}
+		for i, id := range in.Body.ProductIDs {
+			if seen[id] {
+				errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("body.product_ids[%d]", i), Message: fmt.Sprintf("product %d is listed twice", id), Value: id})
+			}
+			seen[id] = true
+		}
+		if len(errs) > 0 {
+			return nil, huma.Error422UnprocessableEntity("invalid comparison", errs...)
+		}
+		var noModel []string
+		for i, id := range in.Body.ProductIDs {
+			p, err := store.ProductGet(ctx, s.Pool, id)
+			if errors.Is(err, store.ErrNotFound) {
+				errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("body.product_ids[%d]", i), Message: fmt.Sprintf("no product has id %d", id), Value: id})
+				continue
+			}
+			if err != nil {
+				return nil, s.storeError(ctx, "product", err)
+			}
+			if p.ModelVersion == 0 {
+				noModel = append(noModel, fmt.Sprintf("%d (%s/%s)", p.ID, p.Marketplace, p.ASIN))
+			}
+		}
+		if len(errs) > 0 {
+			return nil, huma.Error422UnprocessableEntity("invalid comparison", errs...)
+		}
+		if len(noModel) > 0 {
+			return nil, huma.Error409Conflict("these products have no model yet; analyse them first: " + strings.Join(noModel, ", "))
+		}
+		ps, err := s.loadComparisonProducts(ctx, in.Body.ProductIDs)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		groups := comparison.AlignOffline(ps)
+		var createdBy *int64
+		if id, ok := identityFrom(ctx); ok {
+			createdBy = id.UserID
+		}
+		var cid int64
+		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+			var err error
+			cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, in.Body.ProductIDs, groups, "offline", "aligned by concept and normalised name")
+			return err
+		})
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": in.Body.ProductIDs})
+		v, err := s.comparisonView(ctx, cid)
+		if err != nil {
+			return nil, err
+		}
+		return &comparisonOutput{Status: http.StatusCreated, Body: v}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "list-comparisons", Method: http.MethodGet, Path: "/api/v1/comparisons",
+		Summary: "Comparisons, newest first", Tags: []string{"comparisons"}, Errors: []int{401},
+	}, func(ctx context.Context, _ *struct{}) (*comparisonListOutput, error) {
+		cs, err := store.ComparisonList(ctx, s.Pool, 200)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparisons", err)
+		}
+		out := &comparisonListOutput{}
+		out.Body.Items = cs
+		return out, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "get-comparison", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}",
+		Summary: "A comparison: per product reviews, rating distribution and sentiment share; the matrix of aligned dimensions × products " +
+			"(volume, net sentiment, impact per cell, with evidence); the 5W differences; and the alignment",
+		Description: "Impact is (positive − negative insights) / the product's reviews. Excluded reviews count nowhere.",
+		Tags:        []string{"comparisons"}, Errors: []int{401, 404},
+	}, func(ctx context.Context, in *comparisonIDInput) (*comparisonOutput, error) {
+		v, err := s.comparisonView(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &comparisonOutput{Status: http.StatusOK, Body: v}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "correct-comparison-alignment", Method: http.MethodPatch, Path: "/api/v1/comparisons/{id}/alignment",
+		Summary: "Correct the alignment of dimensions; the correction persists",
+		Description: "Send the whole alignment: `{\"groups\": [{\"name\", \"kind\", \"members\": [{\"product_id\", \"dimension_id\"}]}]}`. " +
+			"Each dimension may be in one group; dimensions in no group are shown alone. The source becomes `edited`.",
+		Tags: []string{"comparisons"}, Errors: []int{401, 403, 404, 422},
+	}, func(ctx context.Context, in *alignmentPatchInput) (*comparisonOutput, error) {
+		c, err := store.ComparisonGet(ctx, s.Pool, in.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		ps, err := s.loadComparisonProducts(ctx, c.ProductIDs)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		groups, err := comparison.Validate(in.Body.Groups, ps)
+		var ve *comparison.ValidationError
+		if errors.As(err, &ve) {
+			details := make([]error, len(ve.Problems))
+			for i, p := range ve.Problems {
+				details[i] = &huma.ErrorDetail{Location: "body", Message: p}
+			}
+			return nil, huma.Error422UnprocessableEntity("invalid alignment", details...)
+		}
+		if err := store.ComparisonSetAlignment(ctx, s.Pool, c.ID, groups, "edited", "corrected by an analyst"); err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		auditAs(ctx, "comparison.align", fmt.Sprintf("comparison %d", c.ID), map[string]any{"groups": len(groups)})
+		v, err := s.comparisonView(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &comparisonOutput{Status: http.StatusOK, Body: v}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "get-comparison-markdown", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}/markdown",
+		Summary: "The comparison report in Markdown, citing evidence from every product", Tags: []string{"comparisons"},
+		Errors: []int{401, 404}, Responses: documentResponse("text/markdown", "The comparison report in Markdown"),
+	}, func(ctx context.Context, in *comparisonDocInput) (*documentOutput, error) {
+		v, err := s.comparisonView(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &documentOutput{ContentType: "text/markdown; charset=utf-8",
+			ContentDisposition: disposition(in.Download, fmt.Sprintf("voc-comparison-%d.md", v.ID)), Body: comparison.Markdown(v)}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "get-comparison-html", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}/html",
+		Summary: "The comparison report as a standalone HTML page", Tags: []string{"comparisons"},
+		Errors: []int{401, 404}, Responses: documentResponse("text/html", "The comparison report as an HTML page"),
+	}, func(ctx context.Context, in *comparisonDocInput) (*documentOutput, error) {
+		v, err := s.comparisonView(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		page, err := comparison.HTML(v)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		return &documentOutput{ContentType: "text/html; charset=utf-8", ContentSecurityPolicy: reportCSP,
+			ContentDisposition: disposition(in.Download, fmt.Sprintf("voc-comparison-%d.html", v.ID)), Body: page}, nil
+	})
+}
