@@ -353,7 +353,7 @@ func checkRequired(m Mapping, headers []string, defaultRating int, noRating bool
 		need = append(need, "a review text column (e.g. body, text, review, content, comment, 评论, 内容)")
 	}
 	if !hasRating {
-		need = append(need, "a star rating column (e.g. rating, stars, score, 评分) — or map rating to \"\" to import a file that has none, without ratings")
+		need = append(need, "a star rating column (e.g. rating, stars, score, 评分) — or map rating to \"\" to import a file that has none without ratings (or set a default rating)")
 	}
 	reason := fmt.Sprintf("no usable columns: found columns %s; need %s",
 		quoteList(cleanHeaders(headers)), strings.Join(need, " and "))

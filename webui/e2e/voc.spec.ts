@@ -41,8 +41,8 @@ async function chartPoint(page: Page, chart: string, seriesIndex: number, dataIn
 }
 
 /** total waits for the reader to show fresh results, and returns their count. */
-async function total(page: Page): Promise<number> {
-  const el = page.locator('[data-testid="total"]:not([data-stale])');
+async function total(page: Page, q?: string): Promise<number> {
+  const el = page.locator('[data-testid="total"]:not([data-stale])' + (q != null ? `[data-q="${q}"]` : ""));
   await expect(el).toBeVisible();
   return Number(await el.getAttribute("data-total"));
 }
@@ -64,6 +64,9 @@ test("sign-in: a wrong token is refused in words, the right one opens the app", 
   await expect(page.locator("h1")).toHaveText("Products");
   await expect(page.locator("h1")).toHaveCount(1);
   await shot(page, "02-products-empty");
+  // The API viewer is served from the binary and renders offline.
+  await page.goto("/docs");
+  await expect(page.locator(".swagger-ui .info .title")).toContainText("voc API");
 });
 
 test("upload with preview, then live progress to the final report", async ({ page }) => {
@@ -92,6 +95,29 @@ test("upload with preview, then live progress to the final report", async ({ pag
   await expect(page.locator("h1")).toContainText("Final report");
   await expect(page.getByRole("heading", { name: "Strengths and weaknesses by dimension" })).toBeVisible();
   await shot(page, "06-report");
+});
+
+test("a file without ratings needs the explicit choice, with or without the preview", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/upload");
+  const file = { name: "labels.csv", mimeType: "text/csv", buffer: Buffer.from("text,label\nGreat sound,1\nBattery died,0\nComfortable fit,1\n") };
+  await page.getByTestId("file").setInputFiles(file);
+  await page.getByTestId("asin").fill("B0E2E00009");
+  await page.getByTestId("submit").click();
+  await expect(page.getByRole("alert")).toContainText("No rating column found");
+  await page.getByTestId("preview").click();
+  await expect(page.getByTestId("mapping").getByLabel("Rating")).toHaveValue("");
+  await page.getByTestId("submit").click();
+  await expect(page.getByRole("alert")).toContainText("No rating column found");
+  await shot(page, "05b-upload-no-rating");
+  await page.getByTestId("no-rating").check();
+  await expect(page.getByTestId("mapping").getByLabel("Rating")).toHaveValue("__none__");
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(/\/pipeline$/);
+  const id = Number(page.url().match(/products\/(\d+)/)![1]);
+  await expect.poll(async () => (await (await page.request.get(`/api/v1/products/${id}`)).json()).review_count, { timeout: 30_000 }).toBe(3);
+  await page.goto(`/products/${id}`);
+  await expect(page.getByText("These reviews have no star ratings.")).toBeVisible();
 });
 
 test("drill-down: a chart item opens exactly the reviews it counts", async ({ page }) => {
@@ -132,7 +158,7 @@ test("search finds words in any language and highlights them", async ({ page }) 
   await page.getByTestId("search").fill("battery");
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/q=battery/);
-  const n = await total(page);
+  const n = await total(page, "battery");
   expect(n).toBeGreaterThan(5);
   const cards = page.getByTestId("review");
   await expect(cards).toHaveCount(Math.min(25, n));
@@ -141,7 +167,7 @@ test("search finds words in any language and highlights them", async ({ page }) 
   await page.getByTestId("search").fill("电池");
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/q=%E7%94%B5%E6%B1%A0/);
-  const zh = await total(page);
+  const zh = await total(page, "电池");
   await expect(page.getByTestId("review").first()).toContainText("电池");
   expect(zh).toBeGreaterThan(0);
   await expect(page.getByTestId("review")).toHaveCount(zh);
@@ -164,7 +190,9 @@ test("a model edit, then a re-run", async ({ page }) => {
   const before = await (await page.request.get(`/api/v1/products/${productID}/analysis`)).json();
   await page.getByTestId("rerun").click();
   await expect(page).toHaveURL(/\/pipeline$/);
-  await expect(page.locator("h2").filter({ hasText: `Analysis #${before.analysis_id + 1}` })).toBeVisible({ timeout: 30_000 });
+  const latest = async () => (await (await page.request.get(`/api/v1/products/${productID}/analysis`)).json()).analysis_id as number;
+  await expect.poll(latest, { timeout: 30_000 }).toBeGreaterThan(before.analysis_id);
+  await expect(page.locator("h2").filter({ hasText: `Analysis #${await latest()}` })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("analysis-status")).toContainText(/Done/, { timeout: 90_000 });
   await shot(page, "12-rerun-done");
   // The edited name is what the new insights carry.

@@ -119,7 +119,7 @@ export function ReviewsPage() {
       {q.data && (
         <>
           <div className="row between">
-            <p className="count" data-testid="total" data-total={q.data.total} data-stale={q.isPlaceholderData ? "true" : undefined} aria-live="polite">
+            <p className="count" data-testid="total" data-total={q.data.total} data-stale={q.isPlaceholderData ? "true" : undefined} data-q={params.get("q") ?? ""} aria-live="polite">
               {t("reviews.count", { count: q.data.total, n: nf.format(q.data.total) })}
               {q.data.total > 0 && " · " + t("paging.range", { from: page * PAGE + 1, to: page * PAGE + q.data.items.length, total: nf.format(q.data.total) })}
             </p>
