@@ -80,8 +80,12 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 	}
 	evidence := report.Evidence(agg)
 	kind, _ := report.KindOf(job.Args.ReportKind)
-	raw, _, err := w.llm.Narrate(ctx, llm.ReportInput{TargetLanguage: a.TargetLanguage, ProductTitle: p.Title,
-		Audience: kind.Audience, Goal: kind.Goal, Facts: agg, Evidence: evidence})
+	// No evidence, nothing a claim could cite: the numbers stand alone.
+	var raw llm.ReportOutput
+	if len(evidence) > 0 {
+		raw, _, err = w.llm.Narrate(ctx, llm.ReportInput{TargetLanguage: a.TargetLanguage, ProductTitle: p.Title,
+			Audience: kind.Audience, Goal: kind.Goal, Facts: agg, Evidence: evidence})
+	}
 	if err != nil {
 		_, refused := llm.AsRefusal(err)
 		if !refused && !llm.IsInvalidOutput(err) && !lastAttempt(job) {
