@@ -131,7 +131,7 @@ func TestParseChineseWithoutRating(t *testing.T) {
 	t.Parallel()
 	body := sharedData(t, "online_shopping_phones_zh.csv")
 	res := parse(t, body, ingest.Options{})
-	requireFileError(t, res.err, "no usable columns", `"cat", "label", "review"`, "star rating", "default rating", `Column "label" was not used`)
+	requireFileError(t, res.err, "no usable columns", `"cat", "label", "review"`, "star rating", `map rating to ""`, `Column "label" was not used`)
 	require.Zero(t, res.sum.RowsTotal)
 	require.Empty(t, res.reviews)
 

@@ -190,7 +190,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 {{else if eq $sec "failures"}}
 {{with $a.Coverage}}<p>{{failed $a}} review-stage failures: translation {{.TranslationFailed}}, insights {{.InsightsFailed}}, themes {{.ThemesFailed}}. Failed reviews have no insights or tags, so the insight and 5W figures above leave them out.</p>{{end}}
 {{if $a.FailedReviews}}<table><tr><th>Review</th><th>Stage</th><th>Reason</th></tr>
-{{range first $a.FailedReviews}}<tr><td class="n">#{{.ReviewID}}</td><td>{{.Stage}}</td><td>{{.Reason}}</td></tr>
+{{range first $a.FailedReviews}}<tr><td class="n">{{$id := .ReviewID}}{{with review $l $id ""}}<a href="{{.}}">#{{$id}}</a>{{else}}#{{$id}}{{end}}</td><td>{{.Stage}}</td><td>{{.Reason}}</td></tr>
 {{end}}</table>{{with more $a.FailedReviews}}<p>{{.}} more not listed.</p>{{end}}{{end}}
 {{end}}
 {{end}}

@@ -36,6 +36,14 @@ func mdQuoteRef(id int64, quote string, l Links) string {
 	return fmt.Sprintf("review #%d", id)
 }
 
+// refID cites one review by id, as a link when links are on.
+func refID(id int64, l Links) string {
+	if u := l.Review(id, ""); u != "" {
+		return fmt.Sprintf("[#%d](%s)", id, u)
+	}
+	return fmt.Sprintf("#%d", id)
+}
+
 // mdQuoteText renders a quote in the report's language first, with the
 // original beside it when the review is in another language.
 func mdQuoteText(q store.Quote) string {
@@ -297,7 +305,7 @@ func Markdown(d Document, l Links) []byte {
 						w("\n%d more not listed.\n", len(a.FailedReviews)-maxFailuresListed)
 						break
 					}
-					w("| #%d | %s | %s |\n", f.ReviewID, md(f.Stage), md(f.Reason))
+					w("| %s | %s | %s |\n", refID(f.ReviewID, l), md(f.Stage), md(f.Reason))
 				}
 				w("\n")
 			}

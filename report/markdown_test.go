@@ -109,7 +109,7 @@ func cells(row string) int {
 
 func TestRenderMarkdown(t *testing.T) {
 	t.Parallel()
-	out := string(Markdown(sampleDoc(), Links{}))
+	out := string(Markdown(sampleDoc(), Links{Enabled: true}))
 
 	t.Run("sections in order", func(t *testing.T) {
 		last := -1
@@ -161,7 +161,7 @@ func TestRenderMarkdown(t *testing.T) {
 		require.Contains(t, out, "> The headband pinches — original (de): Der Bügel drückt ([review #44](/reviews/44?quote=Der+B%C3%BCgel+dr%C3%BCckt))\n",
 			"a quote in another language: the translation, then the original")
 		require.Contains(t, out, "\\# Buyers love it - mostly (reviews [#41](/reviews/41), [#43](/reviews/43))\n")
-		require.Contains(t, out, "1. 1\\. Offer larger ear cups ([review #42](/reviews/42))\n")
+		require.Contains(t, out, "1. 1\\. Offer larger ear cups (review [#42](/reviews/42))\n")
 		require.NotRegexp(t, `[^\[]review #\d`, out, "every citation is a link")
 		require.Contains(t, out, "### Commuter &lt;img src=x&gt;\n")
 		require.Contains(t, out, "1. **battery \\| life** — 30 mentions\n")
@@ -186,7 +186,7 @@ func TestRenderMarkdown(t *testing.T) {
 
 func TestRenderHTML(t *testing.T) {
 	t.Parallel()
-	page, err := HTML(sampleDoc(), Links{})
+	page, err := HTML(sampleDoc(), Links{Enabled: true})
 	require.NoError(t, err)
 	out := string(page)
 	require.True(t, strings.HasPrefix(out, "<!doctype html>"))
@@ -197,7 +197,7 @@ func TestRenderHTML(t *testing.T) {
 	require.Contains(t, out, "&lt;script&gt;alert(1)&lt;/script&gt;")
 	require.Contains(t, out, "<title>Voice-of-Customer report (preliminary): Noise &lt;Cancelling&gt; Headphones</title>")
 	require.Contains(t, out, `style="width: 70.0%"`)
-	require.Contains(t, out, `(<a href="/reviews/41">review #41</a>)`)
+	require.Contains(t, out, `(review <a href="/reviews/41">#41</a>)`)
 	require.Contains(t, out, `(reviews <a href="/reviews/41">#41</a>, <a href="/reviews/43">#43</a>)`)
 	require.Contains(t, out, `hurts after 1 hour <span class="ref">(<a href="/reviews/42?quote=hurts&#43;after&#43;1&#43;hour">review #42</a>)</span>`)
 	require.Contains(t, out, `The headband pinches <span class="orig">— original (de): Der Bügel drückt</span>`)
@@ -226,7 +226,7 @@ func TestFormatting(t *testing.T) {
 	require.Equal(t, "33.3%", pct(1.0/3))
 	require.Equal(t, "–", pct(math.NaN()))
 	require.Equal(t, "", refs(nil))
-	require.Equal(t, "[review #4](/reviews/4)", refs([]int64{4}))
-	require.Equal(t, "reviews [#4](/reviews/4), [#9](/reviews/9)", refs([]int64{4, 9}))
+	require.Equal(t, "review #4", refs([]int64{4}))
+	require.Equal(t, "reviews #4, #9", refs([]int64{4, 9}))
 	require.Equal(t, "/reviews/4?quote=a+%22b%22+%26+c%3F", store.ReviewLink(4, `a "b" & c?`))
 }
