@@ -31,3 +31,7 @@ func (l *LocalSchedule) Reserve(now time.Duration, tokens int, maxWait time.Dura
 
 // SendGate returns the pass function of a send gate for rps.
 func SendGate(rps float64) func(context.Context) error { return newSendGate(rps).pass }
+
+// SetClock replaces the clock that times the limiter's Redis back-off, so a
+// test advances it instead of sleeping.
+func (l *RedisLimiter) SetClock(now func() time.Time) { l.now = now }

@@ -101,9 +101,13 @@ func TestRedisLimiterRefusesBeyondMaxWait(t *testing.T) {
 	require.Greater(t, rl.RetryAfter, 100*time.Millisecond)
 	require.LessOrEqual(t, rl.RetryAfter, 200*time.Millisecond)
 
-	// A refusal reserves nothing: after RetryAfter the next request passes.
-	time.Sleep(rl.RetryAfter)
-	require.NoError(t, b.Wait(t.Context(), 0))
+	// A refusal reserves nothing: the next reservation gets the slot the
+	// refused request would have had (RetryAfter from now), not the one
+	// after it (two intervals, 400ms). Checked on the slot, without waiting.
+	slot, ok, err := b.ReserveSlot(t.Context(), 0, time.Second)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Less(t, time.Until(slot), rl.RetryAfter+100*time.Millisecond, "the refused request reserved a slot")
 }
 
 func TestRedisLimiterSharesTokenBudget(t *testing.T) {
@@ -142,11 +146,13 @@ func TestRedisLimiterFallsBackWhenRedisDown(t *testing.T) {
 	fb := &countingLimiter{}
 	cfg := llm.RedisLimiterConfig{RPS: 1, TPM: 10, MaxWait: time.Millisecond, Backoff: 5 * time.Millisecond}
 	l := llm.NewRedisLimiter(downRedis(t), cfg, fb, log)
+	clock := time.Now()
+	l.SetClock(func() time.Time { return clock })
 
 	for range 5 {
 		require.NoError(t, l.Wait(t.Context(), 1000))
 		// Past the back-off, so every call tries Redis again and fails again.
-		time.Sleep(10 * time.Millisecond)
+		clock = clock.Add(10 * time.Millisecond)
 	}
 	require.EqualValues(t, 5, fb.n.Load())
 	require.Equal(t, 1, strings.Count(logs.String(), "level=WARN"), logs.String())
