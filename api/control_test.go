@@ -213,7 +213,9 @@ func TestAnalysisRetryFailedAPI(t *testing.T) {
 	e := newEnv(t, envOpts{analyzer: simProvider(t, url, nil)})
 
 	poison := map[int]bool{3: true, 17: true, 29: true}
-	acc := e.upload("retry.csv", controlCSV(40, "retry", poison), "B0RETRY001", nil)
+	// A target language other than the reviews' own, so that every review is
+	// translated and the poisoned ones fail there.
+	acc := e.upload("retry.csv", controlCSV(40, "retry", poison), "B0RETRY001", map[string]string{"target_language": "zh"})
 	a := e.waitFinal(acc.ProductID, 2*time.Minute)
 	require.Equal(t, len(poison), a.TranslationFailed)
 	require.Equal(t, len(poison), e.count("SELECT count(*) FROM review_failures WHERE analysis_id = $1 AND stage = 'translation'", a.ID))

@@ -111,6 +111,7 @@ func newRouteTestServer(t *testing.T) *httptest.Server {
 	r := chi.NewRouter()
 	cfg := huma.DefaultConfig("voc API", "test")
 	cfg.CreateHooks = nil
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	api := humachi.New(r, cfg)
 	s := &server{Config: Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 	s.registerPipelineRoutes(api)
