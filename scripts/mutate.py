@@ -25,19 +25,57 @@ MUTATIONS = [
 		next, err := write(tx)
 		if err != nil {
 			return err
-		}
-		if err := insertMany(ctx, tx, next); err != nil {
+		}""",
+       """	var next []river.InsertManyParams
+	if err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		var err error
+		if next, err = write(tx); err != nil {
+			return err
+		}""",
+       ),
+      ("jobs/batch.go",
+       """		if err := insertMany(ctx, tx, next); err != nil {
 			return err
 		}
 		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
 			return err
 		}
 		return complete(ctx, tx, job)
-	})""",
-       """	var next []river.InsertManyParams
-	if err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
-		var err error
-		if next, err = write(tx); err != nil {
+	})
+}""",
+       """		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
+			return err
+		}
+		return complete(ctx, tx, job)
+	}); err != nil {
+		return err
+	}
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error { return insertMany(ctx, tx, next) })
+}"""),
+      # The batch stages' commit (translation, insights, themes) likewise.
+      ("jobs/batch.go",
+       """	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if err := store.AsyncCommit(ctx, tx); err != nil {
+			return err
+		}
+		if err := insertMany(ctx, tx, next); err != nil {
+			return err
+		}""",
+       """	if err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if err := store.AsyncCommit(ctx, tx); err != nil {
+			return err
+		}"""),
+      ("jobs/batch.go",
+       """		if err := insertMany(ctx, tx, more); err != nil {
+			return err
+		}
+		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
+			return err
+		}
+		return complete(ctx, tx, job)
+	})
+}""",
+       """		if err := insertMany(ctx, tx, more); err != nil {
 			return err
 		}
 		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
@@ -47,12 +85,13 @@ MUTATIONS = [
 	}); err != nil {
 		return err
 	}
-	return store.InTx(ctx, pool, func(tx pgx.Tx) error { return insertMany(ctx, tx, next) })""")],
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error { return insertMany(ctx, tx, next) })
+}""")],
      "./jobs", "^TestEveryHopCommitsOnce$"),
 
     ("insights stage commits its results separately",
      [("jobs/insights.go",
-       """	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+       """	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.InsightsApply(""",
        """	if err := store.InTx(ctx, w.pool, func(tx pgx.Tx) error {
 		_, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
@@ -60,7 +99,7 @@ MUTATIONS = [
 	}); err != nil {
 		return err
 	}
-	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		a, err := store.InsightsApply(""")],
      "./jobs", "^TestEveryHopCommitsOnce$"),
 
