@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/internal/fixture"
@@ -150,7 +152,7 @@ func TestMisquotesAreRejected(t *testing.T) {
 	// Each rejection is recorded: the provider's validation counts every
 	// item it drops on the call's llm_calls row. With no other fault in
 	// this run, the drops are exactly the misquotes.
-	rejected := e.count(`SELECT coalesce(sum(dropped), 0) FROM llm_calls WHERE stage IN ($1, $2)`, llm.StageInsights, llm.StageThemes)
+	rejected := e.count(`SELECT coalesce(sum(dropped), 0) FROM llm_calls WHERE stage IN ($1, $2)`, voc.StageInsights, voc.StageThemes)
 	require.EqualValues(t, sent, rejected, "misquotes sent vs rejections recorded")
 	// And no quote of a stored row is one the simulator made up.
 	for _, q := range []string{"in English: %", "I would buy this again%", "Customer support replaced%"} {

@@ -14,12 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/voc-project/voc/internal/fixture"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/api"
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/report"
 	"github.com/voc-project/voc/store"
 )
@@ -329,7 +330,7 @@ func TestReportsEndToEnd(t *testing.T) {
 	t.Logf("final report JSON %d bytes; %d dimensions with impact; %d emerging issues", len(raw), len(g.Impact), len(g.Emerging))
 }
 
-func claimTexts(cs []llm.Claim) []string {
+func claimTexts(cs []voc.Claim) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = c.Text
@@ -375,7 +376,7 @@ func TestReportCheckerCatchesLyingLLM(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	checked := 0
-	for side, cs := range map[string][]llm.Claim{"s": n.Strengths, "w": n.Weaknesses} {
+	for side, cs := range map[string][]voc.Claim{"s": n.Strengths, "w": n.Weaknesses} {
 		for _, c := range cs {
 			topic := c.Text
 			if strings.HasPrefix(topic, "Polarising: ") {

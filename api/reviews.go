@@ -10,9 +10,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/voc-project/voc"
+
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
 
@@ -189,8 +190,8 @@ type reviewGetOutput struct {
 const maxFilterValues = 50
 
 var (
-	sentiments   = []string{llm.Positive, llm.Neutral, llm.Negative}
-	insightTypes = []string{llm.InsightStrength, llm.InsightWeakness, llm.InsightSuggestion, llm.InsightScenario, llm.InsightEmotion}
+	sentiments   = []string{voc.Positive, voc.Neutral, voc.Negative}
+	insightTypes = []string{voc.InsightStrength, voc.InsightWeakness, voc.InsightSuggestion, voc.InsightScenario, voc.InsightEmotion}
 )
 
 // splitValues flattens repeated and comma-separated values, trimming
@@ -294,7 +295,7 @@ func parseReviewQuery(in *reviewListInput) (store.ReviewFilter, store.Page, erro
 		f.InsightType = v
 	}
 	if v := strings.ToLower(strings.TrimSpace(in.LabelType)); v != "" {
-		if !slices.Contains(llm.WTypes, v) {
+		if !slices.Contains(voc.WTypes, v) {
 			bad("label_type", "label_type must be buyer, user, where, when, why or what", in.LabelType)
 		}
 		f.LabelType = v

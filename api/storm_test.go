@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -69,7 +71,7 @@ func (e *env) checkAllAccountedFor(a store.Analysis, translated bool) {
 	}
 	require.Equal(t, a.ReviewsTotal, a.InsightsDone+a.InsightsFailed, "insights")
 	require.Equal(t, a.ReviewsTotal, a.ThemesDone+a.ThemesFailed, "themes")
-	for stage, n := range map[string]int{llm.StageTranslation: a.TranslationFailed, llm.StageInsights: a.InsightsFailed, llm.StageThemes: a.ThemesFailed} {
+	for stage, n := range map[string]int{voc.StageTranslation: a.TranslationFailed, voc.StageInsights: a.InsightsFailed, voc.StageThemes: a.ThemesFailed} {
 		require.Equal(t, n, e.count("SELECT count(*) FROM review_failures WHERE analysis_id = $1 AND stage = $2", a.ID, stage), stage)
 	}
 	require.Equal(t, 0, e.count("SELECT count(*) FROM review_failures WHERE analysis_id = $1 AND btrim(reason) = ''", a.ID))
@@ -183,9 +185,9 @@ func TestFaultStorm(t *testing.T) {
 	const refusal = "refused by the provider (data_inspection_failed)"
 	refusalReasons, gaveUp := 0, 0
 	for id := range refused {
-		want := []string{llm.StageInsights, llm.StageThemes}
+		want := []string{voc.StageInsights, voc.StageThemes}
 		if translatable[id] {
-			want = append(want, llm.StageTranslation)
+			want = append(want, voc.StageTranslation)
 		}
 		for _, stage := range want {
 			var got *failure

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
@@ -60,7 +62,7 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 		done = append(done, id)
 		sentiments = append(sentiments, r.Sentiment)
 		for _, in := range r.Insights {
-			kind := llm.DimensionKindFor(in.Type)
+			kind := voc.DimensionKindFor(in.Type)
 			dimID, ok := dimIDs[kind+"\x00"+strings.ToLower(strings.TrimSpace(in.Dimension))]
 			if !ok {
 				continue // not in the model: dropped rather than invented

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
@@ -33,7 +35,7 @@ func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error
 		return fmt.Errorf("load product %d: %w", a.ProductID, err)
 	}
 	learn := p.ModelVersion == 0 && a.Kind != AnalysisTranslateOnly
-	var out llm.LearnOutput
+	var out voc.Model
 	if learn {
 		sample, err := store.LearningSample(ctx, w.pool, p.ID, 12, 60)
 		if err != nil {
@@ -93,7 +95,7 @@ func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error
 // of its reviews, on every retry; the model is then learned from the
 // reviews of the sample it accepts, found by splitting, or from the title
 // and bullet points alone if it accepts none.
-func (w *LearnWorker) learn(ctx context.Context, in llm.LearnInput) (llm.LearnOutput, error) {
+func (w *LearnWorker) learn(ctx context.Context, in llm.LearnInput) (voc.Model, error) {
 	out, _, err := w.llm.Learn(ctx, in)
 	if _, refused := llm.AsRefusal(err); !refused || len(in.Reviews) == 0 {
 		return out, err
@@ -128,7 +130,7 @@ func (w *LearnWorker) learn(ctx context.Context, in llm.LearnInput) (llm.LearnOu
 			return m, nil
 		})
 		if err != nil {
-			return llm.LearnOutput{}, err
+			return voc.Model{}, err
 		}
 		for id := range ok {
 			accepted[id] = true
@@ -140,7 +142,7 @@ func (w *LearnWorker) learn(ctx context.Context, in llm.LearnInput) (llm.LearnOu
 			keep = append(keep, id)
 		}
 	}
-	return retrySubCall(ctx, func() (llm.LearnOutput, error) {
+	return retrySubCall(ctx, func() (voc.Model, error) {
 		out, _, err := w.llm.Learn(ctx, subset(keep))
 		return out, err
 	})
@@ -148,10 +150,10 @@ func (w *LearnWorker) learn(ctx context.Context, in llm.LearnInput) (llm.LearnOu
 
 // cleanModel trims names and merges duplicates (case-insensitive) so the
 // stored model has each dimension and label once.
-func cleanModel(m llm.LearnOutput) llm.LearnOutput {
-	dedupeDims := func(ds []llm.Dimension) []llm.Dimension {
+func cleanModel(m voc.Model) voc.Model {
+	dedupeDims := func(ds []voc.Dimension) []voc.Dimension {
 		seen := map[string]bool{}
-		var out []llm.Dimension
+		var out []voc.Dimension
 		for _, d := range ds {
 			d.Name = strings.TrimSpace(d.Name)
 			k := strings.ToLower(d.Name)
@@ -163,9 +165,9 @@ func cleanModel(m llm.LearnOutput) llm.LearnOutput {
 		}
 		return out
 	}
-	dedupeLabels := func(ls []llm.Label) []llm.Label {
+	dedupeLabels := func(ls []voc.Label) []voc.Label {
 		seen := map[string]bool{}
-		var out []llm.Label
+		var out []voc.Label
 		for _, l := range ls {
 			l.Name = strings.TrimSpace(l.Name)
 			k := strings.ToLower(l.Name)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -86,7 +88,7 @@ func TestStoredQuotesAreExact(t *testing.T) {
 		sent += n
 	}
 	require.Positive(t, sent)
-	require.Equal(t, sent, count(`SELECT coalesce(sum(dropped), 0) FROM llm_calls WHERE stage IN ($1, $2)`, llm.StageInsights, llm.StageThemes),
+	require.Equal(t, sent, count(`SELECT coalesce(sum(dropped), 0) FROM llm_calls WHERE stage IN ($1, $2)`, voc.StageInsights, voc.StageThemes),
 		"every misquote is recorded as a rejection")
 	t.Logf("misquotes %v rejected and recorded; %d insights and %d tags stored, all exact",
 		sim.Stats().Misquotes, count("SELECT count(*) FROM insights"), count("SELECT count(*) FROM review_tags"))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
@@ -81,7 +83,7 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 	evidence := report.Evidence(agg)
 	kind, _ := report.KindOf(job.Args.ReportKind)
 	// No evidence, nothing a claim could cite: the numbers stand alone.
-	var raw llm.ReportOutput
+	var raw voc.Narrative
 	if len(evidence) > 0 {
 		raw, _, err = w.llm.Narrate(ctx, llm.ReportInput{TargetLanguage: a.TargetLanguage, ProductTitle: p.Title,
 			Audience: kind.Audience, Goal: kind.Goal, Facts: agg, Evidence: evidence})
@@ -92,7 +94,7 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 			return llmFailure(err)
 		}
 		// The numbers stand on their own; say why the prose is missing.
-		raw = llm.ReportOutput{ExecutiveSummary: llm.Claim{Text: "Narrative unavailable: " + err.Error()}}
+		raw = voc.Narrative{ExecutiveSummary: voc.Claim{Text: "Narrative unavailable: " + err.Error()}}
 	}
 	narrative := report.Check(raw, agg, evidence)
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {

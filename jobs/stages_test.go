@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -185,8 +187,8 @@ func TestInsightsSurviveDeletedDimension(t *testing.T) {
 	}
 	require.NotZero(t, gone.ID)
 	ins := []store.StoredInsight{
-		{ReviewID: ids[0], DimensionID: keep.ID, DimensionKind: "product", Insight: llm.Insight{Type: "strength", Dimension: keep.Name, Quote: "battery", Sentiment: "positive", Confidence: "high"}},
-		{ReviewID: ids[0], DimensionID: gone.ID, DimensionKind: "product", Insight: llm.Insight{Type: "weakness", Dimension: gone.Name, Quote: "sound", Sentiment: "negative", Confidence: "low"}},
+		{ReviewID: ids[0], DimensionID: keep.ID, DimensionKind: "product", Insight: voc.Insight{Type: "strength", Dimension: keep.Name, Quote: "battery", Sentiment: "positive", Confidence: "high"}},
+		{ReviewID: ids[0], DimensionID: gone.ID, DimensionKind: "product", Insight: voc.Insight{Type: "weakness", Dimension: gone.Name, Quote: "sound", Sentiment: "negative", Confidence: "low"}},
 	}
 	// The edit lands after the stage read the model.
 	_, err = pool.Exec(ctx, "DELETE FROM dimensions WHERE id = $1", gone.ID)

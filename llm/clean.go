@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/voc-project/voc"
 )
 
 // Schema validation proves an answer has the right shape; the Clean functions
@@ -260,15 +262,8 @@ const (
 	FieldBodyTranslated  = "body_translated"
 )
 
-// QuoteSpan is where a quote sits in a review: the field, the offsets in
-// Unicode code points (characters, as Postgres's substr counts them) of the
-// half-open range [Start, End), and Text, the review's own characters in that
-// range. Text, never the model's rendering, is what gets stored.
-type QuoteSpan struct {
-	Field      string
-	Start, End int
-	Text       string
-}
+// QuoteSpan is where a quote sits in a review (see voc.QuoteSpan).
+type QuoteSpan = voc.QuoteSpan
 
 // maxQuoteGap bounds, in characters, what an ellipsis in a quote may stand
 // for: "t ... e" must not match a whole review.

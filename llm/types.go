@@ -1,71 +1,68 @@
 package llm
 
+import "github.com/voc-project/voc"
+
 // This file is the contract between the pipeline stages (jobs/), the
 // providers (offline, openai-compatible) and the simulator (llmsim). Every
 // output is keyed by review id so a batch answer can be matched back to its
 // rows, and every type doubles as the source of its JSON schema.
 
-// Stage names, also used as the recorded stage of every LLM call.
-const (
-	StageLearning    = "learning"
-	StageTranslation = "translation"
-	StageInsights    = "insight_extraction"
-	StageThemes      = "theme_extraction"
-	StageReport      = "reports"
+// The domain's nouns live in package voc; these aliases keep the
+// provider code and its schemas reading as before.
+type (
+	Dimension    = voc.Dimension
+	Label        = voc.Label
+	Dimensions   = voc.Dimensions
+	Labels       = voc.Labels
+	LearnOutput  = voc.Model
+	Insight      = voc.Insight
+	Tag          = voc.Tag
+	Evidence     = voc.Evidence
+	Claim        = voc.Claim
+	Persona      = voc.Persona
+	ReportOutput = voc.Narrative
 )
 
-// Insight types.
+// Stage names, insight types, dimension kinds, 5W types, sentiments and
+// confidences: see package voc.
 const (
-	InsightStrength   = "strength"
-	InsightWeakness   = "weakness"
-	InsightSuggestion = "suggestion"
-	InsightScenario   = "scenario"
-	InsightEmotion    = "emotion"
-)
+	StageLearning    = voc.StageLearning
+	StageTranslation = voc.StageTranslation
+	StageInsights    = voc.StageInsights
+	StageThemes      = voc.StageThemes
+	StageReport      = voc.StageReport
 
-// Dimension kinds. Strength, weakness and suggestion insights take product
-// dimensions; scenario takes scenario; emotion takes emotion.
-const (
-	DimProduct  = "product"
-	DimScenario = "scenario"
-	DimEmotion  = "emotion"
-)
+	InsightStrength   = voc.InsightStrength
+	InsightWeakness   = voc.InsightWeakness
+	InsightSuggestion = voc.InsightSuggestion
+	InsightScenario   = voc.InsightScenario
+	InsightEmotion    = voc.InsightEmotion
 
-// 5W label types.
-const (
-	WBuyer = "buyer"
-	WUser  = "user"
-	WWhere = "where"
-	WWhen  = "when"
-	WWhy   = "why"
-	WWhat  = "what"
+	DimProduct  = voc.DimProduct
+	DimScenario = voc.DimScenario
+	DimEmotion  = voc.DimEmotion
+
+	WBuyer = voc.WBuyer
+	WUser  = voc.WUser
+	WWhere = voc.WWhere
+	WWhen  = voc.WWhen
+	WWhy   = voc.WWhy
+	WWhat  = voc.WWhat
+
+	Positive = voc.Positive
+	Neutral  = voc.Neutral
+	Negative = voc.Negative
+
+	High   = voc.High
+	Medium = voc.Medium
+	Low    = voc.Low
 )
 
 // WTypes lists the 5W label types in display order.
-var WTypes = []string{WBuyer, WUser, WWhere, WWhen, WWhy, WWhat}
-
-// Sentiments and confidences.
-const (
-	Positive = "positive"
-	Neutral  = "neutral"
-	Negative = "negative"
-
-	High   = "high"
-	Medium = "medium"
-	Low    = "low"
-)
+var WTypes = voc.WTypes
 
 // DimensionKindFor returns the dimension kind an insight type must use.
-func DimensionKindFor(insightType string) string {
-	switch insightType {
-	case InsightScenario:
-		return DimScenario
-	case InsightEmotion:
-		return DimEmotion
-	default:
-		return DimProduct
-	}
-}
+func DimensionKindFor(insightType string) string { return voc.DimensionKindFor(insightType) }
 
 // ReviewText is one review as sent to a model.
 type ReviewText struct {
@@ -80,18 +77,6 @@ type ReviewText struct {
 	HelpfulVotes    int    `json:"helpful_votes,omitempty"`
 }
 
-// Dimension is one learned analysis dimension.
-type Dimension struct {
-	Name       string `json:"name" jsonschema:"minLength=1,maxLength=80"`
-	Definition string `json:"definition" jsonschema:"maxLength=300"`
-}
-
-// Label is one 5W library label.
-type Label struct {
-	Name       string `json:"name" jsonschema:"minLength=1,maxLength=80"`
-	Definition string `json:"definition,omitempty" jsonschema:"maxLength=300"`
-}
-
 // LearnInput is the learning stage's input: product context and a
 // stratified sample of reviews.
 type LearnInput struct {
@@ -99,48 +84,6 @@ type LearnInput struct {
 	BulletPoints   []string     `json:"bullet_points,omitempty"`
 	TargetLanguage string       `json:"target_language"`
 	Reviews        []ReviewText `json:"reviews"`
-}
-
-// Dimensions groups dimensions by kind.
-type Dimensions struct {
-	Product  []Dimension `json:"product" jsonschema:"minItems=1,maxItems=8"`
-	Scenario []Dimension `json:"scenario" jsonschema:"maxItems=5"`
-	Emotion  []Dimension `json:"emotion" jsonschema:"maxItems=4"`
-}
-
-// Labels groups the 5W library by type.
-type Labels struct {
-	Buyer []Label `json:"buyer" jsonschema:"maxItems=8"`
-	User  []Label `json:"user" jsonschema:"maxItems=8"`
-	Where []Label `json:"where" jsonschema:"maxItems=8"`
-	When  []Label `json:"when" jsonschema:"maxItems=8"`
-	Why   []Label `json:"why" jsonschema:"maxItems=8"`
-	What  []Label `json:"what" jsonschema:"maxItems=8"`
-}
-
-// ByType returns the labels of one 5W type.
-func (l Labels) ByType(t string) []Label {
-	switch t {
-	case WBuyer:
-		return l.Buyer
-	case WUser:
-		return l.User
-	case WWhere:
-		return l.Where
-	case WWhen:
-		return l.When
-	case WWhy:
-		return l.Why
-	case WWhat:
-		return l.What
-	}
-	return nil
-}
-
-// LearnOutput is the learned product model.
-type LearnOutput struct {
-	Dimensions Dimensions `json:"dimensions"`
-	Labels     Labels     `json:"labels"`
 }
 
 // TranslateInput asks for title and body of each review in one call.
@@ -170,17 +113,6 @@ type InsightInput struct {
 	Reviews        []ReviewText `json:"reviews"`
 }
 
-// Insight is one extracted insight.
-type Insight struct {
-	Type            string `json:"type" jsonschema:"enum=strength,enum=weakness,enum=suggestion,enum=scenario,enum=emotion"`
-	Dimension       string `json:"dimension" jsonschema:"minLength=1"`
-	Quote           string `json:"quote" jsonschema:"minLength=1"`
-	QuoteTranslated string `json:"quote_translated"`
-	Analysis        string `json:"analysis"`
-	Sentiment       string `json:"sentiment" jsonschema:"enum=positive,enum=neutral,enum=negative"`
-	Confidence      string `json:"confidence" jsonschema:"enum=high,enum=medium,enum=low"`
-}
-
 // ReviewInsights are the insights of one review plus its overall sentiment.
 type ReviewInsights struct {
 	ID        int64     `json:"id"`
@@ -198,16 +130,6 @@ type ThemeInput struct {
 	TargetLanguage string       `json:"target_language"`
 	Labels         Labels       `json:"labels"`
 	Reviews        []ReviewText `json:"reviews"`
-}
-
-// Tag is one 5W theme tag.
-type Tag struct {
-	Type            string `json:"type" jsonschema:"enum=buyer,enum=user,enum=where,enum=when,enum=why,enum=what"`
-	Label           string `json:"label" jsonschema:"minLength=1"`
-	Quote           string `json:"quote" jsonschema:"minLength=1"`
-	QuoteTranslated string `json:"quote_translated"`
-	Explanation     string `json:"explanation"`
-	Confidence      string `json:"confidence" jsonschema:"enum=high,enum=medium,enum=low"`
 }
 
 // ReviewTags are the tags of one review; empty beats a guess.
@@ -233,35 +155,4 @@ type ReportInput struct {
 	Goal     string     `json:"goal,omitempty"`
 	Facts    any        `json:"facts"`
 	Evidence []Evidence `json:"evidence"`
-}
-
-// Evidence is a quote the narrative may cite.
-type Evidence struct {
-	ReviewID  int64  `json:"review_id"`
-	Kind      string `json:"kind"` // insight type or 5W type
-	Topic     string `json:"topic"`
-	Sentiment string `json:"sentiment,omitempty"`
-	Quote     string `json:"quote"`
-}
-
-// Claim is one narrative statement with the review ids that support it.
-type Claim struct {
-	Text      string  `json:"text" jsonschema:"minLength=1"`
-	ReviewIDs []int64 `json:"review_ids" jsonschema:"minItems=1"`
-}
-
-// Persona is a summarised consumer persona.
-type Persona struct {
-	Name      string  `json:"name" jsonschema:"minLength=1"`
-	Summary   string  `json:"summary"`
-	ReviewIDs []int64 `json:"review_ids" jsonschema:"minItems=1"`
-}
-
-// ReportOutput is the LLM-written narrative.
-type ReportOutput struct {
-	ExecutiveSummary Claim     `json:"executive_summary"`
-	Personas         []Persona `json:"personas"`
-	Strengths        []Claim   `json:"strengths"`
-	Weaknesses       []Claim   `json:"weaknesses"`
-	PriorityActions  []Claim   `json:"priority_actions"`
 }

@@ -6,7 +6,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc"
+
 	"github.com/voc-project/voc/store"
 )
 
@@ -260,18 +261,18 @@ func twoProportionZ(x1, n1, x0, n0 int64) (z, p float64, ok bool) {
 
 // Evidence lists the quotes a narrative may cite, with the sentiment each
 // stands for: strengths positive, weaknesses negative.
-func Evidence(g Aggregates) []llm.Evidence {
-	var out []llm.Evidence
+func Evidence(g Aggregates) []voc.Evidence {
+	var out []voc.Evidence
 	add := func(kind, sentiment string, ts []store.TopicStat) {
 		for _, t := range ts {
 			for _, q := range t.Evidence {
-				out = append(out, llm.Evidence{ReviewID: q.ReviewID, Kind: kind, Topic: t.Topic, Sentiment: sentiment, Quote: q.Quote})
+				out = append(out, voc.Evidence{ReviewID: q.ReviewID, Kind: kind, Topic: t.Topic, Sentiment: sentiment, Quote: q.Quote})
 			}
 		}
 	}
-	add(llm.InsightStrength, llm.Positive, g.TopStrengths)
-	add(llm.InsightWeakness, llm.Negative, g.TopWeaknesses)
-	add(llm.InsightSuggestion, "", g.TopSuggestions)
+	add(voc.InsightStrength, voc.Positive, g.TopStrengths)
+	add(voc.InsightWeakness, voc.Negative, g.TopWeaknesses)
+	add(voc.InsightSuggestion, "", g.TopSuggestions)
 	for _, f := range g.FiveW {
 		add(f.Type, "", f.Labels)
 	}

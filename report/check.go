@@ -9,7 +9,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc"
+
 	"github.com/voc-project/voc/store"
 )
 
@@ -17,7 +18,7 @@ import (
 // analyser's) narrative with every figure verified against the aggregates,
 // plus what the check changed.
 type Narrative struct {
-	llm.ReportOutput
+	voc.Narrative
 	// Polarising names the dimensions that appear under both strengths and
 	// weaknesses; each such claim is labelled with both counts.
 	Polarising []string    `json:"polarising"`
@@ -451,7 +452,7 @@ func describe(refs []*referent) string {
 //
 // Nothing is stored wrong: what cannot be repaired is dropped, and every
 // change is listed in the returned Narrative's Check.
-func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
+func Check(n voc.Narrative, g Aggregates, ev []voc.Evidence) Narrative {
 	f := newFacts(g)
 	out := Narrative{Polarising: []string{}, Check: CheckResult{Checked: true, Repaired: []Finding{}, Dropped: []Finding{}}}
 	kinds := map[int64]map[string]bool{}
@@ -467,8 +468,8 @@ func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
 			k := kinds[id]
 			switch {
 			case k == nil:
-			case sec == SecStrengths && k[llm.InsightWeakness] && !k[llm.InsightStrength]:
-			case sec == SecWeaknesses && k[llm.InsightStrength] && !k[llm.InsightWeakness]:
+			case sec == SecStrengths && k[voc.InsightWeakness] && !k[voc.InsightStrength]:
+			case sec == SecWeaknesses && k[voc.InsightStrength] && !k[voc.InsightWeakness]:
 			default:
 				if !containsID(keep, id) {
 					keep = append(keep, id)
@@ -477,7 +478,7 @@ func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
 		}
 		return keep
 	}
-	claim := func(sec string, c llm.Claim, needIDs bool) (llm.Claim, bool) {
+	claim := func(sec string, c voc.Claim, needIDs bool) (voc.Claim, bool) {
 		out.Check.Claims++
 		orig := c.Text
 		c.ReviewIDs = cite(sec, c.ReviewIDs)
@@ -496,8 +497,8 @@ func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
 		c.Text = fixed
 		return c, true
 	}
-	claims := func(sec string, cs []llm.Claim) []llm.Claim {
-		kept := []llm.Claim{}
+	claims := func(sec string, cs []voc.Claim) []voc.Claim {
+		kept := []voc.Claim{}
 		for _, c := range cs {
 			if strings.TrimSpace(c.Text) == "" {
 				continue
@@ -516,9 +517,9 @@ func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
 	out.Strengths = claims(SecStrengths, n.Strengths)
 	out.Weaknesses = claims(SecWeaknesses, n.Weaknesses)
 	out.PriorityActions = claims(SecActions, n.PriorityActions)
-	out.Personas = []llm.Persona{}
+	out.Personas = []voc.Persona{}
 	for _, p := range n.Personas {
-		c, ok := claim(SecPersonas, llm.Claim{Text: p.Name + ": " + p.Summary, ReviewIDs: p.ReviewIDs}, true)
+		c, ok := claim(SecPersonas, voc.Claim{Text: p.Name + ": " + p.Summary, ReviewIDs: p.ReviewIDs}, true)
 		if !ok {
 			continue
 		}
@@ -534,7 +535,7 @@ func Check(n llm.ReportOutput, g Aggregates, ev []llm.Evidence) Narrative {
 // its mentions split both ways, labelling both claims with both counts.
 func (n *Narrative) polarise(g Aggregates) {
 	f := newFacts(Aggregates{Impact: g.Impact})
-	first := func(c llm.Claim) *referent {
+	first := func(c voc.Claim) *referent {
 		if rs := f.named(c.Text); len(rs) > 0 {
 			return rs[0]
 		}
@@ -553,7 +554,7 @@ func (n *Narrative) polarise(g Aggregates) {
 		}
 	}
 	dropS := map[int]bool{}
-	keepW := []llm.Claim{}
+	keepW := []voc.Claim{}
 	for _, c := range n.Weaknesses {
 		r := first(c)
 		si, both := 0, false
@@ -596,7 +597,7 @@ func (n *Narrative) polarise(g Aggregates) {
 		}
 	}
 	n.Weaknesses = keepW
-	keepS := []llm.Claim{}
+	keepS := []voc.Claim{}
 	for i, c := range n.Strengths {
 		if !dropS[i] {
 			keepS = append(keepS, c)

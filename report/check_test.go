@@ -3,13 +3,14 @@ package report
 import (
 	"testing"
 
+	"github.com/voc-project/voc"
+
 	"github.com/stretchr/testify/require"
 
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
 
-func checkFixture() (Aggregates, []llm.Evidence) {
+func checkFixture() (Aggregates, []voc.Evidence) {
 	avg := 4.46
 	g := Aggregates{
 		Aggregates: store.Aggregates{
@@ -40,27 +41,27 @@ func checkFixture() (Aggregates, []llm.Evidence) {
 func TestCheckRejectsLyingNarrative(t *testing.T) {
 	t.Parallel()
 	g, ev := checkFixture()
-	lying := llm.ReportOutput{
-		ExecutiveSummary: llm.Claim{Text: "Across 3 reviews (average rating 4.5), customers praise overall satisfaction.", ReviewIDs: []int64{1}},
-		Strengths: []llm.Claim{
+	lying := voc.Narrative{
+		ExecutiveSummary: voc.Claim{Text: "Across 3 reviews (average rating 4.5), customers praise overall satisfaction.", ReviewIDs: []int64{1}},
+		Strengths: []voc.Claim{
 			{Text: "Overall satisfaction: praised in 3 reviews, e.g. “Love my Echo!”.", ReviewIDs: []int64{1}},
 			{Text: "Sound quality: praised in 310 mentions, 97% of its mentions.", ReviewIDs: []int64{2}},
 			{Text: "Sound quality is loved by 77% of buyers.", ReviewIDs: []int64{2}},
 			{Text: "Setup is praised by everyone.", ReviewIDs: []int64{999}},
 		},
-		Weaknesses: []llm.Claim{
+		Weaknesses: []voc.Claim{
 			{Text: "Overall satisfaction: criticised in 95 mentions, e.g. “Stopped working after 3 days”.", ReviewIDs: []int64{3}},
 			{Text: "Setup: criticised in 3 reviews.", ReviewIDs: []int64{4}},
 			{Text: "Price: 40 complaints, net sentiment -0.90.", ReviewIDs: []int64{5}},
 			{Text: "Sound quality is bad.", ReviewIDs: []int64{2}},
 		},
-		PriorityActions: []llm.Claim{{Text: "Fix Setup first: 12 mentions.", ReviewIDs: []int64{4}}},
-		Personas:        []llm.Persona{{Name: "Kids", Summary: "Tagged in 44 reviews.", ReviewIDs: []int64{6}}, {Name: "Kids", Summary: "Tagged in 45 reviews.", ReviewIDs: []int64{6}}},
+		PriorityActions: []voc.Claim{{Text: "Fix Setup first: 12 mentions.", ReviewIDs: []int64{4}}},
+		Personas:        []voc.Persona{{Name: "Kids", Summary: "Tagged in 44 reviews.", ReviewIDs: []int64{6}}, {Name: "Kids", Summary: "Tagged in 45 reviews.", ReviewIDs: []int64{6}}},
 	}
 	n := Check(lying, g, ev)
 
 	require.Equal(t, "Across 2385 reviews (average rating 4.5), customers praise overall satisfaction.", n.ExecutiveSummary.Text)
-	texts := func(cs []llm.Claim) []string {
+	texts := func(cs []voc.Claim) []string {
 		var out []string
 		for _, c := range cs {
 			out = append(out, c.Text)
@@ -95,7 +96,7 @@ func TestCheckNumbersInNames(t *testing.T) {
 	g, _ := checkFixture()
 	g.Impact = append(g.Impact, Impact{Kind: "product", Dimension: "USB 3.0 port", Mentions: 12, Positive: 9, Negative: 3})
 	g.TopStrengths = append(g.TopStrengths, store.TopicStat{Topic: "USB 3.0 port", Count: 9, Evidence: []store.Quote{{ReviewID: 8, Quote: "fast"}}})
-	n := Check(llm.ReportOutput{Strengths: []llm.Claim{{Text: "USB 3.0 port: praised in 9 mentions.", ReviewIDs: []int64{8}}}}, g, Evidence(g))
+	n := Check(voc.Narrative{Strengths: []voc.Claim{{Text: "USB 3.0 port: praised in 9 mentions.", ReviewIDs: []int64{8}}}}, g, Evidence(g))
 	require.Len(t, n.Strengths, 1)
 	require.Empty(t, n.Check.Dropped)
 	require.Empty(t, n.Check.Repaired)
@@ -106,9 +107,9 @@ func TestCheckNumbersInNames(t *testing.T) {
 func TestCheckPolarising(t *testing.T) {
 	t.Parallel()
 	g, ev := checkFixture()
-	n := Check(llm.ReportOutput{
-		Strengths:  []llm.Claim{{Text: "Setup: praised in 70 mentions.", ReviewIDs: []int64{1}}},
-		Weaknesses: []llm.Claim{{Text: "Setup: criticised in 120 mentions.", ReviewIDs: []int64{4}}},
+	n := Check(voc.Narrative{
+		Strengths:  []voc.Claim{{Text: "Setup: praised in 70 mentions.", ReviewIDs: []int64{1}}},
+		Weaknesses: []voc.Claim{{Text: "Setup: criticised in 120 mentions.", ReviewIDs: []int64{4}}},
 	}, g, ev)
 	require.Equal(t, []string{"Setup"}, n.Polarising)
 	require.Len(t, n.Strengths, 1)

@@ -7,18 +7,19 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc"
+
 	"github.com/voc-project/voc/store"
 )
 
 // Display names of the 5W types, in report order.
 var fiveWTitles = map[string]string{
-	llm.WBuyer: "Buyer — who pays",
-	llm.WUser:  "User — who uses it",
-	llm.WWhere: "Where",
-	llm.WWhen:  "When",
-	llm.WWhy:   "Why — purchase motive",
-	llm.WWhat:  "What — job to be done",
+	voc.WBuyer: "Buyer — who pays",
+	voc.WUser:  "User — who uses it",
+	voc.WWhere: "Where",
+	voc.WWhen:  "When",
+	voc.WWhy:   "Why — purchase motive",
+	voc.WWhat:  "What — job to be done",
 }
 
 // maxFailuresListed bounds the failed reviews a rendered report lists.

@@ -7,7 +7,8 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc"
+
 	"github.com/voc-project/voc/store"
 )
 
@@ -75,7 +76,7 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"len2":   func(n Narrative) [2]int { return [2]int{len(n.Check.Repaired), len(n.Check.Dropped)} },
 	"dict2":  func(ids []int64, l Links) refsArg { return refsArg{IDs: ids, L: l} },
-	"dict2c": func(cs []llm.Claim, l Links) claimsArg { return claimsArg{Claims: cs, L: l} },
+	"dict2c": func(cs []voc.Claim, l Links) claimsArg { return claimsArg{Claims: cs, L: l} },
 	"dict2t": func(ts []store.TopicStat, l Links) topicsArg { return topicsArg{Topics: ts, L: l} },
 	"dict3":  func(id int64, q string, l Links) qrefArg { return qrefArg{ID: id, Quote: q, L: l} },
 	"trends": func(a Aggregates) []Trend { return []Trend{a.Trends.Monthly, a.Trends.Weekly} },
@@ -212,7 +213,7 @@ type qrefArg struct {
 }
 
 type claimsArg struct {
-	Claims []llm.Claim
+	Claims []voc.Claim
 	L      Links
 }
 

@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc"
+
 	"github.com/voc-project/voc/store"
 )
 
@@ -79,7 +80,7 @@ func Markdown(d Document, l Links) []byte {
 		w("> **Preliminary report.** It was written when %s of the reviews were analysed; the final report follows when the analysis completes.\n\n", pct(d.Report.Coverage))
 	}
 
-	claims := func(cs []llm.Claim) {
+	claims := func(cs []voc.Claim) {
 		for _, c := range cs {
 			if strings.TrimSpace(c.Text) == "" {
 				continue
@@ -406,7 +407,7 @@ func checklist(a Aggregates) []checkItem {
 	}
 	var out []checkItem
 	for _, im := range a.Impact {
-		if im.Negative == 0 || im.Kind != llm.DimProduct {
+		if im.Negative == 0 || im.Kind != voc.DimProduct {
 			continue
 		}
 		out = append(out, checkItem{Impact: im, Quotes: ev[im.Dimension]})

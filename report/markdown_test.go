@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/stretchr/testify/require"
 
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
 
@@ -41,12 +42,12 @@ func sampleDoc() Document {
 			Coverage:          store.Coverage{ReviewsTotal: 100, TranslationDone: 100, InsightsDone: 95, InsightsFailed: 2, ThemesDone: 90, ThemesFailed: 1},
 			FailedReviews:     []store.FailedReview{{ReviewID: 99, Stage: "insight_extraction", Reason: "refused | <b>policy</b>"}},
 		}},
-		Narrative: Narrative{ReportOutput: llm.ReportOutput{
-			ExecutiveSummary: llm.Claim{Text: "# Buyers love it\n- mostly", ReviewIDs: []int64{41, 43}},
-			Personas:         []llm.Persona{{Name: "Commuter <img src=x>", Summary: "Wears them on trains.", ReviewIDs: []int64{41}}},
-			Strengths:        []llm.Claim{{Text: "Long battery", ReviewIDs: []int64{41}}},
-			Weaknesses:       []llm.Claim{{Text: "Tight fit", ReviewIDs: []int64{42}}},
-			PriorityActions:  []llm.Claim{{Text: "1. Offer larger ear cups", ReviewIDs: []int64{42}}},
+		Narrative: Narrative{Narrative: voc.Narrative{
+			ExecutiveSummary: voc.Claim{Text: "# Buyers love it\n- mostly", ReviewIDs: []int64{41, 43}},
+			Personas:         []voc.Persona{{Name: "Commuter <img src=x>", Summary: "Wears them on trains.", ReviewIDs: []int64{41}}},
+			Strengths:        []voc.Claim{{Text: "Long battery", ReviewIDs: []int64{41}}},
+			Weaknesses:       []voc.Claim{{Text: "Tight fit", ReviewIDs: []int64{42}}},
+			PriorityActions:  []voc.Claim{{Text: "1. Offer larger ear cups", ReviewIDs: []int64{42}}},
 		}},
 	}
 }

@@ -10,9 +10,10 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/voc-project/voc"
+
 	"codeberg.org/go-pdf/fpdf"
 
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
 
@@ -432,7 +433,7 @@ func documentText(d Document) string {
 		}
 	}
 	add(d.Product.Title, d.Narrative.ExecutiveSummary.Text)
-	for _, cs := range [][]llm.Claim{d.Narrative.Strengths, d.Narrative.Weaknesses, d.Narrative.PriorityActions} {
+	for _, cs := range [][]voc.Claim{d.Narrative.Strengths, d.Narrative.Weaknesses, d.Narrative.PriorityActions} {
 		for _, c := range cs {
 			add(c.Text)
 		}
@@ -538,7 +539,7 @@ func PDF(d Document, l Links) ([]byte, error) {
 		p.note(fmt.Sprintf("Preliminary report: written when %s of the reviews were analysed; the final report follows when the analysis completes.", pct(d.Report.Coverage)))
 	}
 
-	claims := func(cs []llm.Claim) {
+	claims := func(cs []voc.Claim) {
 		for _, c := range cs {
 			if strings.TrimSpace(c.Text) != "" {
 				p.bullet(c.Text, c.ReviewIDs)

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
 
@@ -234,11 +235,11 @@ func AnalysisRetryFailed(ctx context.Context, tx pgx.Tx, id int64) (Analysis, Re
 	}
 	for _, f := range fails {
 		switch f.Stage {
-		case llm.StageTranslation:
+		case voc.StageTranslation:
 			rr.Translation = append(rr.Translation, f.ReviewID)
-		case llm.StageInsights:
+		case voc.StageInsights:
 			rr.Insights = append(rr.Insights, f.ReviewID)
-		case llm.StageThemes:
+		case voc.StageThemes:
 			rr.Themes = append(rr.Themes, f.ReviewID)
 		}
 	}

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
 
@@ -124,7 +125,7 @@ func DimensionDelete(ctx context.Context, db DBTX, productID, id int64) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	if d.Kind == llm.DimProduct {
+	if d.Kind == voc.DimProduct {
 		n, err := q(db).DimensionCountOfKind(ctx, dbsqlc.DimensionCountOfKindParams{ProductID: productID, Kind: d.Kind})
 		if err != nil {
 			return 0, fmt.Errorf("count product dimensions of product %d: %w", productID, err)

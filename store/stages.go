@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/voc-project/voc"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/voc-project/voc/llm"
@@ -111,16 +113,16 @@ func ModelGet(ctx context.Context, db DBTX, productID int64) (Model, error) {
 }
 
 // LLMDimensions returns the model's dimensions in the LLM contract's shape.
-func (m Model) LLMDimensions() llm.Dimensions {
-	var d llm.Dimensions
+func (m Model) LLMDimensions() voc.Dimensions {
+	var d voc.Dimensions
 	for _, x := range m.Dimensions {
-		v := llm.Dimension{Name: x.Name, Definition: x.Definition}
+		v := voc.Dimension{Name: x.Name, Definition: x.Definition}
 		switch x.Kind {
-		case llm.DimProduct:
+		case voc.DimProduct:
 			d.Product = append(d.Product, v)
-		case llm.DimScenario:
+		case voc.DimScenario:
 			d.Scenario = append(d.Scenario, v)
-		case llm.DimEmotion:
+		case voc.DimEmotion:
 			d.Emotion = append(d.Emotion, v)
 		}
 	}
@@ -128,22 +130,22 @@ func (m Model) LLMDimensions() llm.Dimensions {
 }
 
 // LLMLabels returns the model's 5W library in the LLM contract's shape.
-func (m Model) LLMLabels() llm.Labels {
-	var l llm.Labels
+func (m Model) LLMLabels() voc.Labels {
+	var l voc.Labels
 	for _, x := range m.Labels {
-		v := llm.Label{Name: x.Name, Definition: x.Definition}
+		v := voc.Label{Name: x.Name, Definition: x.Definition}
 		switch x.Type {
-		case llm.WBuyer:
+		case voc.WBuyer:
 			l.Buyer = append(l.Buyer, v)
-		case llm.WUser:
+		case voc.WUser:
 			l.User = append(l.User, v)
-		case llm.WWhere:
+		case voc.WWhere:
 			l.Where = append(l.Where, v)
-		case llm.WWhen:
+		case voc.WWhen:
 			l.When = append(l.When, v)
-		case llm.WWhy:
+		case voc.WWhy:
 			l.Why = append(l.Why, v)
-		case llm.WWhat:
+		case voc.WWhat:
 			l.What = append(l.What, v)
 		}
 	}
@@ -153,7 +155,7 @@ func (m Model) LLMLabels() llm.Labels {
 // ModelStoreLearned stores a learned model as version 1 of the product's
 // model unless the product already has one (another analysis learned it
 // first); it reports whether it stored.
-func ModelStoreLearned(ctx context.Context, tx pgx.Tx, productID int64, out llm.LearnOutput) (bool, error) {
+func ModelStoreLearned(ctx context.Context, tx pgx.Tx, productID int64, out voc.Model) (bool, error) {
 	version, err := q(tx).ProductLockModel(ctx, productID)
 	if err != nil {
 		return false, fmt.Errorf("lock model of product %d: %w", productID, mapErr(err))
@@ -161,7 +163,7 @@ func ModelStoreLearned(ctx context.Context, tx pgx.Tx, productID int64, out llm.
 	if version > 0 {
 		return false, nil
 	}
-	add := func(kind string, ds []llm.Dimension) error {
+	add := func(kind string, ds []voc.Dimension) error {
 		for _, d := range ds {
 			if _, err := q(tx).DimensionInsert(ctx, dbsqlc.DimensionInsertParams{ProductID: productID, Kind: kind, Name: d.Name, Definition: d.Definition}); err != nil {
 				return fmt.Errorf("insert %s dimension %q: %w", kind, d.Name, err)
@@ -169,12 +171,12 @@ func ModelStoreLearned(ctx context.Context, tx pgx.Tx, productID int64, out llm.
 		}
 		return nil
 	}
-	for kind, ds := range map[string][]llm.Dimension{llm.DimProduct: out.Dimensions.Product, llm.DimScenario: out.Dimensions.Scenario, llm.DimEmotion: out.Dimensions.Emotion} {
+	for kind, ds := range map[string][]voc.Dimension{voc.DimProduct: out.Dimensions.Product, voc.DimScenario: out.Dimensions.Scenario, voc.DimEmotion: out.Dimensions.Emotion} {
 		if err := add(kind, ds); err != nil {
 			return false, err
 		}
 	}
-	for _, t := range llm.WTypes {
+	for _, t := range voc.WTypes {
 		for _, l := range out.Labels.ByType(t) {
 			if _, err := q(tx).LabelInsert(ctx, dbsqlc.LabelInsertParams{ProductID: productID, Type: t, Name: l.Name, Definition: l.Definition}); err != nil {
 				return false, fmt.Errorf("insert %s label %q: %w", t, l.Name, err)
@@ -250,7 +252,7 @@ func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Tr
 			return Analysis{}, fmt.Errorf("mark %d translations failed: %w", len(fails), err)
 		}
 		failed = n
-		if err := insertFailures(ctx, tx, analysisID, llm.StageTranslation, fails); err != nil {
+		if err := insertFailures(ctx, tx, analysisID, voc.StageTranslation, fails); err != nil {
 			return Analysis{}, err
 		}
 	}
@@ -275,14 +277,14 @@ type StoredInsight struct {
 	ReviewID      int64
 	DimensionID   int64
 	DimensionKind string
-	llm.Insight
+	voc.Insight
 	// Span locates the quote in the review; when set, its Text is stored as
 	// the quote, whatever Insight.Quote says.
-	Span llm.QuoteSpan
+	Span voc.QuoteSpan
 }
 
 // spanColumns returns the quote to store and its span columns.
-func spanColumns(quote string, sp llm.QuoteSpan) (string, *string, *int32, *int32) {
+func spanColumns(quote string, sp voc.QuoteSpan) (string, *string, *int32, *int32) {
 	if sp.Field == "" {
 		return quote, nil, nil, nil
 	}
@@ -324,7 +326,7 @@ func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int6
 		nDone = n
 	}
 	if len(fails) > 0 {
-		if err := insertFailures(ctx, tx, analysisID, llm.StageInsights, fails); err != nil {
+		if err := insertFailures(ctx, tx, analysisID, voc.StageInsights, fails); err != nil {
 			return Analysis{}, err
 		}
 		n, err := q(tx).AnalysisReviewsSetInsightState(ctx, dbsqlc.AnalysisReviewsSetInsightStateParams{State: "failed", AnalysisID: analysisID, Ids: failureIDs(fails)})
@@ -344,9 +346,9 @@ func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int6
 type StoredTag struct {
 	ReviewID int64
 	LabelID  int64
-	llm.Tag
+	voc.Tag
 	// Span locates the tag's evidence in the review, as for StoredInsight.
-	Span llm.QuoteSpan
+	Span voc.QuoteSpan
 }
 
 // ThemesApply replaces the tags of the done reviews, records failures and
@@ -378,7 +380,7 @@ func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64,
 		nDone = n
 	}
 	if len(fails) > 0 {
-		if err := insertFailures(ctx, tx, analysisID, llm.StageThemes, fails); err != nil {
+		if err := insertFailures(ctx, tx, analysisID, voc.StageThemes, fails); err != nil {
 			return Analysis{}, err
 		}
 		n, err := q(tx).AnalysisReviewsSetThemeState(ctx, dbsqlc.AnalysisReviewsSetThemeStateParams{State: "failed", AnalysisID: analysisID, Ids: failureIDs(fails)})
