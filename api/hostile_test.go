@@ -334,7 +334,10 @@ func TestHostileSmallFaults(t *testing.T) {
 }
 
 // heldUpload starts an upload whose body stays open until the returned
-// function is called; it returns the answer then.
+// function is called; it returns the answer then. The test's own probes
+// take a slot of the gate for a moment, so a held upload that arrives
+// during one is refused at once (429, before its body is read): it is sent
+// again, until it is the one that holds a slot.
 func (e *env) heldUpload(token, asin string) (finish func() (int, string)) {
 	e.t.Helper()
 	var head bytes.Buffer
@@ -344,31 +347,54 @@ func (e *env) heldUpload(token, asin string) (finish func() (int, string)) {
 	require.NoError(e.t, err)
 	_, _ = fw.Write(smallReviews(5))
 	// The closing boundary is written later, so the form is incomplete.
-	pr, pw := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, e.url+"/api/v1/uploads", pr)
-	require.NoError(e.t, err)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
 	type answer struct {
 		status int
 		body   string
 	}
+	var mu sync.Mutex
+	var pw *io.PipeWriter // the current attempt's body
+	var headSent chan struct{}
+	finished := false
 	done := make(chan answer, 1)
 	go func() {
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			done <- answer{0, err.Error()}
-			return
+		for {
+			pr, w := io.Pipe()
+			sent := make(chan struct{})
+			mu.Lock()
+			pw, headSent = w, sent
+			mu.Unlock()
+			go func() { _, _ = w.Write(head.Bytes()); close(sent) }()
+			req, _ := http.NewRequest(http.MethodPost, e.url+"/api/v1/uploads", pr)
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			// A connection of its own: a pooled one that the server is
+			// closing cannot be retried with a streamed body.
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			resp, err := client.Do(req)
+			if err != nil {
+				done <- answer{0, err.Error()}
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			mu.Lock()
+			retry := resp.StatusCode == http.StatusTooManyRequests && !finished
+			mu.Unlock()
+			if !retry {
+				done <- answer{resp.StatusCode, string(b)}
+				return
+			}
+			_ = w.CloseWithError(io.ErrClosedPipe)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		done <- answer{resp.StatusCode, string(b)}
 	}()
-	_, err = pw.Write(head.Bytes())
-	require.NoError(e.t, err)
 	return func() (int, string) {
-		_, _ = pw.Write([]byte("\r\n--" + mw.Boundary() + "--\r\n"))
-		_ = pw.Close()
+		mu.Lock()
+		finished = true
+		w, sent := pw, headSent
+		mu.Unlock()
+		<-sent
+		_, _ = w.Write([]byte("\r\n--" + mw.Boundary() + "--\r\n"))
+		_ = w.Close()
 		a := <-done
 		return a.status, a.body
 	}

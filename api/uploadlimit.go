@@ -130,7 +130,7 @@ func isUpload(r *http.Request) bool {
 		return false
 	}
 	switch r.URL.Path {
-	case "/api/v1/uploads", "/api/v1/uploads/preview", "/api/v1/reviews/ingest":
+	case "/api/v1/uploads", "/api/v1/uploads/preview", "/api/v1/reviews/ingest", "/api/v1/reviews/ingest/queue":
 		return true
 	}
 	return false
