@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/voc-project/voc/ingest"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -207,7 +207,7 @@ type UploadOutcome struct {
 func UploadFinish(ctx context.Context, db DBTX, id int64, o UploadOutcome) error {
 	var errText *string
 	if o.Error != "" {
-		e := clipText(o.Error, maxErrorBytes)
+		e := ingest.Clip(o.Error, maxErrorBytes)
 		errText = &e
 	}
 	err := q(db).UploadFinish(ctx, dbsqlc.UploadFinishParams{
@@ -228,7 +228,7 @@ func RejectionInsertBatch(ctx context.Context, db DBTX, uploadID int64, rs []Rej
 	params := make([]dbsqlc.RejectionInsertBatchParams, len(rs))
 	for i, r := range rs {
 		params[i] = dbsqlc.RejectionInsertBatchParams{UploadID: uploadID, RowNum: int32(r.Row),
-			Col: clipText(r.Column, maxErrorBytes), Reason: clipText(r.Reason, maxErrorBytes)}
+			Col: ingest.Clip(r.Column, maxErrorBytes), Reason: ingest.Clip(r.Reason, maxErrorBytes)}
 	}
 	if _, err := q(db).RejectionInsertBatch(ctx, params); err != nil {
 		return fmt.Errorf("insert %d rejections of upload %d: %w", len(rs), uploadID, err)
@@ -240,27 +240,6 @@ func RejectionInsertBatch(ctx context.Context, db DBTX, uploadID int64, rs []Rej
 // upload, whatever the caller passes: a file can make a message as long as
 // it likes, and an unbounded one breaks COPY and bloats every read.
 const maxErrorBytes = 2000
-
-// clipText returns s cut to at most n bytes on a rune boundary ("…" marks
-// the cut), with invalid UTF-8 and NUL bytes replaced: Postgres text
-// accepts neither.
-func clipText(s string, n int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		s = strings.ReplaceAll(s, "\x00", "\uFFFD")
-	}
-	if len(s) <= n {
-		return s
-	}
-	const mark = "…"
-	cut := max(n-len(mark), 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + mark
-}
 
 // UploadsUnfinished counts the stored uploads not yet ingested, of every
 // product.
