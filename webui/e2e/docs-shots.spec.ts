@@ -18,6 +18,8 @@ test("screenshots of every view in zh and en", async ({ page }) => {
   expect((await page.request.post("/api/v1/session", { data: { token } })).ok()).toBeTruthy();
   const up = async (asin: string, n: number) => {
     const r = await page.request.post("/api/v1/uploads", {
+      // A cookie-authenticated mutation must come from the app's own origin.
+      headers: { Origin: new URL(process.env.VOC_E2E_URL!).origin },
       multipart: { file: { name: asin + ".csv", mimeType: "text/csv", buffer: Buffer.from(reviewsCSV(n, asin)) }, asin, marketplace: "US", target_language: "en" },
     });
     return (await r.json()).product_id as number;

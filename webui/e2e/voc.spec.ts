@@ -229,6 +229,8 @@ test("role report, its PDF and a share link", async ({ page, browser }) => {
 test("a comparison of two products", async ({ page }) => {
   await signIn(page);
   const res = await page.request.post("/api/v1/uploads", {
+    // A cookie-authenticated mutation must come from the app's own origin.
+    headers: { Origin: new URL(process.env.VOC_E2E_URL!).origin },
     multipart: { file: { name: "b.csv", mimeType: "text/csv", buffer: Buffer.from(reviewsCSV(30, "b")) }, asin: "B0E2E00002", marketplace: "US" },
   });
   expect(res.status()).toBe(202);

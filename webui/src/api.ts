@@ -304,7 +304,8 @@ export interface Claim {
 }
 export interface Report extends ReportSummary {
   product: { id: number; marketplace: string; asin: string; title: string };
-  aggregates: {
+  // Absent while an on-demand report is building.
+  aggregates?: {
     reviews: number;
     insights: number;
     tags: number;
@@ -314,7 +315,7 @@ export interface Report extends ReportSummary {
     coverage: { reviews_total: number; fraction: number; insights_failed: number; themes_failed: number; translation_failed: number };
     failed_reviews: { review_id: number; stage: string; reason: string }[] | null;
   };
-  narrative: {
+  narrative?: {
     executive_summary: Claim;
     personas: { name: string; summary: string; review_ids: number[] | null }[] | null;
     strengths: Claim[] | null;
@@ -330,9 +331,13 @@ export interface Preview {
 }
 export interface Share {
   id: number;
+  // Only the answer that creates a link carries its URL: the server keeps
+  // just a hash of the token.
   url?: string;
   token?: string;
   expires_at?: string;
+  views?: number;
+  expired?: boolean;
 }
 export type Item = Record<string, unknown>;
 
@@ -444,7 +449,7 @@ export const api = {
     request<{ items: Share[] | null } | Share[]>("GET", `${BASE}/reports/${enc(id)}/shares`, undefined, signal).then((r) =>
       Array.isArray(r) ? r : (r?.items ?? []),
     ),
-  createShare: (id: number) => request<Share>("POST", `${BASE}/reports/${enc(id)}/shares`, {}),
+  createShare: (id: number, hours = 168) => request<Share>("POST", `${BASE}/reports/${enc(id)}/shares`, { expires_in_hours: hours }),
   deleteShare: (id: number) => request<void>("DELETE", `${BASE}/shares/${enc(id)}`),
   links: {
     markdown: (id: number) => `${BASE}/reports/${enc(id)}/markdown?download=true`,

@@ -256,6 +256,8 @@ const en = {
   report: {
     title: "{{kind}} report #{{id}}",
     loading: "Report",
+    building: "This report is being written; it appears here when it is ready.",
+    failed: "This report could not be written.",
     totals: "{{reviews}} reviews, {{insights}} insights, {{tags}} 5W tags",
     markdown: "Markdown",
     html: "HTML",
@@ -277,6 +279,8 @@ const en = {
     link: "Share link",
     expires: "expires {{at}}",
     revoke: "Revoke",
+    hidden: "Link #{{id}} (its address is shown only when it is created)",
+    views: "{{n}} views",
   },
   compare: {
     title: "Compare products",

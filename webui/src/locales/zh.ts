@@ -260,6 +260,8 @@ const zh: Shape<typeof en> = {
   report: {
     title: "{{kind}}报告 #{{id}}",
     loading: "报告",
+    building: "报告正在生成，完成后会显示在这里。",
+    failed: "这份报告未能生成。",
     totals: "{{reviews}} 条评论，{{insights}} 条洞察，{{tags}} 个 5W 标签",
     markdown: "Markdown",
     html: "HTML",
@@ -281,6 +283,8 @@ const zh: Shape<typeof en> = {
     link: "分享链接",
     expires: "{{at}} 过期",
     revoke: "撤销",
+    hidden: "链接 #{{id}}（地址仅在创建时显示）",
+    views: "{{n}} 次查看",
   },
   compare: {
     title: "产品对比",

@@ -131,10 +131,10 @@ export function PipelinePage() {
           ))}
         </section>
       )}
-      {report.data && (report.data.aggregates.failed_reviews ?? []).length > 0 && (
+      {report.data?.aggregates && (report.data.aggregates.failed_reviews ?? []).length > 0 && (
         <section className="panel">
           <div className="row between">
-            <h2>{t("pipeline.failed", { n: report.data.aggregates.failed_reviews!.length })}</h2>
+            <h2>{t("pipeline.failed", { n: report.data.aggregates!.failed_reviews!.length })}</h2>
             {canRetry && !running && (
               <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending}>
                 {t("pipeline.retry")}
@@ -150,7 +150,7 @@ export function PipelinePage() {
               </tr>
             </thead>
             <tbody>
-              {report.data.aggregates.failed_reviews!.slice(0, 50).map((f) => (
+              {report.data.aggregates!.failed_reviews!.slice(0, 50).map((f) => (
                 <tr key={f.review_id + f.stage}>
                   <td>
                     <Link to={`/reviews/${f.review_id}`}>#{f.review_id}</Link>

@@ -7,7 +7,7 @@ import type { EChartsCoreOption } from "echarts/core";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, type Claim, type TopicStat } from "../api";
+import { api, type Claim, type Report, type TopicStat } from "../api";
 import { useSession } from "../App";
 import { Chart, palette } from "../components/Chart";
 import { ProductNav } from "../components/ProductNav";
@@ -121,10 +121,21 @@ export function ReportPage() {
   const id = Number(useParams().id);
   const { caps } = useSession();
   const navigate = useNavigate();
-  const q = useQuery({ queryKey: ["report", id], queryFn: ({ signal }) => api.report(id, signal) });
+  // An on-demand report is stored "building" until its job writes it: poll
+  // until it is ready (or failed).
+  const q = useQuery({
+    queryKey: ["report", id],
+    queryFn: ({ signal }) => api.report(id, signal),
+    refetchInterval: (query) => {
+      const d = query.state.data;
+      return d && !d.aggregates && (d as { status?: string }).status !== "failed" ? 1000 : false;
+    },
+  });
   const hasPDF = caps.has("get", "/api/v1/reports/{id}/pdf");
   const hasShares = caps.has("post", "/api/v1/reports/{id}/shares");
-  const r = q.data;
+  const report = q.data;
+  const r = report?.aggregates ? (report as Report & { aggregates: NonNullable<Report["aggregates"]> }) : undefined;
+  const status = (report as { status?: string } | undefined)?.status;
   const topics = (key: "top_strengths" | "top_weaknesses" | "top_suggestions") => r?.aggregates[key] ?? [];
   const option = useMemo<EChartsCoreOption | null>(() => {
     if (!r) return null;
@@ -146,16 +157,21 @@ export function ReportPage() {
   }, [r, t]);
   return (
     <main>
-      {r && (
+      {report && (
         <p className="crumb">
-          <Link to={`/products/${r.product.id}/reports`}>
-            {r.product.marketplace} · {r.product.asin} {r.product.title}
+          <Link to={`/products/${report.product.id}/reports`}>
+            {report.product.marketplace} · {report.product.asin} {report.product.title}
           </Link>
         </p>
       )}
-      <h1>{r ? t("report.title", { kind: t("reportKind." + r.kind, { defaultValue: r.kind }), id: r.id }) : t("report.loading")}</h1>
+      <h1>{report ? t("report.title", { kind: t("reportKind." + report.kind, { defaultValue: report.kind }), id: report.id }) : t("report.loading")}</h1>
       {q.isPending && <Loading />}
       {q.error && <ErrorBox error={q.error} retry={() => q.refetch()} />}
+      {report && !r && (
+        <p className="muted" data-testid="report-building">
+          {status === "failed" ? t("report.failed") : t("report.building")}
+        </p>
+      )}
       {r && (
         <>
           <p className="muted">
@@ -206,7 +222,7 @@ export function ReportPage() {
             <section className="panel">
               <h2>{t("report.personas")}</h2>
               <ul>
-                {(r.narrative.personas ?? []).map((p, i) => (
+                {(r.narrative?.personas ?? []).map((p, i) => (
                   <li key={i}>
                     <strong>{p.name}</strong>: {p.summary} <Cite ids={p.review_ids} />
                   </li>
@@ -251,7 +267,16 @@ function Shares({ reportID }: { reportID: number }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: ["shares", reportID], queryFn: ({ signal }) => api.shares(reportID, signal) });
-  const create = useMutation({ mutationFn: () => api.createShare(reportID), onSuccess: () => qc.invalidateQueries({ queryKey: ["shares", reportID] }) });
+  // The server stores only a hash of each link's token, so a link's URL is
+  // known only from the answer that created it; keep those for this visit.
+  const [created, setCreated] = useState<Record<number, string>>({});
+  const create = useMutation({
+    mutationFn: () => api.createShare(reportID),
+    onSuccess: (s) => {
+      if (s.url) setCreated((c) => ({ ...c, [s.id]: s.url! }));
+      return qc.invalidateQueries({ queryKey: ["shares", reportID] });
+    },
+  });
   const revoke = useMutation({ mutationFn: (id: number) => api.deleteShare(id), onSuccess: () => qc.invalidateQueries({ queryKey: ["shares", reportID] }) });
   const url = (s: { url?: string; token?: string }) => (s.url ? new URL(s.url, window.location.origin).toString() : s.token ? window.location.origin + "/s/" + s.token : "");
   return (
@@ -268,7 +293,12 @@ function Shares({ reportID }: { reportID: number }) {
       <ul>
         {(list.data ?? []).map((s) => (
           <li key={s.id} className="row wrap" data-testid="share">
-            <input readOnly value={url(s)} aria-label={t("share.link")} className="grow" />
+            {created[s.id] || url(s) ? (
+              <input readOnly value={created[s.id] ? new URL(created[s.id], window.location.origin).toString() : url(s)} aria-label={t("share.link")} className="grow" />
+            ) : (
+              <span className="grow muted">{t("share.hidden", { id: s.id })}</span>
+            )}
+            {s.views != null && <span className="muted">{t("share.views", { n: s.views })}</span>}
             {s.expires_at && <span className="muted">{t("share.expires", { at: new Date(s.expires_at).toLocaleString(i18n.language) })}</span>}
             <button type="button" className="danger" onClick={() => revoke.mutate(s.id)}>
               {t("share.revoke")}
