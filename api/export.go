@@ -97,17 +97,24 @@ func (s *server) exportXLSX(ctx context.Context, in *exportInput) (*huma.StreamR
 	if err != nil {
 		return nil, s.storeError(ctx, "product", err)
 	}
+	return s.streamXLSX(ctx, p, in.base, "reviews", func(tx pgx.Tx) exportSource { return storeExport{db: tx, productID: p.ID} })
+}
+
+// streamXLSX builds a product's workbook from source, read in one
+// read-only snapshot, before answering (so a database error is still a
+// problem response), then streams it as voc-<marketplace>-<asin>-<what>.xlsx.
+func (s *server) streamXLSX(ctx context.Context, p store.Product, base, what string, source func(pgx.Tx) exportSource) (*huma.StreamResponse, error) {
 	tx, err := s.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, s.storeError(ctx, "export", fmt.Errorf("begin export of product %d: %w", p.ID, err))
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	f, err := buildXLSX(ctx, storeExport{db: tx, productID: p.ID}, in.base, p.TargetLanguage)
+	f, err := buildXLSX(ctx, source(tx), base, p.TargetLanguage)
 	if err != nil {
-		return nil, s.storeError(ctx, "export", fmt.Errorf("export product %d: %w", p.ID, err))
+		return nil, s.storeError(ctx, "export", fmt.Errorf("export %s of product %d: %w", what, p.ID, err))
 	}
 	_ = tx.Rollback(ctx)
-	name := fmt.Sprintf("voc-%s-%s-reviews.xlsx", unsafeFilename.ReplaceAllString(p.Marketplace, ""), unsafeFilename.ReplaceAllString(p.ASIN, ""))
+	name := fmt.Sprintf("voc-%s-%s-%s.xlsx", unsafeFilename.ReplaceAllString(p.Marketplace, ""), unsafeFilename.ReplaceAllString(p.ASIN, ""), what)
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
 		defer f.Close()
 		hctx.SetHeader("Content-Type", xlsxContentType)
@@ -115,7 +122,7 @@ func (s *server) exportXLSX(ctx context.Context, in *exportInput) (*huma.StreamR
 		hctx.SetStatus(http.StatusOK)
 		if err := f.Write(hctx.BodyWriter()); err != nil {
 			// The status is sent; the client sees a truncated download.
-			s.Log.WarnContext(ctx, "write xlsx export", "product_id", p.ID, "error", err)
+			s.Log.WarnContext(ctx, "write xlsx export", "product_id", p.ID, "what", what, "error", err)
 		}
 	}}, nil
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -276,8 +274,6 @@ func (e *filteredExport) Tags(ctx context.Context, fn func(store.ExportTag) erro
 	})
 }
 
-var filenameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
 func (s *server) exportFilteredXLSX(ctx context.Context, in *reviewExportInput) (*huma.StreamResponse, error) {
 	rq, errs := in.query()
 	if len(errs) > 0 {
@@ -288,24 +284,7 @@ func (s *server) exportFilteredXLSX(ctx context.Context, in *reviewExportInput) 
 	if err != nil {
 		return nil, s.storeError(ctx, "product", err)
 	}
-	tx, err := s.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, s.storeError(ctx, "export", fmt.Errorf("begin export of product %d: %w", p.ID, err))
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	f, err := buildXLSX(ctx, &filteredExport{db: tx, productID: p.ID, rq: rq}, in.base, p.TargetLanguage)
-	if err != nil {
-		return nil, s.storeError(ctx, "export", fmt.Errorf("export filtered reviews of product %d: %w", p.ID, err))
-	}
-	_ = tx.Rollback(ctx)
-	name := fmt.Sprintf("voc-%s-%s-reviews-filtered.xlsx", filenameUnsafe.ReplaceAllString(p.Marketplace, ""), filenameUnsafe.ReplaceAllString(p.ASIN, ""))
-	return &huma.StreamResponse{Body: func(hctx huma.Context) {
-		defer f.Close()
-		hctx.SetHeader("Content-Type", xlsxContentType)
-		hctx.SetHeader("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-		hctx.SetStatus(http.StatusOK)
-		if err := f.Write(hctx.BodyWriter()); err != nil {
-			s.Log.WarnContext(ctx, "write filtered xlsx export", "product_id", p.ID, "error", err)
-		}
-	}}, nil
+	return s.streamXLSX(ctx, p, in.base, "reviews-filtered", func(tx pgx.Tx) exportSource {
+		return &filteredExport{db: tx, productID: p.ID, rq: rq}
+	})
 }
