@@ -132,7 +132,9 @@ func newFacts(g Aggregates) facts {
 		r.primary[SecWeaknesses] = im.Negative
 		r.primary[SecActions] = im.Negative
 		r.bySection[SecStrengths] = append(r.bySection[SecStrengths], float64(im.Positive))
-		r.bySection[SecWeaknesses] = append(r.bySection[SecWeaknesses], float64(im.Negative), float64(im.NegativeReviews))
+		// Weakness claims count mentions ("criticised in N mentions"); the
+		// number of reviews with a complaint is no count a lie may hide behind.
+		r.bySection[SecWeaknesses] = append(r.bySection[SecWeaknesses], float64(im.Negative))
 		r.bySection[SecActions] = append(r.bySection[SecActions], float64(im.Negative), float64(im.NegativeReviews))
 	}
 	for _, d := range g.Dimensions {
