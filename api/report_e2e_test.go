@@ -345,13 +345,6 @@ func claimTexts(cs []voc.Claim) []string {
 // strength and a weakness without the polarising label.
 func TestReportCheckerCatchesLyingLLM(t *testing.T) {
 	t.Parallel()
-	// Known gap, open in issue 6: in some runs a lie survives the checker
-	// through the polarising rewrite ("3 positive and 3 negative mentions …
-	// criticised in 3 mentions" for 13). The test catches it; it is skipped
-	// until report.Check is fixed, so that CI reports the rest.
-	if os.Getenv("VOC_TEST_KNOWN_GAPS") == "" {
-		t.Skip("known gap (issue 6): a lie can survive report.Check through the polarising rewrite; set VOC_TEST_KNOWN_GAPS=1 to run")
-	}
 	sc := quietSim()
 	sc.LieRate = 1
 	e := newEnv(t, envOpts{sim: &sc})

@@ -191,9 +191,11 @@ func newFacts(g Aggregates) facts {
 	return f
 }
 
-// named returns the referents a text names, longest names first, without
-// a shorter name found only inside a longer one.
+// named returns the referents a text names outside its quotes, longest
+// names first, without a shorter name found only inside a longer one.
 func (f facts) named(text string) []*referent {
+	// A name inside a quote is the reviewer's word, not the claim's subject.
+	text = quoted.ReplaceAllStringFunc(text, func(s string) string { return strings.Repeat(" ", len(s)) })
 	low := []rune(strings.ToLower(text))
 	taken := make([]bool, len(low))
 	var out []*referent
@@ -286,6 +288,17 @@ func figures(text string) []figure {
 func near(v float64, xs []float64, tol float64) bool {
 	for _, x := range xs {
 		if math.Abs(v-x) <= tol {
+			return true
+		}
+	}
+	return false
+}
+
+// trueOfAny reports whether a figure is true of the referents in one of
+// the sections.
+func (fg figure) trueOfAny(secs []string, one *referent, refs []*referent) bool {
+	for _, sec := range secs {
+		if fg.trueOf(sec, one, refs) {
 			return true
 		}
 	}
@@ -395,13 +408,18 @@ func (f facts) checkText(sec, text string) (fixed, reason string) {
 		}
 	}
 	var one *referent
-	// A claim labelled polarising states both the praise and the
-	// complaint counts, whatever its section.
-	if len(refs) == 1 && !strings.Contains(text, "Polarising") && !strings.Contains(text, "两极分化") {
+	sections := []string{sec}
+	if len(refs) == 1 {
 		one = refs[0]
+		// A claim that calls its one dimension polarising in its own words
+		// may state the praise and the complaint counts, whatever its
+		// section; but only that dimension's.
+		if low := strings.ToLower(text); strings.Contains(low, "polaris") || strings.Contains(text, "两极") {
+			sections = []string{SecStrengths, SecWeaknesses}
+		}
 	}
 	for _, fg := range figs {
-		if fg.trueOf(sec, one, all) {
+		if fg.trueOfAny(sections, one, all) {
 			continue
 		}
 		// Repair: a count in a claim about one thing, whose section says
@@ -480,6 +498,7 @@ func Check(n voc.Narrative, g Aggregates, ev []voc.Evidence) Narrative {
 		}
 		return keep
 	}
+	labels := map[string]string{} // the label a kept claim came with
 	claim := func(sec string, c voc.Claim, needIDs bool) (voc.Claim, bool) {
 		out.Check.Claims++
 		orig := c.Text
@@ -488,15 +507,22 @@ func Check(n voc.Narrative, g Aggregates, ev []voc.Evidence) Narrative {
 			out.Check.Dropped = append(out.Check.Dropped, Finding{Section: sec, Text: orig, Reason: "cites no review from the evidence that supports it"})
 			return c, false
 		}
-		fixed, reason := f.checkText(sec, c.Text)
+		// The polarising label is the checker's to write, from the data:
+		// whatever label the narrative brings is taken off here and
+		// polarise puts the true one back where it belongs.
+		body, label := splitPolarLabel(c.Text)
+		fixed, reason := f.checkText(sec, body)
 		if reason != "" {
 			out.Check.Dropped = append(out.Check.Dropped, Finding{Section: sec, Text: orig, Reason: reason})
 			return c, false
 		}
-		if fixed != orig {
+		if fixed != body {
 			out.Check.Repaired = append(out.Check.Repaired, Finding{Section: sec, Text: orig, Fixed: fixed, Reason: "a count did not match the data"})
 		}
 		c.Text = fixed
+		if label != "" {
+			labels[sec+"\x00"+fixed] = label
+		}
 		return c, true
 	}
 	claims := func(sec string, cs []voc.Claim) []voc.Claim {
@@ -529,13 +555,53 @@ func Check(n voc.Narrative, g Aggregates, ev []voc.Evidence) Narrative {
 		p.Summary = strings.TrimPrefix(c.Text, p.Name+": ")
 		out.Personas = append(out.Personas, p)
 	}
-	out.polarise(g)
+	out.polarise(g, labels)
+	// A label left over sat on a claim whose dimension is not under both
+	// strengths and weaknesses (or is not polarising): it is gone.
+	for sec, cs := range map[string][]voc.Claim{SecSummary: {out.ExecutiveSummary}, SecStrengths: out.Strengths, SecWeaknesses: out.Weaknesses, SecActions: out.PriorityActions} {
+		for _, c := range cs {
+			if was, ok := labels[sec+"\x00"+c.Text]; ok {
+				out.Check.Repaired = append(out.Check.Repaired, Finding{Section: sec, Text: was + c.Text, Fixed: c.Text, Reason: "a polarising label on a dimension that is not both a strength and a weakness here"})
+			}
+		}
+	}
 	return out
+}
+
+var (
+	polarLabelEN = regexp.MustCompile(`^\s*Polarising: .+? has [\d,]+ positive and [\d,]+ negative mentions\.\s*`)
+	polarLabelZH = regexp.MustCompile(`^\s*两极分化：.+?有[\d,]+条正面和[\d,]+条负面提及。\s*`)
+)
+
+// splitPolarLabel takes a leading polarising label ("Polarising: X has P
+// positive and N negative mentions." or its Chinese form) off a claim.
+func splitPolarLabel(text string) (body, label string) {
+	for _, re := range []*regexp.Regexp{polarLabelEN, polarLabelZH} {
+		if loc := re.FindStringIndex(text); loc != nil {
+			return text[loc[1]:], text[:loc[1]]
+		}
+	}
+	return text, ""
+}
+
+// polarLabel is the label of a polarising dimension, in the claim's
+// language.
+func polarLabel(im Impact, claim string) string {
+	for _, r := range claim {
+		if unicode.Is(unicode.Han, r) {
+			return fmt.Sprintf("两极分化：%s有%d条正面和%d条负面提及。", im.Dimension, im.Positive, im.Negative)
+		}
+	}
+	return fmt.Sprintf("Polarising: %s has %d positive and %d negative mentions. ", im.Dimension, im.Positive, im.Negative)
 }
 
 // polarise keeps a dimension under both strengths and weaknesses only when
 // its mentions split both ways, labelling both claims with both counts.
-func (n *Narrative) polarise(g Aggregates) {
+//
+// labels holds the labels claims came with (by section and checked text):
+// a label that differs from the data's is listed as repaired, and one on a
+// dimension that is not polarising goes.
+func (n *Narrative) polarise(g Aggregates, labels map[string]string) {
 	f := newFacts(Aggregates{Impact: g.Impact})
 	first := func(c voc.Claim) *referent {
 		if rs := f.named(c.Text); len(rs) > 0 {
@@ -555,7 +621,7 @@ func (n *Narrative) polarise(g Aggregates) {
 			}
 		}
 	}
-	dropS := map[int]bool{}
+	dropS, labelledS := map[int]bool{}, map[int]bool{}
 	keepW := []voc.Claim{}
 	for _, c := range n.Weaknesses {
 		r := first(c)
@@ -569,17 +635,20 @@ func (n *Narrative) polarise(g Aggregates) {
 		}
 		im := byName[r.name]
 		if IsPolarising(im.Positive, im.Negative) {
-			label := fmt.Sprintf("Polarising: %s has %d positive and %d negative mentions. ", im.Dimension, im.Positive, im.Negative)
-			// Labelled already (in any language): both counts are there.
-			labelled := func(s string) bool {
-				return strings.Contains(s, strconv.FormatInt(im.Positive, 10)) && strings.Contains(s, strconv.FormatInt(im.Negative, 10))
+			label := func(sec string, c *voc.Claim) {
+				l := polarLabel(im, c.Text)
+				key := sec + "\x00" + c.Text
+				if was, ok := labels[key]; ok && strings.TrimSpace(was) != strings.TrimSpace(l) {
+					n.Check.Repaired = append(n.Check.Repaired, Finding{Section: sec, Text: was + c.Text, Fixed: l + c.Text, Reason: "the polarising label's counts did not match the data"})
+				}
+				delete(labels, key)
+				c.Text = l + c.Text
 			}
-			if !labelled(n.Strengths[si].Text) {
-				n.Strengths[si].Text = label + n.Strengths[si].Text
+			if !labelledS[si] {
+				labelledS[si] = true
+				label(SecStrengths, &n.Strengths[si])
 			}
-			if !labelled(c.Text) {
-				c.Text = label + c.Text
-			}
+			label(SecWeaknesses, &c)
 			keepW = append(keepW, c)
 			if !containsString(n.Polarising, im.Dimension) {
 				n.Polarising = append(n.Polarising, im.Dimension)

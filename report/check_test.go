@@ -131,3 +131,55 @@ func TestTwoProportionZ(t *testing.T) {
 	_, _, ok = twoProportionZ(0, 0, 1, 10)
 	require.False(t, ok)
 }
+
+// TestCheckPolarisingLabelFromData replaces a narrative's own polarising
+// label with the data's: a label whose counts were lied about (each the
+// number of cited reviews) is put right, the body's count too, and a label
+// on a dimension that is not polarising goes.
+func TestCheckPolarisingLabelFromData(t *testing.T) {
+	t.Parallel()
+	g, ev := checkFixture()
+	// Setup: 70 positive, 120 negative, and its weakness topic counts 120.
+	// A lie of 70 (a true count of Setup, but its praise) in the body of
+	// a weakness must not pass for the complaint count either.
+	n := Check(voc.Narrative{
+		Strengths:  []voc.Claim{{Text: "Polarising: Setup has 3 positive and 3 negative mentions. Setup: praised in 3 mentions.", ReviewIDs: []int64{1}}},
+		Weaknesses: []voc.Claim{{Text: "Polarising: Setup has 70 positive and 70 negative mentions. Setup: criticised in 70 mentions.", ReviewIDs: []int64{4}}, {Text: "Polarising: Price has 20 positive and 40 negative mentions. Price: criticised in 40 mentions.", ReviewIDs: []int64{5}}},
+	}, g, ev)
+	require.Equal(t, []string{"Setup"}, n.Polarising)
+	require.Len(t, n.Strengths, 1)
+	require.Equal(t, "Polarising: Setup has 70 positive and 120 negative mentions. Setup: praised in 70 mentions.", n.Strengths[0].Text)
+	require.Equal(t, []string{
+		"Polarising: Setup has 70 positive and 120 negative mentions. Setup: criticised in 120 mentions.",
+		"Price: criticised in 40 mentions.",
+	}, []string{n.Weaknesses[0].Text, n.Weaknesses[1].Text})
+	// Two bodies repaired, two labels restated, one label removed.
+	require.Len(t, n.Check.Repaired, 5)
+
+	// The same in Chinese keeps the Chinese label.
+	zh := Check(voc.Narrative{
+		Strengths:  []voc.Claim{{Text: "两极分化：Setup有3条正面和3条负面提及。Setup：70条好评。", ReviewIDs: []int64{1}}},
+		Weaknesses: []voc.Claim{{Text: "两极分化：Setup有3条正面和3条负面提及。Setup：120条批评。", ReviewIDs: []int64{4}}},
+	}, g, ev)
+	require.Equal(t, "两极分化：Setup有70条正面和120条负面提及。Setup：120条批评。", zh.Weaknesses[0].Text)
+
+	// Own words: "polarising" lets a claim state both counts of its one
+	// dimension, and no other number.
+	own := Check(voc.Narrative{Weaknesses: []voc.Claim{
+		{Text: "Setup is polarising: 70 praise it, 120 complain.", ReviewIDs: []int64{4}},
+		{Text: "Setup is polarising: 1208 praise it, 120 complain.", ReviewIDs: []int64{4}},
+	}}, g, ev)
+	require.Len(t, own.Weaknesses, 1)
+	require.Equal(t, "Setup is polarising: 70 praise it, 120 complain.", own.Weaknesses[0].Text)
+}
+
+// TestCheckNamesInQuotes does not let a name inside a quote make a claim
+// about two things, under which any count of either would pass.
+func TestCheckNamesInQuotes(t *testing.T) {
+	t.Parallel()
+	g, ev := checkFixture()
+	n := Check(voc.Narrative{Weaknesses: []voc.Claim{
+		{Text: "Setup: criticised in 310 mentions, e.g. “Setup was a pain, the sound quality too”.", ReviewIDs: []int64{4}},
+	}}, g, ev)
+	require.Equal(t, "Setup: criticised in 120 mentions, e.g. “Setup was a pain, the sound quality too”.", n.Weaknesses[0].Text)
+}

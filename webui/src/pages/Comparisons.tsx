@@ -3,7 +3,7 @@
 // server's saved comparisons when it has them.
 import { useQueries, useQuery } from "@tanstack/react-query";
 import type { EChartsCoreOption } from "echarts/core";
-import { useMemo } from "react";
+import { startTransition, useMemo, useOptimistic } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../api";
@@ -19,6 +19,14 @@ export function ComparisonsPage() {
   const navigate = useNavigate();
   const { caps } = useSession();
   const ids = params.getAll("p").map(Number).filter((n) => n > 0).slice(0, 4);
+  // The router applies URL changes in a transition; the optimistic list
+  // keeps a clicked box checked until the new URL has rendered.
+  const [picked, setPicked] = useOptimistic(ids);
+  const pick = (id: number) =>
+    startTransition(() => {
+      setPicked(picked.includes(id) ? picked.filter((x) => x !== id) : [...picked, id]);
+      setParams(toggle(params, "p", String(id)));
+    });
   const products = useQuery({ queryKey: ["products", "all"], queryFn: ({ signal }) => api.products(200, 0, signal) });
   const boards = useQueries({
     queries: ids.map((id) => ({ queryKey: ["dashboard", id, "", "month"], queryFn: ({ signal }: { signal: AbortSignal }) => api.dashboard(id, new URLSearchParams({ granularity: "month" }), signal) })),
@@ -56,7 +64,7 @@ export function ComparisonsPage() {
         {products.error && <ErrorBox error={products.error} retry={() => products.refetch()} />}
         {(products.data?.items ?? []).map((p) => (
           <label key={p.id} className="check">
-            <input type="checkbox" checked={ids.includes(p.id)} disabled={!ids.includes(p.id) && ids.length >= 4} onChange={() => setParams(toggle(params, "p", String(p.id)))} />
+            <input type="checkbox" checked={picked.includes(p.id)} disabled={!picked.includes(p.id) && picked.length >= 4} onChange={() => pick(p.id)} />
             {p.marketplace} · {p.asin} {p.title}
           </label>
         ))}
