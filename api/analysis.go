@@ -68,6 +68,10 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "analysis of product", err)
 		}
+		// Live counts: the row's, plus batches committed but not folded.
+		if a, err = store.AnalysisWithPending(ctx, s.Pool, a); err != nil {
+			return nil, s.storeError(ctx, "analysis progress", err)
+		}
 		u, err := store.AnalysisUsage(ctx, s.Pool, a.ID)
 		if err != nil {
 			return nil, s.storeError(ctx, "analysis usage", err)

@@ -364,10 +364,10 @@ func ids(rs []store.BatchReview) []int64 {
 	return out
 }
 
-// reportJobs decides, from the analysis row this transaction just updated
-// (and so holds locked), whether this commit is the one that first brings
-// insights and themes to 90% (preliminary) or to 100% (final). Each report
-// job is also unique per analysis and kind.
+// reportJobs decides, from the analysis row this transaction just folded
+// progress into (and so holds locked), whether this fold is the one that
+// first brings insights and themes to 90% (preliminary) or to 100% (final).
+// Each report job is also unique per analysis and kind.
 func reportJobs(ctx context.Context, tx pgx.Tx, a store.Analysis) ([]river.InsertManyParams, error) {
 	if a.Kind == AnalysisTranslateOnly || a.ReviewsTotal == 0 {
 		return nil, nil
@@ -399,10 +399,8 @@ func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[
 		if err != nil {
 			return err
 		}
-		// After the writes, which bump the analysis's progress row last: the
-		// check then takes no lock that a later statement would upgrade
-		// (FOR SHARE followed by the bump's UPDATE deadlocked concurrent
-		// batches), and a cancel that committed first is seen.
+		// After the writes: a cancel that committed first is seen, and one
+		// that comes later waits for this commit (checkNotCancelled).
 		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
 			return err
 		}
@@ -417,16 +415,14 @@ func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[
 }
 
 // commitBatch is commit for the batch stages (translation, insights,
-// themes), ordered for throughput: every batch of an analysis bumps the same
-// progress row, which stays locked from the bump to the commit, so the bump
-// comes late. The batch's next jobs (known before) are inserted first; then
-// write stores the results and bumps progress (the store's Apply functions
-// bump last) and returns only what depends on the new progress (report
-// jobs, rarely); then the job is completed. The commit is asynchronous
-// (store.AsyncCommit): the row lock is not held through a disk flush, and a
+// themes), built so that batches of one analysis never wait on one another:
+// write stores the results and adds the batch's progress as a row of its
+// own (no update of the analysis row; ProgressArgs folds it), next holds
+// the next stage's jobs and any fold, and the cancel check shares its lock
+// (checkNotCancelled). The commit is asynchronous (store.AsyncCommit): a
 // commit lost in a Postgres crash is lost whole, so its job runs again.
-// Everything is still one transaction.
-func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], next []river.InsertManyParams, write func(tx pgx.Tx) ([]river.InsertManyParams, error)) error {
+// Everything is one transaction.
+func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], next []river.InsertManyParams, write func(tx pgx.Tx) error) error {
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		if err := store.AsyncCommit(ctx, tx); err != nil {
 			return err
@@ -434,15 +430,10 @@ func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river
 		if err := insertMany(ctx, tx, next); err != nil {
 			return err
 		}
-		more, err := write(tx)
-		if err != nil {
+		if err := write(tx); err != nil {
 			return err
 		}
-		// After the progress bump, with its lock (see commit).
 		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
-			return err
-		}
-		if err := insertMany(ctx, tx, more); err != nil {
 			return err
 		}
 		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {

@@ -36,6 +36,13 @@ var outsideStageTx = map[string]bool{"llm_calls": true, "goose_db_version": true
 type hop struct {
 	queue, kind string
 	next        []string // kinds the stage's transaction must insert
+	// also names kinds on the same queue that run after the stage's jobs
+	// (the progress fold after themes): their transactions are the stage's
+	// too when the rows they write are checked.
+	also []string
+	// deltas: the stage adds its progress as one analysis_progress row per
+	// job, instead of updating the analysis row.
+	deltas bool
 	// savepoint names tables the stage writes inside a savepoint of its
 	// transaction: their rows carry the subtransaction's xid, which
 	// Postgres does not map back to its parent. That they belong to the
@@ -200,6 +207,17 @@ func (p *proof) failThenCommit(h hop) {
 		require.False(t, xids[d.xid], "two jobs completed in one transaction")
 		xids[d.xid] = true
 	}
+	for _, k := range h.also {
+		rows, err := p.pool.Query(ctx, `SELECT xmin::text::bigint FROM river_job WHERE queue = $1 AND kind = $2 AND state = 'completed'
+			AND xmin::text::bigint >= $3`, h.queue, k, start)
+		require.NoError(t, err)
+		more, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		require.NoError(t, err)
+		for _, x := range more {
+			require.False(t, xids[x], "a %s job completed in another job's transaction", k)
+			xids[x] = true
+		}
+	}
 	var stray []string
 	for tbl, xs := range p.changedSince(start) {
 		n := 0
@@ -213,8 +231,18 @@ func (p *proof) failThenCommit(h hop) {
 		}
 	}
 	require.Empty(t, stray, "%s: rows written by a transaction that did not complete a %s job", h.kind, h.kind)
-	// The progress update is in one of them.
-	require.True(t, xids[p.int("SELECT xmin::text::bigint FROM analyses ORDER BY id DESC LIMIT 1")], "%s: progress on analyses", h.kind)
+	if h.deltas {
+		// Each job added its progress as one row of its own, in its
+		// transaction, and left the analysis row alone.
+		for _, d := range completed {
+			require.Equal(t, int64(1), p.int(`SELECT count(*) FROM analysis_progress WHERE xmin::text::bigint = $1`, d.xid),
+				"%s job %d: its progress row", h.kind, d.id)
+		}
+		require.Less(t, p.int("SELECT xmin::text::bigint FROM analyses ORDER BY id DESC LIMIT 1"), start, "%s: a batch commit updated the analysis row", h.kind)
+	} else {
+		// The progress update is in one of them.
+		require.True(t, xids[p.int("SELECT xmin::text::bigint FROM analyses ORDER BY id DESC LIMIT 1")], "%s: progress on analyses", h.kind)
+	}
 	// Each job's own results and next jobs carry its transaction id.
 	for _, d := range completed {
 		for _, k := range h.next {
@@ -290,16 +318,18 @@ func TestEveryHopCommitsOnce(t *testing.T) {
 				`SELECT xmin::text::bigint AS x FROM labels`,
 			}
 		}},
-		{queue: jobs.QueueTranslate, kind: "translate_batch", next: []string{"extract_insights"}, results: func(a []byte) []string {
+		{queue: jobs.QueueTranslate, kind: "translate_batch", next: []string{"extract_insights"}, deltas: true, results: func(a []byte) []string {
 			return []string{`SELECT xmin::text::bigint AS x FROM reviews WHERE id IN (` + batchIDs(a) + `)`}
 		}},
-		{queue: jobs.QueueInsights, kind: "extract_insights", next: []string{"extract_themes"}, results: func(a []byte) []string {
+		{queue: jobs.QueueInsights, kind: "extract_insights", next: []string{"extract_themes"}, deltas: true, results: func(a []byte) []string {
 			return []string{
 				`SELECT xmin::text::bigint AS x FROM insights WHERE review_id IN (` + batchIDs(a) + `)`,
 				`SELECT xmin::text::bigint AS x FROM analysis_reviews WHERE review_id IN (` + batchIDs(a) + `)`,
 			}
 		}},
-		{queue: jobs.QueueThemes, kind: "extract_themes", results: func(a []byte) []string {
+		// The themes' progress is folded into the analysis row by the fold
+		// jobs each theme commit queues (same queue, run in the same pass).
+		{queue: jobs.QueueThemes, kind: "extract_themes", also: []string{"fold_progress"}, results: func(a []byte) []string {
 			return []string{
 				`SELECT xmin::text::bigint AS x FROM review_tags WHERE review_id IN (` + batchIDs(a) + `)`,
 				`SELECT xmin::text::bigint AS x FROM analysis_reviews WHERE review_id IN (` + batchIDs(a) + `)`,
@@ -313,10 +343,13 @@ func TestEveryHopCommitsOnce(t *testing.T) {
 	for _, h := range hops {
 		p.failThenCommit(h)
 		if h.kind == "extract_themes" {
-			// themes → reports: the commit that brought both stages to 90%
-			// (and to 100%) inserted the report jobs.
+			// themes → fold → reports: the fold that brought both stages to
+			// 90% (and to 100%) inserted the report jobs, in its commit.
 			require.Equal(t, int64(2), p.int(`SELECT count(*) FROM river_job r WHERE r.kind = 'build_report'
-				AND r.xmin = (SELECT t.xmin FROM river_job t WHERE t.kind = 'extract_themes' AND t.xmin = r.xmin)`))
+				AND r.xmin = (SELECT t.xmin FROM river_job t WHERE t.kind = 'fold_progress' AND t.xmin = r.xmin)`))
+			require.Zero(t, p.int(`SELECT count(*) FROM analysis_progress`), "every batch's progress was folded")
+			require.Equal(t, p.int(`SELECT count(*) FROM river_job WHERE kind = 'extract_themes' AND state = 'completed'`),
+				p.int(`SELECT count(*) FROM river_job WHERE kind = 'fold_progress'`), "each theme commit queued one fold")
 		}
 	}
 	a, err := store.AnalysisLatest(ctx, pool, p.int("SELECT product_id FROM analyses LIMIT 1"))
@@ -326,10 +359,11 @@ func TestEveryHopCommitsOnce(t *testing.T) {
 	require.Equal(t, fixture.MultilingualRows, a.ThemesDone)
 
 	t.Run("insights to reports", func(t *testing.T) {
-		// Reports are queued by whichever commit brings insights and themes
-		// to 90% (and 100%). Normally that is a theme job; here the themes
-		// are marked done first, as when only insights are redone, so the
-		// insight jobs' commits queue the reports.
+		// Reports are queued by the fold that sees insights and themes at
+		// 90% (and 100%). Here the themes are marked done first, as when
+		// only insights are redone: the insight commits add their progress,
+		// and the folds queued by the theme commits that follow them queue
+		// the reports.
 		p := &proof{t: t, pool: pool, deps: p.deps}
 		_, err := pool.Exec(ctx, `UPDATE analyses SET insights_done = 0, preliminary_queued = false, final_queued = false, status = 'running', finished_at = NULL WHERE id = $1`, a.ID)
 		require.NoError(t, err)
@@ -347,9 +381,13 @@ func TestEveryHopCommitsOnce(t *testing.T) {
 		}
 		_, err = inserter.InsertMany(ctx, params)
 		require.NoError(t, err)
-		p.failThenCommit(hop{queue: jobs.QueueInsights, kind: "extract_insights", next: []string{"extract_themes"}, results: hops[3].results})
+		p.failThenCommit(hop{queue: jobs.QueueInsights, kind: "extract_insights", next: []string{"extract_themes"}, deltas: true, results: hops[3].results})
+		require.Zero(t, p.int(`SELECT count(*) FROM river_job WHERE kind = 'build_report'`), "insight commits queue no report")
+		p.work(jobs.QueueThemes, false, func() bool {
+			return p.int(`SELECT count(*) FROM river_job WHERE queue = $1 AND state <> 'completed'`, jobs.QueueThemes) == 0
+		})
 		require.Equal(t, int64(2), p.int(`SELECT count(*) FROM river_job r WHERE r.kind = 'build_report' AND r.state = 'available'
-			AND r.xmin = (SELECT i.xmin FROM river_job i WHERE i.kind = 'extract_insights' AND i.xmin = r.xmin)`),
-			"the insight commits that reached 90% and 100% queued the reports")
+			AND r.xmin = (SELECT f.xmin FROM river_job f WHERE f.kind = 'fold_progress' AND f.xmin = r.xmin)`),
+			"the fold that saw 90% and 100% queued the reports")
 	})
 }

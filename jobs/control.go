@@ -55,7 +55,7 @@ func RescueStuckJobsAfter() time.Duration {
 
 // analysisKinds are the job kinds that work for one analysis and carry its
 // id as analysis_id.
-var analysisKinds = []string{LearnArgs{}.Kind(), TranslateArgs{}.Kind(), InsightArgs{}.Kind(), ThemeArgs{}.Kind(), ReportArgs{}.Kind()}
+var analysisKinds = []string{LearnArgs{}.Kind(), TranslateArgs{}.Kind(), InsightArgs{}.Kind(), ThemeArgs{}.Kind(), ProgressArgs{}.Kind(), ReportArgs{}.Kind()}
 
 // AnalysisKinds returns the job kinds that belong to one analysis.
 func AnalysisKinds() []string { return slices.Clone(analysisKinds) }
@@ -95,16 +95,17 @@ func (g *cancelGuard) Work(ctx context.Context, job *rivertype.JobRow, doInner f
 	return doInner(ctx)
 }
 
-// checkNotCancelled runs in a stage's commit, after its writes: it locks the
-// analysis row against a concurrent cancel and cancels the job (rolling
-// back its writes) when the analysis was cancelled while the job called the
-// LLM.
+// checkNotCancelled runs in a stage's commit, after its writes: it takes the
+// analysis's commit guard against a concurrent cancel (shared with the
+// analysis's other commits, store.AnalysisStatusGuarded) and cancels the
+// job (rolling back its writes) when the analysis was cancelled while the
+// job called the LLM.
 func checkNotCancelled(ctx context.Context, tx pgx.Tx, job *rivertype.JobRow) error {
 	id := jobAnalysisID(job)
 	if id == 0 {
 		return nil
 	}
-	st, err := store.AnalysisStatusLocked(ctx, tx, id)
+	st, err := store.AnalysisStatusGuarded(ctx, tx, id)
 	if err != nil {
 		return fmt.Errorf("check analysis %d: %w", id, err)
 	}

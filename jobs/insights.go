@@ -80,11 +80,7 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	}
 	next := rest.job(InsightArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
 	next = append(next, river.InsertManyParams{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
-	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		a, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
-		if err != nil {
-			return nil, err
-		}
-		return reportJobs(ctx, tx, a)
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
+		return store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
 	})
 }

@@ -49,6 +49,7 @@ func Workers(d Deps) *river.Workers {
 	river.AddWorker(w, &TranslateWorker{stage: s})
 	river.AddWorker(w, &InsightWorker{stage: s})
 	river.AddWorker(w, &ThemeWorker{stage: s})
+	river.AddWorker(w, &ProgressWorker{stage: s})
 	river.AddWorker(w, &ReportWorker{stage: s})
 	river.AddWorker(w, &CollectionCompleteWorker{stage: s})
 	return w

@@ -194,8 +194,7 @@ func TestInsightsSurviveDeletedDimension(t *testing.T) {
 	_, err = pool.Exec(ctx, "DELETE FROM dimensions WHERE id = $1", gone.ID)
 	require.NoError(t, err)
 	require.NoError(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {
-		_, err := store.InsightsApply(ctx, tx, aid, ids[:1], []string{"positive"}, ins, nil)
-		return err
+		return store.InsightsApply(ctx, tx, aid, ids[:1], []string{"positive"}, ins, nil)
 	}))
 	var n int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM insights WHERE review_id = $1", ids[0]).Scan(&n))

@@ -73,12 +73,9 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	if unquoted > 0 {
 		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
-	next := rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
-	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		a, err := store.ThemesApply(ctx, tx, a.ID, done, rows, fails)
-		if err != nil {
-			return nil, err
-		}
-		return reportJobs(ctx, tx, a)
+	// The fold that decides on the reports after this commit (ProgressArgs).
+	next := append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), foldJob(a.ID))
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
+		return store.ThemesApply(ctx, tx, a.ID, done, rows, fails)
 	})
 }

@@ -60,16 +60,13 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 	next := rest.job(TranslateArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
 	if a.Kind != AnalysisTranslateOnly {
 		next = append(next, river.InsertManyParams{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
+	} else {
+		// A translate-only analysis ends with its translations: the fold
+		// after this commit decides whether it did (ProgressArgs).
+		next = append(next, foldJob(a.ID))
 	}
-	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		a, err := store.TranslationsApply(ctx, tx, a.ID, ts, fails)
-		if err != nil {
-			return nil, err
-		}
-		if a.Kind == AnalysisTranslateOnly && a.TranslationDone+a.TranslationFailed >= a.ReviewsTotal {
-			return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
-		}
-		return nil, nil
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
+		return store.TranslationsApply(ctx, tx, a.ID, ts, fails)
 	})
 }
 

@@ -66,7 +66,7 @@ MUTATIONS = [
 			return err
 		}"""),
       ("jobs/batch.go",
-       """		if err := insertMany(ctx, tx, more); err != nil {
+       """		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
 			return err
 		}
 		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
@@ -75,7 +75,7 @@ MUTATIONS = [
 		return complete(ctx, tx, job)
 	})
 }""",
-       """		if err := insertMany(ctx, tx, more); err != nil {
+       """		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
 			return err
 		}
 		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
@@ -91,16 +91,27 @@ MUTATIONS = [
 
     ("insights stage commits its results separately",
      [("jobs/insights.go",
-       """	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		a, err := store.InsightsApply(""",
+       """	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
+		return store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
+	})""",
        """	if err := store.InTx(ctx, w.pool, func(tx pgx.Tx) error {
-		_, err := store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
-		return err
+		return store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
 	}); err != nil {
 		return err
 	}
-	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
-		a, err := store.InsightsApply(""")],
+	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error { return nil })""")],
+     "./jobs", "^TestEveryHopCommitsOnce$"),
+
+    ("stage commits skip the cancel guard",
+     [("store/control.go",
+       """	if err := q(tx).AnalysisCommitGuard(ctx, id); err != nil {""",
+       """	if err := error(nil); err != nil {""")],
+     "./store", "^TestCommitGuardOrdersCancel$"),
+
+    ("theme commits queue no progress fold",
+     [("jobs/themes.go",
+       """	next := append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), foldJob(a.ID))""",
+       """	next := rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})""")],
      "./jobs", "^TestEveryHopCommitsOnce$"),
 
     ("quote check off for insights (provider validation)",

@@ -166,12 +166,18 @@ func QueueEnsure(ctx context.Context, db DBTX, name string) error {
 	return nil
 }
 
-// AnalysisStatusLocked returns an analysis's status and holds its row lock
-// until tx ends, so a cancel cannot slip in between this check and the
-// commit. Concurrent commits of one analysis queue here, first thing in
-// their transactions, which also orders their later updates of the row. It returns ErrNotFound for an unknown id.
-func AnalysisStatusLocked(ctx context.Context, tx pgx.Tx, id int64) (string, error) {
-	st, err := q(tx).AnalysisStatusLock(ctx, id)
+// AnalysisStatusGuarded returns an analysis's status for a stage about to
+// commit, guarded against a concurrent cancel until tx ends: it first
+// takes the analysis's commit guard, a shared advisory lock that stages
+// hold side by side and AnalysisCancel takes exclusively. A stage then
+// either commits before a cancel does, or waits for it and reads
+// "cancelled". No row is locked, so batches of one analysis never queue
+// on one another here. It returns ErrNotFound for an unknown id.
+func AnalysisStatusGuarded(ctx context.Context, tx pgx.Tx, id int64) (string, error) {
+	if err := q(tx).AnalysisCommitGuard(ctx, id); err != nil {
+		return "", fmt.Errorf("guard analysis %d: %w", id, err)
+	}
+	st, err := q(tx).AnalysisStatus(ctx, id)
 	if err != nil {
 		return "", mapErr(err)
 	}
@@ -192,6 +198,12 @@ func AnalysisCancel(ctx context.Context, tx pgx.Tx, id int64, kinds []string) (A
 	}
 	if err != nil {
 		return Analysis{}, nil, fmt.Errorf("cancel analysis %d: %w", id, err)
+	}
+	// Marked cancelled (the row stays locked); now wait out the stage
+	// commits that passed their guard before this, and hold off new ones
+	// until this commits (AnalysisStatusGuarded).
+	if err := q(tx).AnalysisCancelBarrier(ctx, id); err != nil {
+		return Analysis{}, nil, fmt.Errorf("wait for the commits of analysis %d: %w", id, err)
 	}
 	jobIDs, err := q(tx).AnalysisOpenJobIDs(ctx, dbsqlc.AnalysisOpenJobIDsParams{Kinds: kinds, AnalysisID: id})
 	if err != nil {
@@ -219,6 +231,11 @@ func (r RetryReviews) Total() int { return len(r.Translation) + len(r.Insights) 
 // empty RetryReviews.
 func AnalysisRetryFailed(ctx context.Context, tx pgx.Tx, id int64) (Analysis, RetryReviews, error) {
 	var rr RetryReviews
+	// Fold the progress batches added first, so the failure counts the
+	// retry takes off include every failure it retries.
+	if _, err := q(tx).AnalysisProgressFold(ctx, id); err != nil {
+		return Analysis{}, rr, mapErr(err)
+	}
 	r, err := q(tx).AnalysisLockForUpdate(ctx, id)
 	if err != nil {
 		return Analysis{}, rr, mapErr(err)

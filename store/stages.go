@@ -220,10 +220,10 @@ type Translation struct {
 	Body     string
 }
 
-// TranslationsApply stores a batch's translations and failures and bumps
-// the analysis's progress by the reviews that actually changed, so a
-// replayed batch counts nothing twice. It returns the updated analysis.
-func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Translation, fails []Failure) (Analysis, error) {
+// TranslationsApply stores a batch's translations and failures and adds
+// the reviews that actually changed to the analysis's progress, so a
+// replayed batch counts nothing twice.
+func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Translation, fails []Failure) error {
 	var done, failed int64
 	if len(ts) > 0 {
 		p := dbsqlc.ReviewsSetTranslationParams{}
@@ -235,7 +235,7 @@ func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Tr
 		}
 		n, err := q(tx).ReviewsSetTranslation(ctx, p)
 		if err != nil {
-			return Analysis{}, fmt.Errorf("store %d translations: %w", len(ts), err)
+			return fmt.Errorf("store %d translations: %w", len(ts), err)
 		}
 		done = n
 	}
@@ -249,18 +249,53 @@ func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Tr
 		}
 		n, err := q(tx).ReviewsSetTranslation(ctx, p)
 		if err != nil {
-			return Analysis{}, fmt.Errorf("mark %d translations failed: %w", len(fails), err)
+			return fmt.Errorf("mark %d translations failed: %w", len(fails), err)
 		}
 		failed = n
 		if err := insertFailures(ctx, tx, analysisID, voc.StageTranslation, fails); err != nil {
-			return Analysis{}, err
+			return err
 		}
 	}
-	r, err := q(tx).AnalysisBumpTranslation(ctx, dbsqlc.AnalysisBumpTranslationParams{ID: analysisID, Done: int32(done), Failed: int32(failed)})
+	return progressAdd(ctx, tx, analysisID, voc.StageTranslation, done, failed)
+}
+
+// progressAdd records a batch's progress for AnalysisProgressFold. It takes
+// no lock on the analysis: batches of one analysis commit side by side.
+func progressAdd(ctx context.Context, tx pgx.Tx, analysisID int64, stage string, done, failed int64) error {
+	if done == 0 && failed == 0 {
+		return nil
+	}
+	err := q(tx).AnalysisProgressAdd(ctx, dbsqlc.AnalysisProgressAddParams{AnalysisID: analysisID, Stage: stage, Done: int32(done), Failed: int32(failed)})
 	if err != nil {
-		return Analysis{}, fmt.Errorf("bump translation progress of analysis %d: %w", analysisID, mapErr(err))
+		return fmt.Errorf("add %s progress of analysis %d: %w", stage, analysisID, err)
+	}
+	return nil
+}
+
+// AnalysisProgressFold moves the progress batches added since the last
+// fold into the analysis row and returns the row, locked until tx ends.
+func AnalysisProgressFold(ctx context.Context, tx pgx.Tx, analysisID int64) (Analysis, error) {
+	r, err := q(tx).AnalysisProgressFold(ctx, analysisID)
+	if err != nil {
+		return Analysis{}, fmt.Errorf("fold progress of analysis %d: %w", analysisID, mapErr(err))
 	}
 	return analysisFromRow(r), nil
+}
+
+// AnalysisWithPending adds the progress not folded yet to a's counters,
+// for a live view; the row's own counters lag by the folds still queued.
+func AnalysisWithPending(ctx context.Context, db DBTX, a Analysis) (Analysis, error) {
+	p, err := q(db).AnalysisProgressPending(ctx, a.ID)
+	if err != nil {
+		return a, fmt.Errorf("pending progress of analysis %d: %w", a.ID, err)
+	}
+	a.TranslationDone += int(p.TDone)
+	a.TranslationFailed += int(p.TFailed)
+	a.InsightsDone += int(p.IDone)
+	a.InsightsFailed += int(p.IFailed)
+	a.ThemesDone += int(p.ThDone)
+	a.ThemesFailed += int(p.ThFailed)
+	return a, nil
 }
 
 func insertFailures(ctx context.Context, tx pgx.Tx, analysisID int64, stage string, fails []Failure) error {
@@ -293,18 +328,17 @@ func spanColumns(quote string, sp voc.QuoteSpan) (string, *string, *int32, *int3
 }
 
 // InsightsApply replaces the insights of the done reviews, sets their
-// overall sentiment, records failures, and bumps progress by the reviews
-// whose state changed. It returns the updated analysis, row-locked until
-// the transaction ends.
-func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, sentiments []string, ins []StoredInsight, fails []Failure) (Analysis, error) {
+// overall sentiment, records failures, and adds the reviews whose state
+// changed to the analysis's progress (see progressAdd).
+func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, sentiments []string, ins []StoredInsight, fails []Failure) error {
 	var nDone, nFailed int64
 	if len(done) > 0 {
 		var err error
 		if ins, err = keepExisting(ctx, tx, ins, func(x StoredInsight) int64 { return x.DimensionID }, q(tx).DimensionsLockExisting); err != nil {
-			return Analysis{}, fmt.Errorf("lock dimensions: %w", err)
+			return fmt.Errorf("lock dimensions: %w", err)
 		}
 		if err := q(tx).InsightsDeleteForReviews(ctx, done); err != nil {
-			return Analysis{}, fmt.Errorf("clear insights: %w", err)
+			return fmt.Errorf("clear insights: %w", err)
 		}
 		rows := make([]dbsqlc.InsightInsertBatchParams, len(ins))
 		for i, x := range ins {
@@ -314,32 +348,28 @@ func InsightsApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int6
 				Sentiment: x.Sentiment, Confidence: x.Confidence, QuoteField: field, QuoteStart: start, QuoteEnd: end}
 		}
 		if _, err := q(tx).InsightInsertBatch(ctx, rows); err != nil {
-			return Analysis{}, fmt.Errorf("insert %d insights: %w", len(rows), err)
+			return fmt.Errorf("insert %d insights: %w", len(rows), err)
 		}
 		if err := q(tx).ReviewsSetSentiment(ctx, dbsqlc.ReviewsSetSentimentParams{Ids: done, Sentiments: sentiments}); err != nil {
-			return Analysis{}, fmt.Errorf("set review sentiment: %w", err)
+			return fmt.Errorf("set review sentiment: %w", err)
 		}
 		n, err := q(tx).AnalysisReviewsSetInsightState(ctx, dbsqlc.AnalysisReviewsSetInsightStateParams{State: "done", AnalysisID: analysisID, Ids: done})
 		if err != nil {
-			return Analysis{}, fmt.Errorf("mark insights done: %w", err)
+			return fmt.Errorf("mark insights done: %w", err)
 		}
 		nDone = n
 	}
 	if len(fails) > 0 {
 		if err := insertFailures(ctx, tx, analysisID, voc.StageInsights, fails); err != nil {
-			return Analysis{}, err
+			return err
 		}
 		n, err := q(tx).AnalysisReviewsSetInsightState(ctx, dbsqlc.AnalysisReviewsSetInsightStateParams{State: "failed", AnalysisID: analysisID, Ids: failureIDs(fails)})
 		if err != nil {
-			return Analysis{}, fmt.Errorf("mark insights failed: %w", err)
+			return fmt.Errorf("mark insights failed: %w", err)
 		}
 		nFailed = n
 	}
-	r, err := q(tx).AnalysisBumpInsights(ctx, dbsqlc.AnalysisBumpInsightsParams{ID: analysisID, Done: int32(nDone), Failed: int32(nFailed)})
-	if err != nil {
-		return Analysis{}, fmt.Errorf("bump insight progress of analysis %d: %w", analysisID, mapErr(err))
-	}
-	return analysisFromRow(r), nil
+	return progressAdd(ctx, tx, analysisID, voc.StageInsights, nDone, nFailed)
 }
 
 // StoredTag is a 5W tag resolved against the product's label library.
@@ -352,16 +382,16 @@ type StoredTag struct {
 }
 
 // ThemesApply replaces the tags of the done reviews, records failures and
-// bumps progress like InsightsApply.
-func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, tags []StoredTag, fails []Failure) (Analysis, error) {
+// adds to progress like InsightsApply.
+func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64, tags []StoredTag, fails []Failure) error {
 	var nDone, nFailed int64
 	if len(done) > 0 {
 		var err error
 		if tags, err = keepExisting(ctx, tx, tags, func(x StoredTag) int64 { return x.LabelID }, q(tx).LabelsLockExisting); err != nil {
-			return Analysis{}, fmt.Errorf("lock labels: %w", err)
+			return fmt.Errorf("lock labels: %w", err)
 		}
 		if err := q(tx).TagsDeleteForReviews(ctx, done); err != nil {
-			return Analysis{}, fmt.Errorf("clear tags: %w", err)
+			return fmt.Errorf("clear tags: %w", err)
 		}
 		rows := make([]dbsqlc.TagInsertBatchParams, len(tags))
 		for i, x := range tags {
@@ -371,29 +401,25 @@ func ThemesApply(ctx context.Context, tx pgx.Tx, analysisID int64, done []int64,
 				QuoteField: field, QuoteStart: start, QuoteEnd: end}
 		}
 		if _, err := q(tx).TagInsertBatch(ctx, rows); err != nil {
-			return Analysis{}, fmt.Errorf("insert %d tags: %w", len(rows), err)
+			return fmt.Errorf("insert %d tags: %w", len(rows), err)
 		}
 		n, err := q(tx).AnalysisReviewsSetThemeState(ctx, dbsqlc.AnalysisReviewsSetThemeStateParams{State: "done", AnalysisID: analysisID, Ids: done})
 		if err != nil {
-			return Analysis{}, fmt.Errorf("mark themes done: %w", err)
+			return fmt.Errorf("mark themes done: %w", err)
 		}
 		nDone = n
 	}
 	if len(fails) > 0 {
 		if err := insertFailures(ctx, tx, analysisID, voc.StageThemes, fails); err != nil {
-			return Analysis{}, err
+			return err
 		}
 		n, err := q(tx).AnalysisReviewsSetThemeState(ctx, dbsqlc.AnalysisReviewsSetThemeStateParams{State: "failed", AnalysisID: analysisID, Ids: failureIDs(fails)})
 		if err != nil {
-			return Analysis{}, fmt.Errorf("mark themes failed: %w", err)
+			return fmt.Errorf("mark themes failed: %w", err)
 		}
 		nFailed = n
 	}
-	r, err := q(tx).AnalysisBumpThemes(ctx, dbsqlc.AnalysisBumpThemesParams{ID: analysisID, Done: int32(nDone), Failed: int32(nFailed)})
-	if err != nil {
-		return Analysis{}, fmt.Errorf("bump theme progress of analysis %d: %w", analysisID, mapErr(err))
-	}
-	return analysisFromRow(r), nil
+	return progressAdd(ctx, tx, analysisID, voc.StageThemes, nDone, nFailed)
 }
 
 // keepExisting drops rows whose dimension or label was deleted (by a model

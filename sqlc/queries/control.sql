@@ -59,12 +59,23 @@ LEFT JOIN river_job j ON j.queue = q.name AND j.state IN ('available', 'schedule
 GROUP BY q.name, rq.paused_at
 ORDER BY array_position(@names::text[], q.name::text);
 
--- name: AnalysisStatusLock :one
--- The analysis's status, locked against a concurrent cancel until the
--- transaction ends. FOR NO KEY UPDATE is the lock the progress bump takes,
--- so a stage that already bumped holds it and one that did not takes it
--- last; a weaker lock here would be upgraded later and deadlock.
-SELECT status FROM analyses WHERE id = @id FOR NO KEY UPDATE;
+-- name: AnalysisCommitGuard :exec
+-- A stage's guard against a concurrent cancel: a shared advisory lock on
+-- the analysis, held until the transaction ends, then its status. Stages
+-- share the lock with one another (no row lock, no MultiXact); a cancel
+-- takes it exclusively (AnalysisCancelBarrier) after marking the analysis
+-- cancelled, so a stage either commits before the cancel does or reads
+-- "cancelled" here. The status is read in a statement after the lock is
+-- granted, so it sees a cancel that committed while this waited.
+SELECT pg_advisory_xact_lock_shared(1987011, mod(@id::bigint, 2147483647)::int);
+
+-- name: AnalysisStatus :one
+SELECT status FROM analyses WHERE id = @id;
+
+-- name: AnalysisCancelBarrier :exec
+-- Waits for every stage transaction of the analysis that took its guard to
+-- end, and keeps new ones waiting until this transaction ends.
+SELECT pg_advisory_xact_lock(1987011, mod(@id::bigint, 2147483647)::int);
 
 -- name: AnalysisCancel :one
 UPDATE analyses SET status = 'cancelled', finished_at = now()

@@ -54,9 +54,43 @@ FROM (SELECT unnest(@ids::bigint[]) AS id, unnest(@statuses::text[]) AS status,
              unnest(@titles::text[]) AS title, unnest(@bodies::text[]) AS body) u
 WHERE r.id = u.id AND r.translation_status = 'pending';
 
--- name: AnalysisBumpTranslation :one
-UPDATE analyses SET translation_done = translation_done + @done::int, translation_failed = translation_failed + @failed::int
-WHERE id = @id RETURNING *;
+-- name: AnalysisProgressAdd :exec
+-- A batch's progress, folded into its analysis later (AnalysisProgressFold):
+-- an insert takes no lock another batch waits on.
+INSERT INTO analysis_progress (analysis_id, stage, done, failed) VALUES (@analysis_id, @stage, @done, @failed);
+
+-- name: AnalysisProgressFold :one
+-- Moves the analysis's unfolded progress into its row and returns the row
+-- (locked until the transaction ends). Concurrent folds serialize on the
+-- row; each delta is folded once (a row another fold deleted is skipped).
+WITH d AS (
+    DELETE FROM analysis_progress WHERE analysis_id = @id RETURNING stage, done, failed
+), s AS (
+    SELECT coalesce(sum(done) FILTER (WHERE stage = 'translation'), 0)::int AS t_done,
+           coalesce(sum(failed) FILTER (WHERE stage = 'translation'), 0)::int AS t_failed,
+           coalesce(sum(done) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_done,
+           coalesce(sum(failed) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_failed,
+           coalesce(sum(done) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_done,
+           coalesce(sum(failed) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_failed
+    FROM d
+)
+UPDATE analyses a SET
+    translation_done = a.translation_done + s.t_done, translation_failed = a.translation_failed + s.t_failed,
+    insights_done = a.insights_done + s.i_done, insights_failed = a.insights_failed + s.i_failed,
+    themes_done = a.themes_done + s.th_done, themes_failed = a.themes_failed + s.th_failed
+FROM s
+WHERE a.id = @id
+RETURNING a.*;
+
+-- name: AnalysisProgressPending :one
+-- The progress not folded yet, for a live view of the counters.
+SELECT coalesce(sum(done) FILTER (WHERE stage = 'translation'), 0)::int AS t_done,
+       coalesce(sum(failed) FILTER (WHERE stage = 'translation'), 0)::int AS t_failed,
+       coalesce(sum(done) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_done,
+       coalesce(sum(failed) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_failed,
+       coalesce(sum(done) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_done,
+       coalesce(sum(failed) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_failed
+FROM analysis_progress WHERE analysis_id = @id;
 
 -- name: InsightsDeleteForReviews :exec
 DELETE FROM insights WHERE review_id = ANY(@ids::bigint[]);
@@ -87,13 +121,7 @@ WHERE analysis_id = @analysis_id AND review_id = ANY(@ids::bigint[]) AND insight
 UPDATE analysis_reviews SET themes_state = @state
 WHERE analysis_id = @analysis_id AND review_id = ANY(@ids::bigint[]) AND themes_state = 'pending';
 
--- name: AnalysisBumpInsights :one
-UPDATE analyses SET insights_done = insights_done + @done::int, insights_failed = insights_failed + @failed::int
-WHERE id = @id RETURNING *;
 
--- name: AnalysisBumpThemes :one
-UPDATE analyses SET themes_done = themes_done + @done::int, themes_failed = themes_failed + @failed::int
-WHERE id = @id RETURNING *;
 
 -- name: AnalysisMarkReportQueued :exec
 UPDATE analyses SET

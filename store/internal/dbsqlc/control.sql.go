@@ -43,6 +43,33 @@ func (q *Queries) AnalysisCancel(ctx context.Context, id int64) (Analysis, error
 	return i, err
 }
 
+const analysisCancelBarrier = `-- name: AnalysisCancelBarrier :exec
+SELECT pg_advisory_xact_lock(1987011, mod($1::bigint, 2147483647)::int)
+`
+
+// Waits for every stage transaction of the analysis that took its guard to
+// end, and keeps new ones waiting until this transaction ends.
+func (q *Queries) AnalysisCancelBarrier(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, analysisCancelBarrier, id)
+	return err
+}
+
+const analysisCommitGuard = `-- name: AnalysisCommitGuard :exec
+SELECT pg_advisory_xact_lock_shared(1987011, mod($1::bigint, 2147483647)::int)
+`
+
+// A stage's guard against a concurrent cancel: a shared advisory lock on
+// the analysis, held until the transaction ends, then its status. Stages
+// share the lock with one another (no row lock, no MultiXact); a cancel
+// takes it exclusively (AnalysisCancelBarrier) after marking the analysis
+// cancelled, so a stage either commits before the cancel does or reads
+// "cancelled" here. The status is read in a statement after the lock is
+// granted, so it sees a cancel that committed while this waited.
+func (q *Queries) AnalysisCommitGuard(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, analysisCommitGuard, id)
+	return err
+}
+
 const analysisLockForUpdate = `-- name: AnalysisLockForUpdate :one
 SELECT id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at FROM analyses WHERE id = $1 FOR UPDATE
 `
@@ -195,16 +222,12 @@ func (q *Queries) AnalysisReviewsResetThemes(ctx context.Context, arg AnalysisRe
 	return result.RowsAffected(), nil
 }
 
-const analysisStatusLock = `-- name: AnalysisStatusLock :one
-SELECT status FROM analyses WHERE id = $1 FOR NO KEY UPDATE
+const analysisStatus = `-- name: AnalysisStatus :one
+SELECT status FROM analyses WHERE id = $1
 `
 
-// The analysis's status, locked against a concurrent cancel until the
-// transaction ends. FOR NO KEY UPDATE is the lock the progress bump takes,
-// so a stage that already bumped holds it and one that did not takes it
-// last; a weaker lock here would be upgraded later and deadlock.
-func (q *Queries) AnalysisStatusLock(ctx context.Context, id int64) (string, error) {
-	row := q.db.QueryRow(ctx, analysisStatusLock, id)
+func (q *Queries) AnalysisStatus(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRow(ctx, analysisStatus, id)
 	var status string
 	err := row.Scan(&status)
 	return status, err

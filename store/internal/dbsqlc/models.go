@@ -82,6 +82,14 @@ type Analysis struct {
 	FinishedAt        *time.Time
 }
 
+type AnalysisProgress struct {
+	ID         int64
+	AnalysisID int64
+	Stage      string
+	Done       int32
+	Failed     int32
+}
+
 type AnalysisReview struct {
 	AnalysisID    int64
 	ReviewID      int64

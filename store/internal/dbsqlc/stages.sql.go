@@ -9,120 +9,6 @@ import (
 	"context"
 )
 
-const analysisBumpInsights = `-- name: AnalysisBumpInsights :one
-UPDATE analyses SET insights_done = insights_done + $1::int, insights_failed = insights_failed + $2::int
-WHERE id = $3 RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
-`
-
-type AnalysisBumpInsightsParams struct {
-	Done   int32
-	Failed int32
-	ID     int64
-}
-
-func (q *Queries) AnalysisBumpInsights(ctx context.Context, arg AnalysisBumpInsightsParams) (Analysis, error) {
-	row := q.db.QueryRow(ctx, analysisBumpInsights, arg.Done, arg.Failed, arg.ID)
-	var i Analysis
-	err := row.Scan(
-		&i.ID,
-		&i.ProductID,
-		&i.Kind,
-		&i.Status,
-		&i.TargetLanguage,
-		&i.Scope,
-		&i.UploadID,
-		&i.Planned,
-		&i.ReviewsTotal,
-		&i.TranslationDone,
-		&i.TranslationFailed,
-		&i.InsightsDone,
-		&i.InsightsFailed,
-		&i.ThemesDone,
-		&i.ThemesFailed,
-		&i.PreliminaryQueued,
-		&i.FinalQueued,
-		&i.CreatedAt,
-		&i.FinishedAt,
-	)
-	return i, err
-}
-
-const analysisBumpThemes = `-- name: AnalysisBumpThemes :one
-UPDATE analyses SET themes_done = themes_done + $1::int, themes_failed = themes_failed + $2::int
-WHERE id = $3 RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
-`
-
-type AnalysisBumpThemesParams struct {
-	Done   int32
-	Failed int32
-	ID     int64
-}
-
-func (q *Queries) AnalysisBumpThemes(ctx context.Context, arg AnalysisBumpThemesParams) (Analysis, error) {
-	row := q.db.QueryRow(ctx, analysisBumpThemes, arg.Done, arg.Failed, arg.ID)
-	var i Analysis
-	err := row.Scan(
-		&i.ID,
-		&i.ProductID,
-		&i.Kind,
-		&i.Status,
-		&i.TargetLanguage,
-		&i.Scope,
-		&i.UploadID,
-		&i.Planned,
-		&i.ReviewsTotal,
-		&i.TranslationDone,
-		&i.TranslationFailed,
-		&i.InsightsDone,
-		&i.InsightsFailed,
-		&i.ThemesDone,
-		&i.ThemesFailed,
-		&i.PreliminaryQueued,
-		&i.FinalQueued,
-		&i.CreatedAt,
-		&i.FinishedAt,
-	)
-	return i, err
-}
-
-const analysisBumpTranslation = `-- name: AnalysisBumpTranslation :one
-UPDATE analyses SET translation_done = translation_done + $1::int, translation_failed = translation_failed + $2::int
-WHERE id = $3 RETURNING id, product_id, kind, status, target_language, scope, upload_id, planned, reviews_total, translation_done, translation_failed, insights_done, insights_failed, themes_done, themes_failed, preliminary_queued, final_queued, created_at, finished_at
-`
-
-type AnalysisBumpTranslationParams struct {
-	Done   int32
-	Failed int32
-	ID     int64
-}
-
-func (q *Queries) AnalysisBumpTranslation(ctx context.Context, arg AnalysisBumpTranslationParams) (Analysis, error) {
-	row := q.db.QueryRow(ctx, analysisBumpTranslation, arg.Done, arg.Failed, arg.ID)
-	var i Analysis
-	err := row.Scan(
-		&i.ID,
-		&i.ProductID,
-		&i.Kind,
-		&i.Status,
-		&i.TargetLanguage,
-		&i.Scope,
-		&i.UploadID,
-		&i.Planned,
-		&i.ReviewsTotal,
-		&i.TranslationDone,
-		&i.TranslationFailed,
-		&i.InsightsDone,
-		&i.InsightsFailed,
-		&i.ThemesDone,
-		&i.ThemesFailed,
-		&i.PreliminaryQueued,
-		&i.FinalQueued,
-		&i.CreatedAt,
-		&i.FinishedAt,
-	)
-	return i, err
-}
-
 const analysisFinish = `-- name: AnalysisFinish :exec
 UPDATE analyses SET status = $1, finished_at = now() WHERE id = $2 AND status = 'running'
 `
@@ -153,6 +39,114 @@ type AnalysisMarkReportQueuedParams struct {
 func (q *Queries) AnalysisMarkReportQueued(ctx context.Context, arg AnalysisMarkReportQueuedParams) error {
 	_, err := q.db.Exec(ctx, analysisMarkReportQueued, arg.Preliminary, arg.Final, arg.ID)
 	return err
+}
+
+const analysisProgressAdd = `-- name: AnalysisProgressAdd :exec
+INSERT INTO analysis_progress (analysis_id, stage, done, failed) VALUES ($1, $2, $3, $4)
+`
+
+type AnalysisProgressAddParams struct {
+	AnalysisID int64
+	Stage      string
+	Done       int32
+	Failed     int32
+}
+
+// A batch's progress, folded into its analysis later (AnalysisProgressFold):
+// an insert takes no lock another batch waits on.
+func (q *Queries) AnalysisProgressAdd(ctx context.Context, arg AnalysisProgressAddParams) error {
+	_, err := q.db.Exec(ctx, analysisProgressAdd,
+		arg.AnalysisID,
+		arg.Stage,
+		arg.Done,
+		arg.Failed,
+	)
+	return err
+}
+
+const analysisProgressFold = `-- name: AnalysisProgressFold :one
+WITH d AS (
+    DELETE FROM analysis_progress WHERE analysis_id = $1 RETURNING stage, done, failed
+), s AS (
+    SELECT coalesce(sum(done) FILTER (WHERE stage = 'translation'), 0)::int AS t_done,
+           coalesce(sum(failed) FILTER (WHERE stage = 'translation'), 0)::int AS t_failed,
+           coalesce(sum(done) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_done,
+           coalesce(sum(failed) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_failed,
+           coalesce(sum(done) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_done,
+           coalesce(sum(failed) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_failed
+    FROM d
+)
+UPDATE analyses a SET
+    translation_done = a.translation_done + s.t_done, translation_failed = a.translation_failed + s.t_failed,
+    insights_done = a.insights_done + s.i_done, insights_failed = a.insights_failed + s.i_failed,
+    themes_done = a.themes_done + s.th_done, themes_failed = a.themes_failed + s.th_failed
+FROM s
+WHERE a.id = $1
+RETURNING a.id, a.product_id, a.kind, a.status, a.target_language, a.scope, a.upload_id, a.planned, a.reviews_total, a.translation_done, a.translation_failed, a.insights_done, a.insights_failed, a.themes_done, a.themes_failed, a.preliminary_queued, a.final_queued, a.created_at, a.finished_at
+`
+
+// Moves the analysis's unfolded progress into its row and returns the row
+// (locked until the transaction ends). Concurrent folds serialize on the
+// row; each delta is folded once (a row another fold deleted is skipped).
+func (q *Queries) AnalysisProgressFold(ctx context.Context, id int64) (Analysis, error) {
+	row := q.db.QueryRow(ctx, analysisProgressFold, id)
+	var i Analysis
+	err := row.Scan(
+		&i.ID,
+		&i.ProductID,
+		&i.Kind,
+		&i.Status,
+		&i.TargetLanguage,
+		&i.Scope,
+		&i.UploadID,
+		&i.Planned,
+		&i.ReviewsTotal,
+		&i.TranslationDone,
+		&i.TranslationFailed,
+		&i.InsightsDone,
+		&i.InsightsFailed,
+		&i.ThemesDone,
+		&i.ThemesFailed,
+		&i.PreliminaryQueued,
+		&i.FinalQueued,
+		&i.CreatedAt,
+		&i.FinishedAt,
+	)
+	return i, err
+}
+
+const analysisProgressPending = `-- name: AnalysisProgressPending :one
+SELECT coalesce(sum(done) FILTER (WHERE stage = 'translation'), 0)::int AS t_done,
+       coalesce(sum(failed) FILTER (WHERE stage = 'translation'), 0)::int AS t_failed,
+       coalesce(sum(done) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_done,
+       coalesce(sum(failed) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_failed,
+       coalesce(sum(done) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_done,
+       coalesce(sum(failed) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_failed
+FROM analysis_progress WHERE analysis_id = $1
+`
+
+type AnalysisProgressPendingRow struct {
+	TDone    int32
+	TFailed  int32
+	IDone    int32
+	IFailed  int32
+	ThDone   int32
+	ThFailed int32
+}
+
+// The progress not folded yet, for a live view of the counters.
+func (q *Queries) AnalysisProgressPending(ctx context.Context, id int64) (AnalysisProgressPendingRow, error) {
+	row := q.db.QueryRow(ctx, analysisProgressPending, id)
+	var i AnalysisProgressPendingRow
+	err := row.Scan(
+		&i.TDone,
+		&i.TFailed,
+		&i.IDone,
+		&i.IFailed,
+		&i.ThDone,
+		&i.ThFailed,
+	)
+	return i, err
 }
 
 const analysisReviewsSetInsightState = `-- name: AnalysisReviewsSetInsightState :execrows

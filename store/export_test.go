@@ -1,0 +1,4 @@
+package store
+
+// ProgressAddForTest exposes progressAdd to the package's external tests.
+var ProgressAddForTest = progressAdd
