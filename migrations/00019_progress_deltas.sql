@@ -1,6 +1,6 @@
 -- +goose Up
 -- Batch commits no longer update their analysis's progress row: each
--- inserts its counts here instead, and an analysis_progress job folds them
+-- inserts its counts here instead, and a fold_progress job folds them
 -- into the row (and decides on the report jobs). Hundreds of batches of
 -- one analysis then commit without waiting on one another (issue 10).
 -- No foreign key: checking it would share-lock the analysis row from every

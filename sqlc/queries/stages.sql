@@ -48,8 +48,14 @@ SELECT id, product_id, type, name, definition, created_at FROM labels
 WHERE product_id = @product_id ORDER BY type, id;
 
 -- name: ReviewsSetTranslation :execrows
--- Only pending reviews move, so a replayed batch changes nothing.
-UPDATE reviews r SET translation_status = u.status, title_translated = u.title, body_translated = u.body
+-- Only pending reviews move, so a replayed batch changes nothing. A review
+-- whose translation is skipped keeps its translated columns as they are:
+-- with no indexed column changed, Postgres can update it in place (HOT)
+-- instead of adding a new entry to every index of reviews, the trigram
+-- index over the whole text among them.
+UPDATE reviews r SET translation_status = u.status,
+    title_translated = CASE WHEN u.status = 'skipped' THEN r.title_translated ELSE u.title END,
+    body_translated = CASE WHEN u.status = 'skipped' THEN r.body_translated ELSE u.body END
 FROM (SELECT unnest(@ids::bigint[]) AS id, unnest(@statuses::text[]) AS status,
              unnest(@titles::text[]) AS title, unnest(@bodies::text[]) AS body) u
 WHERE r.id = u.id AND r.translation_status = 'pending';

@@ -670,7 +670,9 @@ func (q *Queries) ReviewsSetSentiment(ctx context.Context, arg ReviewsSetSentime
 }
 
 const reviewsSetTranslation = `-- name: ReviewsSetTranslation :execrows
-UPDATE reviews r SET translation_status = u.status, title_translated = u.title, body_translated = u.body
+UPDATE reviews r SET translation_status = u.status,
+    title_translated = CASE WHEN u.status = 'skipped' THEN r.title_translated ELSE u.title END,
+    body_translated = CASE WHEN u.status = 'skipped' THEN r.body_translated ELSE u.body END
 FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::text[]) AS status,
              unnest($3::text[]) AS title, unnest($4::text[]) AS body) u
 WHERE r.id = u.id AND r.translation_status = 'pending'
@@ -683,7 +685,11 @@ type ReviewsSetTranslationParams struct {
 	Bodies   []string
 }
 
-// Only pending reviews move, so a replayed batch changes nothing.
+// Only pending reviews move, so a replayed batch changes nothing. A review
+// whose translation is skipped keeps its translated columns as they are:
+// with no indexed column changed, Postgres can update it in place (HOT)
+// instead of adding a new entry to every index of reviews, the trigram
+// index over the whole text among them.
 func (q *Queries) ReviewsSetTranslation(ctx context.Context, arg ReviewsSetTranslationParams) (int64, error) {
 	result, err := q.db.Exec(ctx, reviewsSetTranslation,
 		arg.Ids,
