@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/voc-project/voc/comparison"
+	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/store"
 )
 
@@ -56,7 +58,7 @@ func (s *server) loadComparisonProducts(ctx context.Context, ids []int64) ([]com
 		if err != nil {
 			return nil, fmt.Errorf("product %d: %w", id, err)
 		}
-		cp := comparison.Product{ID: p.ID, Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title}
+		cp := comparison.Product{ID: p.ID, Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title, TargetLanguage: p.TargetLanguage}
 		if cp.ProductOverview, err = store.ProductOverviewGet(ctx, s.Pool, id); err != nil {
 			return nil, err
 		}
@@ -69,6 +71,57 @@ func (s *server) loadComparisonProducts(ctx context.Context, ids []int64) ([]com
 		out = append(out, cp)
 	}
 	return out, nil
+}
+
+// alignTimeout bounds the alignment call a comparison's creation waits
+// for; past it the comparison is aligned offline.
+const alignTimeout = 60 * time.Second
+
+// Alignment notes, stored with the comparison and shown with it.
+const (
+	noteOffline         = "aligned by concept and normalised name"
+	noteOfflineNoLLM    = noteOffline + " (no language model is configured)"
+	noteOfflineFallback = noteOffline + " (the language model could not align them: "
+)
+
+// alignComparison aligns the products' dimensions by meaning: with one call
+// to the language model, through its limiter, answer cache and schema
+// validation, when one is configured; otherwise, or when the call fails,
+// offline. It returns the groups, their source (llm or offline) and a note
+// saying how they were made. It happens outside any transaction.
+func (s *server) alignComparison(ctx context.Context, ps []comparison.Product) (groups []store.AlignGroup, source, note string) {
+	al, ok := llm.AlignerOf(s.LLM)
+	if !ok {
+		return comparison.AlignOffline(ps), "offline", noteOfflineNoLLM
+	}
+	lang := "en"
+	if len(ps) > 0 && ps[0].TargetLanguage != "" {
+		lang = ps[0].TargetLanguage
+	}
+	actx, cancel := context.WithTimeout(ctx, alignTimeout)
+	defer cancel()
+	out, usage, err := al.Align(actx, comparison.AlignInput(ps, lang))
+	if err == nil {
+		groups = comparison.FromLLM(out, ps, "llm")
+		if len(groups) == 0 {
+			err = errors.New("the answer grouped no dimension")
+		}
+	}
+	if err != nil {
+		s.Log.WarnContext(ctx, "align comparison with the llm; aligned offline instead", "error", err)
+		reason := "the call failed"
+		if _, ok := llm.AsRateLimit(err); ok {
+			reason = "it was rate limited"
+		} else if llm.IsInvalidOutput(err) {
+			reason = "its answer was invalid"
+		}
+		return comparison.AlignOffline(ps), "offline", noteOfflineFallback + reason + ")"
+	}
+	note = "aligned by meaning by the language model " + s.LLM.Model()
+	if usage.CacheHit {
+		note += " (answer from the cache)"
+	}
+	return groups, "llm", note
 }
 
 func (s *server) comparisonView(ctx context.Context, id int64) (comparison.View, error) {
@@ -89,8 +142,11 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		Method:      http.MethodPost,
 		Path:        "/api/v1/comparisons",
 		Summary:     "Compare 2–10 products",
-		Description: "Aligns the products' dimensions by meaning (the seed concept a name refers to in any language, else its normalised name) " +
-			"and answers the comparison (as GET /api/v1/comparisons/{id}). Each product needs a learned model (409 otherwise).",
+		Description: "Aligns the products' dimensions by meaning — with one call to the configured language model (validated against its schema, " +
+			"cached), else, or when that call fails, offline (the seed concept a name refers to in any language, else its normalised name) — " +
+			"stores the alignment with the comparison, so reading it again makes no call, " +
+			"and answers the comparison (as GET /api/v1/comparisons/{id}). `alignment_source` and `alignment_note` say how it was aligned. " +
+			"Each product needs a learned model (409 otherwise).",
 		Tags:          []string{"comparisons"},
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{401, 403, 409, 422},
@@ -138,7 +194,7 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "comparison", err)
 		}
-		groups := comparison.AlignOffline(ps)
+		groups, source, note := s.alignComparison(ctx, ps)
 		var createdBy *int64
 		if id, ok := identityFrom(ctx); ok {
 			createdBy = id.UserID
@@ -146,13 +202,13 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		var cid int64
 		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 			var err error
-			cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, in.Body.ProductIDs, groups, "offline", "aligned by concept and normalised name")
+			cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, in.Body.ProductIDs, groups, source, note)
 			return err
 		})
 		if err != nil {
 			return nil, s.storeError(ctx, "comparison", err)
 		}
-		auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": in.Body.ProductIDs})
+		auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": in.Body.ProductIDs, "alignment_source": source})
 		v, err := s.comparisonView(ctx, cid)
 		if err != nil {
 			return nil, err
