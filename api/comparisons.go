@@ -13,6 +13,7 @@ import (
 
 	"github.com/voc-project/voc/comparison"
 	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/report"
 	"github.com/voc-project/voc/store"
 )
 
@@ -30,6 +31,12 @@ type comparisonIDInput struct {
 type comparisonDocInput struct {
 	ID       int64 `path:"id" minimum:"1"`
 	Download bool  `query:"download"`
+}
+
+type comparisonPDFInput struct {
+	serverBase
+	ID       int64 `path:"id" minimum:"1"`
+	Download bool  `query:"download" doc:"answer as an attachment to save instead of showing inline"`
 }
 
 type alignmentPatchInput struct {
@@ -301,5 +308,27 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		}
 		return &documentOutput{ContentType: "text/html; charset=utf-8", ContentSecurityPolicy: reportCSP,
 			ContentDisposition: disposition(in.Download, fmt.Sprintf("voc-comparison-%d.html", v.ID)), Body: page}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "get-comparison-pdf", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}/pdf",
+		Summary: "The comparison report as a PDF, rendered on the server, citing evidence from every product",
+		Description: "The products, the alignment and how it was made, the matrix of aligned dimensions × products, evidence quoted from every product " +
+			"(each citation links to /reviews/{id}?quote=… on this server), and the 5W differences. Chinese, Japanese and Korean text is set in a CJK font.",
+		Tags: []string{"comparisons"}, Errors: []int{401, 404},
+		Responses: map[string]*huma.Response{"200": {
+			Description: "The comparison report as a PDF",
+			Content:     map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}},
+		}},
+	}, func(ctx context.Context, in *comparisonPDFInput) (*documentOutput, error) {
+		v, err := s.comparisonView(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err := report.ComparisonPDF(v, report.Links{Base: in.base, Enabled: true})
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		return &documentOutput{ContentType: "application/pdf",
+			ContentDisposition: disposition(in.Download, fmt.Sprintf("voc-comparison-%d.pdf", v.ID)), Body: pdf}, nil
 	})
 }

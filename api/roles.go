@@ -80,6 +80,7 @@ var routeRoles = map[string]store.Role{
 	"PATCH /api/v1/comparisons/{id}/alignment":            analyst,
 	"GET /api/v1/comparisons/{id}/markdown":               viewer,
 	"GET /api/v1/comparisons/{id}/html":                   viewer,
+	"GET /api/v1/comparisons/{id}/pdf":                    viewer,
 	"POST /api/v1/products/{id}/dimensions":               analyst,
 	"PATCH /api/v1/products/{id}/dimensions/{dimID}":      analyst,
 	"DELETE /api/v1/products/{id}/dimensions/{dimID}":     analyst,
