@@ -143,6 +143,75 @@ func (s *server) comparisonView(ctx context.Context, id int64) (comparison.View,
 	return comparison.Build(c, ps), nil
 }
 
+// createComparison validates and creates a comparison of products ids named
+// name, aligning their dimensions (alignComparison), and returns its view.
+// field names the request's list of products in a 422, and suffix the
+// field of an item that holds the id ("" when the items are the ids). It returns a 422 for a
+// bad name, count, duplicate or unknown product, a 409 for a product
+// without a model, or a store error.
+func (s *server) createComparison(ctx context.Context, name string, ids []int64, field, suffix string) (comparison.View, error) {
+	at := func(i int) string { return fmt.Sprintf("%s[%d]%s", field, i, suffix) }
+	name = strings.TrimSpace(name)
+	var errs []error
+	if name == "" {
+		errs = append(errs, &huma.ErrorDetail{Location: "body.name", Message: "name is empty"})
+	}
+	n := len(ids)
+	if n < comparison.MinProducts || n > comparison.MaxProducts {
+		errs = append(errs, &huma.ErrorDetail{Location: field, Message: fmt.Sprintf("compare 2 to 10 products, not %d", n), Value: n})
+	}
+	seen := map[int64]bool{}
+	for i, id := range ids {
+		if seen[id] {
+			errs = append(errs, &huma.ErrorDetail{Location: at(i), Message: fmt.Sprintf("product %d is listed twice", id), Value: id})
+		}
+		seen[id] = true
+	}
+	if len(errs) > 0 {
+		return comparison.View{}, huma.Error422UnprocessableEntity("invalid comparison", errs...)
+	}
+	var noModel []string
+	for i, id := range ids {
+		p, err := store.ProductGet(ctx, s.Pool, id)
+		if errors.Is(err, store.ErrNotFound) {
+			errs = append(errs, &huma.ErrorDetail{Location: at(i), Message: fmt.Sprintf("no product has id %d", id), Value: id})
+			continue
+		}
+		if err != nil {
+			return comparison.View{}, s.storeError(ctx, "product", err)
+		}
+		if p.ModelVersion == 0 {
+			noModel = append(noModel, fmt.Sprintf("%d (%s/%s)", p.ID, p.Marketplace, p.ASIN))
+		}
+	}
+	if len(errs) > 0 {
+		return comparison.View{}, huma.Error422UnprocessableEntity("invalid comparison", errs...)
+	}
+	if len(noModel) > 0 {
+		return comparison.View{}, huma.Error409Conflict("these products have no model yet; analyse them first: " + strings.Join(noModel, ", "))
+	}
+	ps, err := s.loadComparisonProducts(ctx, ids)
+	if err != nil {
+		return comparison.View{}, s.storeError(ctx, "comparison", err)
+	}
+	groups, source, note := s.alignComparison(ctx, ps)
+	var createdBy *int64
+	if id, ok := identityFrom(ctx); ok {
+		createdBy = id.UserID
+	}
+	var cid int64
+	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		var err error
+		cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, ids, groups, source, note)
+		return err
+	})
+	if err != nil {
+		return comparison.View{}, s.storeError(ctx, "comparison", err)
+	}
+	auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": ids, "alignment_source": source})
+	return s.comparisonView(ctx, cid)
+}
+
 func (s *server) registerComparisonRoutes(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-comparison",
@@ -158,65 +227,7 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{401, 403, 409, 422},
 	}, func(ctx context.Context, in *comparisonCreateInput) (*comparisonOutput, error) {
-		name := strings.TrimSpace(in.Body.Name)
-		var errs []error
-		if name == "" {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.name", Message: "name is empty"})
-		}
-		n := len(in.Body.ProductIDs)
-		if n < comparison.MinProducts || n > comparison.MaxProducts {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.product_ids", Message: fmt.Sprintf("compare 2 to 10 products, not %d", n), Value: n})
-		}
-		seen := map[int64]bool{}
-		for i, id := range in.Body.ProductIDs {
-			if seen[id] {
-				errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("body.product_ids[%d]", i), Message: fmt.Sprintf("product %d is listed twice", id), Value: id})
-			}
-			seen[id] = true
-		}
-		if len(errs) > 0 {
-			return nil, huma.Error422UnprocessableEntity("invalid comparison", errs...)
-		}
-		var noModel []string
-		for i, id := range in.Body.ProductIDs {
-			p, err := store.ProductGet(ctx, s.Pool, id)
-			if errors.Is(err, store.ErrNotFound) {
-				errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("body.product_ids[%d]", i), Message: fmt.Sprintf("no product has id %d", id), Value: id})
-				continue
-			}
-			if err != nil {
-				return nil, s.storeError(ctx, "product", err)
-			}
-			if p.ModelVersion == 0 {
-				noModel = append(noModel, fmt.Sprintf("%d (%s/%s)", p.ID, p.Marketplace, p.ASIN))
-			}
-		}
-		if len(errs) > 0 {
-			return nil, huma.Error422UnprocessableEntity("invalid comparison", errs...)
-		}
-		if len(noModel) > 0 {
-			return nil, huma.Error409Conflict("these products have no model yet; analyse them first: " + strings.Join(noModel, ", "))
-		}
-		ps, err := s.loadComparisonProducts(ctx, in.Body.ProductIDs)
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		groups, source, note := s.alignComparison(ctx, ps)
-		var createdBy *int64
-		if id, ok := identityFrom(ctx); ok {
-			createdBy = id.UserID
-		}
-		var cid int64
-		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-			var err error
-			cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, in.Body.ProductIDs, groups, source, note)
-			return err
-		})
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": in.Body.ProductIDs, "alignment_source": source})
-		v, err := s.comparisonView(ctx, cid)
+		v, err := s.createComparison(ctx, in.Body.Name, in.Body.ProductIDs, "body.product_ids", "")
 		if err != nil {
 			return nil, err
 		}

@@ -71,6 +71,8 @@ var routeRoles = map[string]store.Role{
 	"POST /api/v1/reviews/ingest":                         analyst,
 	"POST /api/v1/reviews/ingest/queue":                   analyst,
 	"POST /api/v1/products/{asin}/collection-complete":    analyst,
+	"POST /api/v1/products/{asin}/start-analysis":         analyst,
+	"POST /api/v1/analysis/projects":                      analyst,
 	"POST /api/v1/products/{id}/rerun":                    analyst,
 	"POST /api/v1/products/{id}/analyses":                 analyst,
 	"PATCH /api/v1/reviews/{id}":                          analyst,
