@@ -16,6 +16,9 @@ const (
 	StageInsights    = "insight_extraction"
 	StageThemes      = "theme_extraction"
 	StageReport      = "reports"
+	// StageAlignment is not a pipeline stage: it records the one LLM call
+	// that aligns a comparison's dimensions.
+	StageAlignment = "comparison_alignment"
 )
 
 // Insight types.

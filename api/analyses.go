@@ -51,58 +51,76 @@ func (s *server) registerAnalysesRoutes(api huma.API) {
 		if err != nil {
 			return nil, s.storeError(ctx, "product", err)
 		}
-		kind := map[string]string{"full": jobs.AnalysisFull, "translate_only": jobs.AnalysisTranslateOnly, "rerun": jobs.AnalysisRerun}[in.Body.Mode]
-		out := &analysisStartOutput{Status: http.StatusAccepted}
-		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-			// Serialise with ingestion and other starts of this product.
-			if err := store.ProductLockForIngest(ctx, tx, p.ID); err != nil {
-				return err
-			}
-			running, err := store.AnalysisRunningCount(ctx, tx, p.ID)
-			if err != nil {
-				return err
-			}
-			if running > 0 {
-				return huma.Error409Conflict("an analysis of this product is running; wait for it to finish")
-			}
-			var n int64
-			if kind == jobs.AnalysisRerun {
-				if p.ModelVersion == 0 {
-					return huma.Error409Conflict("the product has no model yet: start a full analysis first")
-				}
-				if n, err = store.ProductReviewCount(ctx, tx, p.ID); err != nil {
-					return err
-				}
-				ex, err := store.ProductExcludedCount(ctx, tx, p.ID)
-				if err != nil {
-					return err
-				}
-				n -= ex
-			} else if n, err = store.AnalysisPendingCount(ctx, tx, p.ID, kind); err != nil {
-				return err
-			}
-			if n == 0 {
-				return huma.Error409Conflict(fmt.Sprintf("no reviews to analyse in mode %s: every review is covered or excluded; use mode rerun to re-analyse them", in.Body.Mode))
-			}
-			aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, kind, nil, 0)
-			if err != nil {
-				return err
-			}
-			if _, err := s.River.InsertManyTx(ctx, tx, next); err != nil {
-				return fmt.Errorf("queue analysis: %w", err)
-			}
-			out.Body = AnalysisStarted{AnalysisID: aid, ProductID: p.ID, Mode: in.Body.Mode, Reviews: n,
-				StatusURL: fmt.Sprintf("/api/v1/products/%d/analysis", p.ID)}
-			return nil
-		})
-		var se huma.StatusError
-		if errors.As(err, &se) {
+		started, err := s.startAnalysis(ctx, p, in.Body.Mode)
+		if err != nil {
 			return nil, err
 		}
-		if err != nil {
-			return nil, s.storeError(ctx, "analysis", err)
-		}
-		auditAs(ctx, "analysis.start", fmt.Sprintf("analysis %d", out.Body.AnalysisID), map[string]any{"product_id": p.ID, "mode": in.Body.Mode})
-		return out, nil
+		return &analysisStartOutput{Status: http.StatusAccepted, Body: started}, nil
 	})
+}
+
+// Conflicts of startAnalysis, for callers that answer them differently.
+var (
+	errAnalysisRunning = huma.Error409Conflict("an analysis of this product is running; wait for it to finish")
+	errNoModel         = huma.Error409Conflict("the product has no model yet: start a full analysis first")
+)
+
+// startAnalysis starts an analysis of p in mode (full, translate_only or
+// rerun): it counts the reviews it covers and queues its first jobs in one
+// transaction, and audits it. It returns errAnalysisRunning, errNoModel, a
+// 409 when there is nothing to analyse, or a store error.
+func (s *server) startAnalysis(ctx context.Context, p store.Product, mode string) (AnalysisStarted, error) {
+	kind := map[string]string{"full": jobs.AnalysisFull, "translate_only": jobs.AnalysisTranslateOnly, "rerun": jobs.AnalysisRerun}[mode]
+	var out AnalysisStarted
+	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		// Serialise with ingestion and other starts of this product.
+		if err := store.ProductLockForIngest(ctx, tx, p.ID); err != nil {
+			return err
+		}
+		running, err := store.AnalysisRunningCount(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if running > 0 {
+			return errAnalysisRunning
+		}
+		var n int64
+		if kind == jobs.AnalysisRerun {
+			if p.ModelVersion == 0 {
+				return errNoModel
+			}
+			if n, err = store.ProductReviewCount(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			ex, err := store.ProductExcludedCount(ctx, tx, p.ID)
+			if err != nil {
+				return err
+			}
+			n -= ex
+		} else if n, err = store.AnalysisPendingCount(ctx, tx, p.ID, kind); err != nil {
+			return err
+		}
+		if n == 0 {
+			return huma.Error409Conflict(fmt.Sprintf("no reviews to analyse in mode %s: every review is covered or excluded; use mode rerun to re-analyse them", mode))
+		}
+		aid, next, err := jobs.StartAnalysis(ctx, tx, p.ID, kind, nil, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := s.River.InsertManyTx(ctx, tx, next); err != nil {
+			return fmt.Errorf("queue analysis: %w", err)
+		}
+		out = AnalysisStarted{AnalysisID: aid, ProductID: p.ID, Mode: mode, Reviews: n,
+			StatusURL: fmt.Sprintf("/api/v1/products/%d/analysis", p.ID)}
+		return nil
+	})
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return AnalysisStarted{}, err
+	}
+	if err != nil {
+		return AnalysisStarted{}, s.storeError(ctx, "analysis", err)
+	}
+	auditAs(ctx, "analysis.start", fmt.Sprintf("analysis %d", out.AnalysisID), map[string]any{"product_id": p.ID, "mode": mode})
+	return out, nil
 }

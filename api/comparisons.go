@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/voc-project/voc/comparison"
+	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/report"
 	"github.com/voc-project/voc/store"
 )
 
@@ -28,6 +31,12 @@ type comparisonIDInput struct {
 type comparisonDocInput struct {
 	ID       int64 `path:"id" minimum:"1"`
 	Download bool  `query:"download"`
+}
+
+type comparisonPDFInput struct {
+	serverBase
+	ID       int64 `path:"id" minimum:"1"`
+	Download bool  `query:"download" doc:"answer as an attachment to save instead of showing inline"`
 }
 
 type alignmentPatchInput struct {
@@ -56,7 +65,7 @@ func (s *server) loadComparisonProducts(ctx context.Context, ids []int64) ([]com
 		if err != nil {
 			return nil, fmt.Errorf("product %d: %w", id, err)
 		}
-		cp := comparison.Product{ID: p.ID, Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title}
+		cp := comparison.Product{ID: p.ID, Marketplace: p.Marketplace, ASIN: p.ASIN, Title: p.Title, TargetLanguage: p.TargetLanguage}
 		if cp.ProductOverview, err = store.ProductOverviewGet(ctx, s.Pool, id); err != nil {
 			return nil, err
 		}
@@ -71,6 +80,57 @@ func (s *server) loadComparisonProducts(ctx context.Context, ids []int64) ([]com
 	return out, nil
 }
 
+// alignTimeout bounds the alignment call a comparison's creation waits
+// for; past it the comparison is aligned offline.
+const alignTimeout = 60 * time.Second
+
+// Alignment notes, stored with the comparison and shown with it.
+const (
+	noteOffline         = "aligned by concept and normalised name"
+	noteOfflineNoLLM    = noteOffline + " (no language model is configured)"
+	noteOfflineFallback = noteOffline + " (the language model could not align them: "
+)
+
+// alignComparison aligns the products' dimensions by meaning: with one call
+// to the language model, through its limiter, answer cache and schema
+// validation, when one is configured; otherwise, or when the call fails,
+// offline. It returns the groups, their source (llm or offline) and a note
+// saying how they were made. It happens outside any transaction.
+func (s *server) alignComparison(ctx context.Context, ps []comparison.Product) (groups []store.AlignGroup, source, note string) {
+	al, ok := llm.AlignerOf(s.LLM)
+	if !ok {
+		return comparison.AlignOffline(ps), "offline", noteOfflineNoLLM
+	}
+	lang := "en"
+	if len(ps) > 0 && ps[0].TargetLanguage != "" {
+		lang = ps[0].TargetLanguage
+	}
+	actx, cancel := context.WithTimeout(ctx, alignTimeout)
+	defer cancel()
+	out, usage, err := al.Align(actx, comparison.AlignInput(ps, lang))
+	if err == nil {
+		groups = comparison.FromLLM(out, ps, "llm")
+		if len(groups) == 0 {
+			err = errors.New("the answer grouped no dimension")
+		}
+	}
+	if err != nil {
+		s.Log.WarnContext(ctx, "align comparison with the llm; aligned offline instead", "error", err)
+		reason := "the call failed"
+		if _, ok := llm.AsRateLimit(err); ok {
+			reason = "it was rate limited"
+		} else if llm.IsInvalidOutput(err) {
+			reason = "its answer was invalid"
+		}
+		return comparison.AlignOffline(ps), "offline", noteOfflineFallback + reason + ")"
+	}
+	note = "aligned by meaning by the language model " + s.LLM.Model()
+	if usage.CacheHit {
+		note += " (answer from the cache)"
+	}
+	return groups, "llm", note
+}
+
 func (s *server) comparisonView(ctx context.Context, id int64) (comparison.View, error) {
 	c, err := store.ComparisonGet(ctx, s.Pool, id)
 	if err != nil {
@@ -83,77 +143,91 @@ func (s *server) comparisonView(ctx context.Context, id int64) (comparison.View,
 	return comparison.Build(c, ps), nil
 }
 
+// createComparison validates and creates a comparison of products ids named
+// name, aligning their dimensions (alignComparison), and returns its view.
+// field names the request's list of products in a 422, and suffix the
+// field of an item that holds the id ("" when the items are the ids). It returns a 422 for a
+// bad name, count, duplicate or unknown product, a 409 for a product
+// without a model, or a store error.
+func (s *server) createComparison(ctx context.Context, name string, ids []int64, field, suffix string) (comparison.View, error) {
+	at := func(i int) string { return fmt.Sprintf("%s[%d]%s", field, i, suffix) }
+	name = strings.TrimSpace(name)
+	var errs []error
+	if name == "" {
+		errs = append(errs, &huma.ErrorDetail{Location: "body.name", Message: "name is empty"})
+	}
+	n := len(ids)
+	if n < comparison.MinProducts || n > comparison.MaxProducts {
+		errs = append(errs, &huma.ErrorDetail{Location: field, Message: fmt.Sprintf("compare 2 to 10 products, not %d", n), Value: n})
+	}
+	seen := map[int64]bool{}
+	for i, id := range ids {
+		if seen[id] {
+			errs = append(errs, &huma.ErrorDetail{Location: at(i), Message: fmt.Sprintf("product %d is listed twice", id), Value: id})
+		}
+		seen[id] = true
+	}
+	if len(errs) > 0 {
+		return comparison.View{}, huma.Error422UnprocessableEntity("invalid comparison", errs...)
+	}
+	var noModel []string
+	for i, id := range ids {
+		p, err := store.ProductGet(ctx, s.Pool, id)
+		if errors.Is(err, store.ErrNotFound) {
+			errs = append(errs, &huma.ErrorDetail{Location: at(i), Message: fmt.Sprintf("no product has id %d", id), Value: id})
+			continue
+		}
+		if err != nil {
+			return comparison.View{}, s.storeError(ctx, "product", err)
+		}
+		if p.ModelVersion == 0 {
+			noModel = append(noModel, fmt.Sprintf("%d (%s/%s)", p.ID, p.Marketplace, p.ASIN))
+		}
+	}
+	if len(errs) > 0 {
+		return comparison.View{}, huma.Error422UnprocessableEntity("invalid comparison", errs...)
+	}
+	if len(noModel) > 0 {
+		return comparison.View{}, huma.Error409Conflict("these products have no model yet; analyse them first: " + strings.Join(noModel, ", "))
+	}
+	ps, err := s.loadComparisonProducts(ctx, ids)
+	if err != nil {
+		return comparison.View{}, s.storeError(ctx, "comparison", err)
+	}
+	groups, source, note := s.alignComparison(ctx, ps)
+	var createdBy *int64
+	if id, ok := identityFrom(ctx); ok {
+		createdBy = id.UserID
+	}
+	var cid int64
+	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		var err error
+		cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, ids, groups, source, note)
+		return err
+	})
+	if err != nil {
+		return comparison.View{}, s.storeError(ctx, "comparison", err)
+	}
+	auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": ids, "alignment_source": source})
+	return s.comparisonView(ctx, cid)
+}
+
 func (s *server) registerComparisonRoutes(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-comparison",
 		Method:      http.MethodPost,
 		Path:        "/api/v1/comparisons",
 		Summary:     "Compare 2–10 products",
-		Description: "Aligns the products' dimensions by meaning (the seed concept a name refers to in any language, else its normalised name) " +
-			"and answers the comparison (as GET /api/v1/comparisons/{id}). Each product needs a learned model (409 otherwise).",
+		Description: "Aligns the products' dimensions by meaning — with one call to the configured language model (validated against its schema, " +
+			"cached), else, or when that call fails, offline (the seed concept a name refers to in any language, else its normalised name) — " +
+			"stores the alignment with the comparison, so reading it again makes no call, " +
+			"and answers the comparison (as GET /api/v1/comparisons/{id}). `alignment_source` and `alignment_note` say how it was aligned. " +
+			"Each product needs a learned model (409 otherwise).",
 		Tags:          []string{"comparisons"},
 		DefaultStatus: http.StatusCreated,
 		Errors:        []int{401, 403, 409, 422},
 	}, func(ctx context.Context, in *comparisonCreateInput) (*comparisonOutput, error) {
-		name := strings.TrimSpace(in.Body.Name)
-		var errs []error
-		if name == "" {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.name", Message: "name is empty"})
-		}
-		n := len(in.Body.ProductIDs)
-		if n < comparison.MinProducts || n > comparison.MaxProducts {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.product_ids", Message: fmt.Sprintf("compare 2 to 10 products, not %d", n), Value: n})
-		}
-		seen := map[int64]bool{}
-		for i, id := range in.Body.ProductIDs {
-			if seen[id] {
-				errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("body.product_ids[%d]", i), Message: fmt.Sprintf("product %d is listed twice", id), Value: id})
-			}
-			seen[id] = true
-		}
-		if len(errs) > 0 {
-			return nil, huma.Error422UnprocessableEntity("invalid comparison", errs...)
-		}
-		var noModel []string
-		for i, id := range in.Body.ProductIDs {
-			p, err := store.ProductGet(ctx, s.Pool, id)
-			if errors.Is(err, store.ErrNotFound) {
-				errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("body.product_ids[%d]", i), Message: fmt.Sprintf("no product has id %d", id), Value: id})
-				continue
-			}
-			if err != nil {
-				return nil, s.storeError(ctx, "product", err)
-			}
-			if p.ModelVersion == 0 {
-				noModel = append(noModel, fmt.Sprintf("%d (%s/%s)", p.ID, p.Marketplace, p.ASIN))
-			}
-		}
-		if len(errs) > 0 {
-			return nil, huma.Error422UnprocessableEntity("invalid comparison", errs...)
-		}
-		if len(noModel) > 0 {
-			return nil, huma.Error409Conflict("these products have no model yet; analyse them first: " + strings.Join(noModel, ", "))
-		}
-		ps, err := s.loadComparisonProducts(ctx, in.Body.ProductIDs)
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		groups := comparison.AlignOffline(ps)
-		var createdBy *int64
-		if id, ok := identityFrom(ctx); ok {
-			createdBy = id.UserID
-		}
-		var cid int64
-		err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-			var err error
-			cid, err = store.ComparisonCreate(ctx, tx, name, createdBy, in.Body.ProductIDs, groups, "offline", "aligned by concept and normalised name")
-			return err
-		})
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		auditAs(ctx, "comparison.create", fmt.Sprintf("comparison %d", cid), map[string]any{"product_ids": in.Body.ProductIDs})
-		v, err := s.comparisonView(ctx, cid)
+		v, err := s.createComparison(ctx, in.Body.Name, in.Body.ProductIDs, "body.product_ids", "")
 		if err != nil {
 			return nil, err
 		}
@@ -245,5 +319,27 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		}
 		return &documentOutput{ContentType: "text/html; charset=utf-8", ContentSecurityPolicy: reportCSP,
 			ContentDisposition: disposition(in.Download, fmt.Sprintf("voc-comparison-%d.html", v.ID)), Body: page}, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "get-comparison-pdf", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}/pdf",
+		Summary: "The comparison report as a PDF, rendered on the server, citing evidence from every product",
+		Description: "The products, the alignment and how it was made, the matrix of aligned dimensions × products, evidence quoted from every product " +
+			"(each citation links to /reviews/{id}?quote=… on this server), and the 5W differences. Chinese, Japanese and Korean text is set in a CJK font.",
+		Tags: []string{"comparisons"}, Errors: []int{401, 404},
+		Responses: map[string]*huma.Response{"200": {
+			Description: "The comparison report as a PDF",
+			Content:     map[string]*huma.MediaType{"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}}},
+		}},
+	}, func(ctx context.Context, in *comparisonPDFInput) (*documentOutput, error) {
+		v, err := s.comparisonView(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err := report.ComparisonPDF(v, report.Links{Base: in.base, Enabled: true})
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		return &documentOutput{ContentType: "application/pdf",
+			ContentDisposition: disposition(in.Download, fmt.Sprintf("voc-comparison-%d.pdf", v.ID)), Body: pdf}, nil
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -102,10 +103,20 @@ func (e *env) compare(body string) (int, []byte, comparison.View) {
 
 // checkComparison creates a comparison of the three products and checks
 // the view, an alignment correction and the reports.
-func checkComparison(t *testing.T, e *env, ids []int64) {
+func checkComparison(t *testing.T, e *env, ids []int64, source string) {
 	ctx := context.Background()
+	var aligned int64
+	if e.sim != nil {
+		aligned = e.sim.Stats().Tasks["alignment"]
+	}
 	status, raw, v := e.compare(fmt.Sprintf(`{"name":"Speakers vs phones","product_ids":[%d,%d,%d]}`, ids[0], ids[1], ids[2]))
 	require.Equal(t, http.StatusCreated, status, string(raw))
+	if e.sim != nil {
+		require.Equal(t, aligned+1, e.sim.Stats().Tasks["alignment"], "one alignment call per comparison")
+		defer func() {
+			require.Equal(t, aligned+1, e.sim.Stats().Tasks["alignment"], "reading and correcting the comparison make no call")
+		}()
+	}
 	require.Len(t, v.Products, 3)
 	for i, p := range v.Products {
 		require.Equal(t, ids[i], p.ID)
@@ -115,7 +126,7 @@ func checkComparison(t *testing.T, e *env, ids []int64) {
 			require.NotEmpty(t, p.RatingDist)
 		}
 	}
-	require.Equal(t, "offline", v.AlignmentSource)
+	require.Equal(t, source, v.AlignmentSource)
 	require.NotEmpty(t, v.Matrix)
 	// Dimensions learned separately in three languages line up by meaning.
 	shared := 0
@@ -224,6 +235,43 @@ func checkComparison(t *testing.T, e *env, ids []int64) {
 	}
 	require.Contains(t, html, "<h2>Aligned dimensions</h2>")
 	require.Equal(t, 3, strings.Count(html, "<h3>"))
+
+	// The PDF cites evidence from every product too (the same quotes and
+	// reviews as the Markdown), the Chinese phone reviews' included.
+	pdf := e.getBody(fmt.Sprintf("/api/v1/comparisons/%d/pdf", v.ID))
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
+	text := strings.Join(strings.Fields(pdfToText(t, pdf)), "")
+	cjk := false
+	for i, sec := range sections {
+		cited := 0
+		for _, line := range strings.Split(sec, "\n") {
+			if j := strings.LastIndex(line, "(review "); j >= 0 {
+				id := strings.TrimSuffix(line[j+len("(review "):], ")")
+				require.Contains(t, text, "(review#"+id+")", "product %d's evidence is cited in the PDF", ids[i])
+				cited++
+				if strings.ContainsFunc(line, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
+					q := line[strings.Index(line, "“")+len("“") : strings.LastIndex(line, "”")]
+					require.Contains(t, text, strings.Join(strings.Fields(strings.ReplaceAll(q, "\\", "")), ""), "CJK quotes are set in the PDF")
+					cjk = true
+				}
+			}
+		}
+		require.Positive(t, cited)
+	}
+	require.True(t, cjk, "the Chinese phone product has a Chinese quote: %s", md)
+}
+
+// pdfToText extracts a PDF's text with pdftotext (poppler-utils).
+func pdfToText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	file := filepath.Join(t.TempDir(), "c.pdf")
+	require.NoError(t, os.WriteFile(file, pdf, 0o600))
+	out, err := exec.Command("pdftotext", file, "-").Output()
+	require.NoError(t, err)
+	return string(out)
 }
 
 // TestComparisonOffline compares the MARC, Alexa and Chinese phone
@@ -231,7 +279,7 @@ func checkComparison(t *testing.T, e *env, ids []int64) {
 func TestComparisonOffline(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOpts{})
-	checkComparison(t, e, threeProducts(t, e))
+	checkComparison(t, e, threeProducts(t, e), "offline")
 }
 
 // TestComparisonSim does the same with the LLM simulator as the provider.
@@ -239,7 +287,7 @@ func TestComparisonSim(t *testing.T) {
 	t.Parallel()
 	sc := quietSim()
 	e := newEnv(t, envOpts{sim: &sc})
-	checkComparison(t, e, threeProducts(t, e))
+	checkComparison(t, e, threeProducts(t, e), "llm")
 }
 
 // TestComparisonBadInput: comparisons of 1 or 11 products, duplicates,

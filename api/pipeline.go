@@ -14,6 +14,7 @@ func (s *server) registerPipelineRoutes(api huma.API) {
 	s.registerReportRoutes(api)
 	s.registerExportRoutes(api)
 	s.registerExtensionRoutes(api)
+	s.registerExtensionSearchRoutes(api)
 	s.registerAnalysesRoutes(api)
 	s.registerCurationRoutes(api)
 	s.registerComparisonRoutes(api)

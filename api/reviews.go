@@ -100,12 +100,15 @@ func (s *server) registerProductRoutes(api huma.API) {
 		Method:      http.MethodGet,
 		Path:        "/api/v1/products/{id}",
 		Summary:     "A product with its review count, model version, latest analysis and latest report",
-		Tags:        []string{"products"},
-		Errors:      []int{401, 404},
-	}, func(ctx context.Context, in *productIDInput) (*productDetailOutput, error) {
-		p, err := store.ProductGet(ctx, s.Pool, in.ID)
+		Description: "`id` is the product's numeric id, or an ASIN (what the browser extension sends): an ASIN finds its product when it is unique " +
+			"across marketplaces or `marketplace` is given; 409 with `candidates` when several marketplaces have it. " +
+			"An all-digit id is a product id first; a 10-digit one that no product has is tried as an ASIN (books).",
+		Tags:   []string{"products"},
+		Errors: []int{401, 404, 409, 422},
+	}, func(ctx context.Context, in *productRefInput) (*productDetailOutput, error) {
+		p, err := s.productByRef(ctx, in.ID, in.Marketplace)
 		if err != nil {
-			return nil, s.storeError(ctx, "product", err)
+			return nil, err
 		}
 		if p.ReviewCount, err = store.ProductReviewCount(ctx, s.Pool, p.ID); err != nil {
 			return nil, s.storeError(ctx, "product", err)

@@ -1,7 +1,8 @@
 // Package comparison compares 2–10 products whose models were learned
-// separately. It aligns their dimensions by meaning (offline: the seed
-// concept a name refers to in any language, else its normalised name; an
-// analyst can correct the alignment), builds the matrix of aligned
+// separately. It aligns their dimensions by meaning (the LLM's answer, one
+// call per comparison; offline: the seed concept a name refers to in any
+// language, else its normalised name; an analyst can correct the
+// alignment), builds the matrix of aligned
 // dimensions × products and the 5W differences, and renders the comparison
 // report. It holds no SQL: the api package reads the numbers from store.
 package comparison
@@ -11,8 +12,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
+	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/offline"
 	"github.com/voc-project/voc/store"
 )
@@ -29,6 +30,8 @@ type Product struct {
 	Marketplace string `json:"marketplace"`
 	ASIN        string `json:"asin"`
 	Title       string `json:"title"`
+	// TargetLanguage is the language the product is analysed in.
+	TargetLanguage string `json:"-"`
 	store.ProductOverview
 	Dimensions []store.DimensionCell `json:"-"`
 	Labels     []store.LabelShare    `json:"-"`
@@ -85,49 +88,74 @@ type View struct {
 	FiveW           []FiveWDiff        `json:"five_w_differences"`
 }
 
-var stopWords = map[string]bool{"the": true, "and": true, "of": true, "quality": true, "a": true, "&": true, "und": true, "der": true, "die": true, "das": true}
+// key is what aligns a dimension or label offline.
+func key(kind, name, def string) string { return offline.AlignKey(kind, name, def) }
 
-// normalise folds a name for matching: lower case, letters and digits
-// only, without stop words, singular.
-func normalise(name string) string {
-	var words []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if stopWords[w] {
-			continue
+// AlignInput is the LLM's alignment request for the products: every
+// dimension with its kind, name and definition; group names come back in
+// lang.
+func AlignInput(products []Product, lang string) llm.AlignInput {
+	in := llm.AlignInput{TargetLanguage: lang, Products: make([]llm.AlignProduct, len(products))}
+	for i, p := range products {
+		ap := llm.AlignProduct{ID: p.ID, Title: p.Title, Dimensions: make([]llm.AlignDimension, len(p.Dimensions))}
+		for j, d := range p.Dimensions {
+			ap.Dimensions[j] = llm.AlignDimension{ID: d.DimensionID, Kind: d.Kind, Name: d.Name, Definition: d.Definition}
 		}
-		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
-			w = strings.TrimSuffix(w, "s")
-		}
-		words = append(words, w)
+		in.Products[i] = ap
 	}
-	return strings.Join(words, " ")
+	return in
 }
 
-// key is what aligns a dimension or label offline.
-func key(kind, name, def string) string {
-	if c := offline.ConceptKey(kind, name, def); c != "" {
-		return "concept:" + c
+// FromLLM turns an alignment answer into the comparison's groups, keyed
+// key. Members that are not a compared product's dimension of the group's
+// kind, or that an earlier group holds, are dropped, and so are groups left
+// empty: the answer was validated against its schema and cleaned, and this
+// is the last guard before it is stored.
+func FromLLM(out llm.AlignOutput, products []Product, key string) []store.AlignGroup {
+	dims := map[int64]store.DimensionCell{}
+	owner := map[int64]int64{}
+	for _, p := range products {
+		for _, d := range p.Dimensions {
+			dims[d.DimensionID], owner[d.DimensionID] = d, p.ID
+		}
 	}
-	return "name:" + normalise(name)
+	used := map[int64]bool{}
+	groups := []store.AlignGroup{}
+	for _, g := range out.Groups {
+		sg := store.AlignGroup{Key: key, Name: strings.TrimSpace(g.Name), Kind: g.Kind}
+		for _, id := range g.DimensionIDs {
+			d, ok := dims[id]
+			if !ok || used[id] || d.Kind != g.Kind {
+				continue
+			}
+			used[id] = true
+			sg.Members = append(sg.Members, store.AlignMember{ProductID: owner[id], DimensionID: id, Name: d.Name})
+		}
+		if len(sg.Members) > 0 {
+			if sg.Name == "" {
+				sg.Name = sg.Members[0].Name
+			}
+			groups = append(groups, sg)
+		}
+	}
+	return groups
 }
 
 // AlignOffline groups the products' dimensions by the concept their name
-// refers to (any language), else by normalised name. Groups keep the
-// products' order; each is named after its first member.
+// refers to (any language), else by normalised name (offline.Align).
+// Groups keep the products' order; each is named after its first member
+// and keyed by what aligned it.
 func AlignOffline(products []Product) []store.AlignGroup {
-	var groups []store.AlignGroup
-	at := map[string]int{}
+	groups := FromLLM(offline.Align(AlignInput(products, "")), products, "")
+	defs := map[int64]string{}
 	for _, p := range products {
 		for _, d := range p.Dimensions {
-			k := d.Kind + "|" + key(d.Kind, d.Name, d.Definition)
-			i, ok := at[k]
-			if !ok {
-				i = len(groups)
-				at[k] = i
-				groups = append(groups, store.AlignGroup{Key: strings.SplitN(k, "|", 2)[1], Name: d.Name, Kind: d.Kind})
-			}
-			groups[i].Members = append(groups[i].Members, store.AlignMember{ProductID: p.ID, DimensionID: d.DimensionID, Name: d.Name})
+			defs[d.DimensionID] = d.Definition
 		}
+	}
+	for i, g := range groups {
+		m := g.Members[0]
+		groups[i].Key = key(g.Kind, m.Name, defs[m.DimensionID])
 	}
 	return groups
 }

@@ -126,6 +126,21 @@ func (c *cachedAnalyzer) Narrate(ctx context.Context, in ReportInput) (ReportOut
 	return cached(ctx, c, TaskReport, in, c.inner.Narrate, nil)
 }
 
+// Align implements Aligner when the wrapped provider does; otherwise it
+// returns ErrNoAligner (AlignerOf reports false for it).
+func (c *cachedAnalyzer) Align(ctx context.Context, in AlignInput) (AlignOutput, Usage, error) {
+	al, ok := c.inner.(Aligner)
+	if !ok {
+		return AlignOutput{}, Usage{}, ErrNoAligner
+	}
+	return cached(ctx, c, TaskAlignment, in, al.Align, nil)
+}
+
+func (c *cachedAnalyzer) aligns() bool {
+	_, ok := AlignerOf(c.inner)
+	return ok
+}
+
 // answersAll reports whether ids covers every review. A partial answer is not
 // cached: the caller retries the missing ids, and a cached partial answer
 // would make a retry of the same batch fail the same way forever.

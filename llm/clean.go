@@ -481,3 +481,43 @@ func fillNilSlices(v reflect.Value) {
 		v.Set(cp)
 	}
 }
+
+// CleanAlign keeps what an alignment may hold: ids of input dimensions,
+// each in its first group only, in a group of its own kind, and groups that
+// still have a member. It returns the cleaned answer and how many members
+// and groups it dropped. Input dimensions the answer leaves out are the
+// caller's to show unaligned.
+func CleanAlign(in AlignInput, out AlignOutput) (AlignOutput, int) {
+	kind := map[int64]string{}
+	for _, p := range in.Products {
+		for _, d := range p.Dimensions {
+			kind[d.ID] = d.Kind
+		}
+	}
+	used := map[int64]bool{}
+	dropped := 0
+	groups := make([]AlignGroup, 0, len(out.Groups))
+	for _, g := range out.Groups {
+		g.Name = strings.TrimSpace(g.Name)
+		ids := make([]int64, 0, len(g.DimensionIDs))
+		for _, id := range g.DimensionIDs {
+			k, ok := kind[id]
+			if !ok || used[id] || k != g.Kind {
+				dropped++
+				continue
+			}
+			used[id] = true
+			ids = append(ids, id)
+		}
+		if len(ids) == 0 || g.Name == "" {
+			dropped++
+			for _, id := range ids {
+				used[id] = false
+			}
+			continue
+		}
+		g.DimensionIDs = ids
+		groups = append(groups, g)
+	}
+	return AlignOutput{Groups: groups}, dropped
+}

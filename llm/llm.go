@@ -29,6 +29,31 @@ type Analyzer interface {
 	Translates() bool
 }
 
+// Aligner aligns the dimensions of the products of a comparison by
+// meaning, in one call. The providers that talk to a language model
+// implement it; the offline analyser does not (its alignment is
+// offline.Align, which callers use as the fallback).
+type Aligner interface {
+	Align(ctx context.Context, in AlignInput) (AlignOutput, Usage, error)
+}
+
+// ErrNoAligner is returned by an Analyzer wrapper's Align when the provider
+// it wraps cannot align.
+var ErrNoAligner = errors.New("the llm provider does not align dimensions")
+
+// AlignerOf returns a's Aligner, or false when a cannot align (nil, the
+// offline analyser, or a wrapper around one).
+func AlignerOf(a Analyzer) (Aligner, bool) {
+	if a == nil {
+		return nil, false
+	}
+	if w, ok := a.(interface{ aligns() bool }); ok && !w.aligns() {
+		return nil, false
+	}
+	al, ok := a.(Aligner)
+	return al, ok
+}
+
 // Usage describes the LLM calls one task made.
 type Usage struct {
 	Calls     int

@@ -76,13 +76,28 @@ func TestOfflineThroughSimulator(t *testing.T) {
 	_, _, err = p.Narrate(ctx, llm.ReportInput{TargetLanguage: "zh", Facts: map[string]int{"reviews": len(reviews)}, Evidence: ev})
 	require.NoError(t, err)
 
+	// The comparison's alignment: the simulator answers with the offline
+	// alignment, so "Akkulaufzeit", "battery life" and "续航" share a group.
+	al, _, err := p.Align(ctx, llm.AlignInput{TargetLanguage: "en", Products: []llm.AlignProduct{
+		{ID: 1, Dimensions: []llm.AlignDimension{{ID: 11, Kind: "product", Name: "Akkulaufzeit"}, {ID: 12, Kind: "emotion", Name: "Freude"}}},
+		{ID: 2, Dimensions: []llm.AlignDimension{{ID: 21, Kind: "product", Name: "battery life"}, {ID: 22, Kind: "product", Name: "price"}}},
+		{ID: 3, Dimensions: []llm.AlignDimension{{ID: 31, Kind: "product", Name: "续航"}}},
+	}})
+	require.NoError(t, err)
+	require.Equal(t, offline.Align(llm.AlignInput{TargetLanguage: "en", Products: []llm.AlignProduct{
+		{ID: 1, Dimensions: []llm.AlignDimension{{ID: 11, Kind: "product", Name: "Akkulaufzeit"}, {ID: 12, Kind: "emotion", Name: "Freude"}}},
+		{ID: 2, Dimensions: []llm.AlignDimension{{ID: 21, Kind: "product", Name: "battery life"}, {ID: 22, Kind: "product", Name: "price"}}},
+		{ID: 3, Dimensions: []llm.AlignDimension{{ID: 31, Kind: "product", Name: "续航"}}},
+	}}), al)
+	require.Contains(t, al.Groups, llm.AlignGroup{Name: "Akkulaufzeit", Kind: "product", DimensionIDs: []int64{11, 21, 31}})
+
 	for _, c := range rec.all() {
 		require.Equal(t, llm.CallOK, c.Status, c.Stage)
 		require.False(t, c.Repair, c.Stage)
 		require.Zero(t, c.Dropped, "%s: the offline analyser's answers must survive cleaning", c.Stage)
 	}
 	st := sim.Stats()
-	require.EqualValues(t, 5, st.OK)
+	require.EqualValues(t, len(llm.Tasks), st.OK)
 	for _, task := range llm.Tasks {
 		require.EqualValues(t, 1, st.Tasks[string(task)], task)
 	}

@@ -85,7 +85,10 @@ type OpenAI struct {
 	chat       openai.ChatCompletionService
 }
 
-var _ Analyzer = (*OpenAI)(nil)
+var (
+	_ Analyzer = (*OpenAI)(nil)
+	_ Aligner  = (*OpenAI)(nil)
+)
 
 // NewOpenAI returns a provider for cfg, filling defaults. It returns an error
 // if the base URL is not an absolute http(s) URL.
@@ -192,6 +195,14 @@ func (o *OpenAI) Themes(ctx context.Context, in ThemeInput) (ThemeOutput, Usage,
 func (o *OpenAI) Narrate(ctx context.Context, in ReportInput) (ReportOutput, Usage, error) {
 	return complete(ctx, o, TaskReport, in, func(out ReportOutput) (ReportOutput, int) {
 		return CleanReport(in, out)
+	})
+}
+
+// Align implements Aligner: one call for the whole comparison; see
+// CleanAlign for what is dropped. Errors are as for Learn.
+func (o *OpenAI) Align(ctx context.Context, in AlignInput) (AlignOutput, Usage, error) {
+	return complete(ctx, o, TaskAlignment, in, func(out AlignOutput) (AlignOutput, int) {
+		return CleanAlign(in, out)
 	})
 }
 

@@ -25,6 +25,7 @@ var promptVersions = map[Task]string{
 	TaskInsights:    "v1",
 	TaskThemes:      "v1",
 	TaskReport:      "v1",
+	TaskAlignment:   "v1",
 }
 
 //go:embed prompts/*.tmpl
@@ -140,6 +141,10 @@ func targetLanguage(t Task, in any) (string, error) {
 	case TaskReport:
 		var v ReportInput
 		v, ok = in.(ReportInput)
+		lang = v.TargetLanguage
+	case TaskAlignment:
+		var v AlignInput
+		v, ok = in.(AlignInput)
 		lang = v.TargetLanguage
 	}
 	if !ok {

@@ -42,6 +42,8 @@ func outputFactory(t Task) func() any {
 		return func() any { return new(ThemeOutput) }
 	case TaskReport:
 		return func() any { return new(ReportOutput) }
+	case TaskAlignment:
+		return func() any { return new(AlignOutput) }
 	}
 	return nil
 }

@@ -92,6 +92,10 @@ func TestPrompts(t *testing.T) {
 		llm.TaskInsights:    llm.InsightInput{TargetLanguage: "de", Reviews: testReviews},
 		llm.TaskThemes:      llm.ThemeInput{TargetLanguage: "de", Reviews: testReviews},
 		llm.TaskReport:      llm.ReportInput{TargetLanguage: "de", Facts: map[string]int{"n": 3}},
+		llm.TaskAlignment: llm.AlignInput{TargetLanguage: "de", Products: []llm.AlignProduct{
+			{ID: 1, Dimensions: []llm.AlignDimension{{ID: 10, Kind: "product", Name: "Akkulaufzeit"}}},
+			{ID: 2, Dimensions: []llm.AlignDimension{{ID: 20, Kind: "product", Name: "battery life"}}},
+		}},
 	}
 	for task, in := range inputs {
 		p, err := llm.BuildPrompt(task, in)

@@ -2,7 +2,7 @@ package llm
 
 import "fmt"
 
-// Task names one of the five LLM tasks. It appears on the first line of every
+// Task names one of the LLM tasks. It appears on the first line of every
 // system prompt ("voc-task: insights v1"), selects the prompt template and the
 // output schema, and is how the simulator tells requests apart.
 type Task string
@@ -14,10 +14,14 @@ const (
 	TaskInsights    Task = "insights"
 	TaskThemes      Task = "themes"
 	TaskReport      Task = "report"
+	// TaskAlignment aligns the dimensions of the products of a comparison:
+	// one call per comparison, outside the pipeline.
+	TaskAlignment Task = "alignment"
 )
 
-// Tasks lists every task in pipeline order.
-var Tasks = []Task{TaskLearning, TaskTranslation, TaskInsights, TaskThemes, TaskReport}
+// Tasks lists every task: the pipeline's in stage order, then the
+// comparison's alignment.
+var Tasks = []Task{TaskLearning, TaskTranslation, TaskInsights, TaskThemes, TaskReport, TaskAlignment}
 
 // Stage returns the pipeline stage name recorded with the task's calls, or
 // "" for an unknown task.
@@ -33,6 +37,8 @@ func (t Task) Stage() string {
 		return StageThemes
 	case TaskReport:
 		return StageReport
+	case TaskAlignment:
+		return StageAlignment
 	}
 	return ""
 }

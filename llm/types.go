@@ -31,6 +31,7 @@ const (
 	StageInsights    = voc.StageInsights
 	StageThemes      = voc.StageThemes
 	StageReport      = voc.StageReport
+	StageAlignment   = voc.StageAlignment
 
 	InsightStrength   = voc.InsightStrength
 	InsightWeakness   = voc.InsightWeakness
@@ -155,4 +156,41 @@ type ReportInput struct {
 	Goal     string     `json:"goal,omitempty"`
 	Facts    any        `json:"facts"`
 	Evidence []Evidence `json:"evidence"`
+}
+
+// AlignInput asks which dimensions of products whose models were learned
+// separately mean the same thing. Dimension ids are unique across the
+// products, so an answer names dimensions by id alone.
+type AlignInput struct {
+	TargetLanguage string         `json:"target_language"`
+	Products       []AlignProduct `json:"products"`
+}
+
+// AlignProduct is one compared product and its dimensions.
+type AlignProduct struct {
+	ID         int64            `json:"id"`
+	Title      string           `json:"title,omitempty"`
+	Dimensions []AlignDimension `json:"dimensions"`
+}
+
+// AlignDimension is one dimension of a compared product.
+type AlignDimension struct {
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Definition string `json:"definition,omitempty"`
+}
+
+// AlignGroup is a set of dimensions, of one kind, that mean the same
+// thing; Name is the group's name in the target language.
+type AlignGroup struct {
+	Name         string  `json:"name" jsonschema:"minLength=1,maxLength=80"`
+	Kind         string  `json:"kind" jsonschema:"enum=product,enum=scenario,enum=emotion"`
+	DimensionIDs []int64 `json:"dimension_ids" jsonschema:"minItems=1"`
+}
+
+// AlignOutput is the alignment's answer: every input dimension in exactly
+// one group (a dimension no other product shares is a group of its own).
+type AlignOutput struct {
+	Groups []AlignGroup `json:"groups"`
 }

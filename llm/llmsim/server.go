@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/llm/offline"
 )
 
 const maxRequestBody = 32 << 20
@@ -474,6 +475,22 @@ func (s *Server) answer(ctx context.Context, p llm.ParsedPrompt, d draws) ([]byt
 			s.rngMu.Unlock()
 			if liar {
 				o = lie(o)
+			}
+		}
+		out = o
+	case llm.TaskAlignment:
+		var in llm.AlignInput
+		if err := decode(&in); err != nil {
+			return nil, nil, err
+		}
+		// A simulator built on a provider that aligns asks it; otherwise
+		// (the offline analyser) the answer is the offline alignment, so
+		// it is deterministic for the same input.
+		o := offline.Align(in)
+		if al, ok := llm.AlignerOf(s.a); ok {
+			var err error
+			if o, _, err = al.Align(ctx, in); err != nil {
+				return nil, nil, err
 			}
 		}
 		out = o
