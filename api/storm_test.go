@@ -253,7 +253,7 @@ func TestFaultStorm(t *testing.T) {
 	noFault := 3 // the model and two reports
 	for _, b := range batches {
 		var need []int64
-		for _, id := range b {
+		for _, id := range b.ReviewIDs {
 			if translatable[id] {
 				need = append(need, id)
 			}
@@ -261,7 +261,7 @@ func TestFaultStorm(t *testing.T) {
 		if len(need) > 0 {
 			noFault += splitCalls(need, refused)
 		}
-		noFault += 2 * splitCalls(b, refused) // insights and themes
+		noFault += 2 * splitCalls(b.ReviewIDs, refused) // insights and themes
 	}
 	require.Less(t, st.Calls, int64(5*noFault), "LLM calls")
 	t.Logf("storm: %s; %d calls (without transient faults ≈ %d): %d 429, %d 5xx, %d malformed (%d repairs), %d refused calls; %d refused reviews, other failures %q; coverage %.3f",

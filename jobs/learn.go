@@ -78,6 +78,15 @@ func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error
 		if a.ReviewsTotal == 0 {
 			return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
 		}
+		if a.Kind != AnalysisTranslateOnly {
+			// Reviews that need no translation are marked so now, in one
+			// statement, rather than by a translation job per batch; a
+			// batch left with nothing to translate starts with insights.
+			// (A translate-only analysis ends with its translation jobs.)
+			if _, err := store.AnalysisSkipTranslations(ctx, tx, a, w.llm.Translates()); err != nil {
+				return nil, err
+			}
+		}
 		skipTranslation := a.Kind == AnalysisRerun
 		if skipTranslation {
 			// A re-analysis translates only what a language switch reset.

@@ -128,18 +128,20 @@ func StartAnalysis(ctx context.Context, tx pgx.Tx, productID int64, kind string,
 	return a.ID, []river.InsertManyParams{{Args: LearnArgs{AnalysisID: a.ID}}}, nil
 }
 
-// batchJobs splits an analysis into its first LLM stage's batches.
+// batchJobs splits an analysis into its first LLM stage's batches: a batch
+// with a review to translate starts with translation, any other with
+// insights (skipTranslation starts them all with insights).
 func batchJobs(ctx context.Context, tx pgx.Tx, analysisID int64, skipTranslation bool) ([]river.InsertManyParams, error) {
 	batches, err := store.AnalysisBatches(ctx, tx, analysisID, llmBatches)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]river.InsertManyParams, len(batches))
-	for i, ids := range batches {
-		if skipTranslation {
-			out[i] = river.InsertManyParams{Args: InsightArgs{AnalysisID: analysisID, ReviewIDs: ids}}
+	for i, b := range batches {
+		if skipTranslation || !b.NeedsTranslation {
+			out[i] = river.InsertManyParams{Args: InsightArgs{AnalysisID: analysisID, ReviewIDs: b.ReviewIDs}}
 		} else {
-			out[i] = river.InsertManyParams{Args: TranslateArgs{AnalysisID: analysisID, ReviewIDs: ids}}
+			out[i] = river.InsertManyParams{Args: TranslateArgs{AnalysisID: analysisID, ReviewIDs: b.ReviewIDs}}
 		}
 	}
 	return out, nil

@@ -147,9 +147,15 @@ func TestFailureBeforeCommitLeavesNoTrace(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	require.Equal(t, "done", a.Status)
-	for _, k := range []string{"learn_model", "translate_batch", "extract_insights", "extract_themes", "build_report"} {
+	for _, k := range []string{"learn_model", "extract_insights", "extract_themes", "fold_progress", "build_report"} {
 		require.Equal(t, 1, fails[k], k)
 	}
+	// The offline analyser does not translate: the plan marked every
+	// review skipped, and no translation job was queued.
+	require.Zero(t, fails["translate_batch"])
+	var translateJobs int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM river_job WHERE kind = 'translate_batch'").Scan(&translateJobs))
+	require.Zero(t, translateJobs)
 	require.Equal(t, len(ids), a.TranslationDone)
 	require.Equal(t, len(ids), a.InsightsDone)
 	require.Equal(t, len(ids), a.ThemesDone)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/voc-project/voc"
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
 
@@ -128,15 +129,39 @@ type BatchSizes struct {
 	Long       int
 }
 
-// AnalysisBatches splits an analysis's reviews into batches of ids.
-func AnalysisBatches(ctx context.Context, db DBTX, analysisID int64, bs BatchSizes) ([][]int64, error) {
+// Batch is one LLM batch of an analysis's reviews.
+type Batch struct {
+	ReviewIDs []int64
+	// NeedsTranslation: a review of the batch still waits for its
+	// translation; without one the batch goes straight to insights.
+	NeedsTranslation bool
+}
+
+// AnalysisBatches splits an analysis's reviews into batches.
+func AnalysisBatches(ctx context.Context, db DBTX, analysisID int64, bs BatchSizes) ([]Batch, error) {
 	rows, err := q(db).AnalysisBatches(ctx, dbsqlc.AnalysisBatchesParams{
 		AnalysisID: analysisID, ShortChars: int32(bs.ShortChars), ShortSize: int32(bs.Short), LongSize: int32(bs.Long),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("batch reviews of analysis %d: %w", analysisID, err)
 	}
-	return rows, nil
+	out := make([]Batch, len(rows))
+	for i, r := range rows {
+		out[i] = Batch{ReviewIDs: r.ReviewIds, NeedsTranslation: r.NeedsTranslation}
+	}
+	return out, nil
+}
+
+// AnalysisSkipTranslations marks the analysis's pending reviews that need
+// no translation skipped (all of them when translates is false, else those
+// already in the target language) and counts them as translated, as the
+// translation stage would have. It returns how many it marked.
+func AnalysisSkipTranslations(ctx context.Context, tx pgx.Tx, a Analysis, translates bool) (int64, error) {
+	n, err := q(tx).AnalysisSkipTranslations(ctx, dbsqlc.AnalysisSkipTranslationsParams{AnalysisID: a.ID, Translates: translates, TargetLanguage: a.TargetLanguage})
+	if err != nil {
+		return 0, fmt.Errorf("skip translations of analysis %d: %w", a.ID, err)
+	}
+	return n, progressAdd(ctx, tx, a.ID, voc.StageTranslation, n, 0)
 }
 
 // AnalysisRunningForUpdate locks the product's row for the rest of tx (so

@@ -151,6 +151,9 @@ func TestProgressFold(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 70, live.InsightsDone)
 	require.Equal(t, 10, live.InsightsFailed)
+	var viewDone int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT insights_done FROM voc_pipeline_progress WHERE analysis_id = $1", a.ID).Scan(&viewDone))
+	require.Equal(t, 70, viewDone, "the SQL view counts what is not folded yet")
 
 	for i := 0; i < 2; i++ {
 		require.NoError(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {

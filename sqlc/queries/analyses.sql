@@ -54,9 +54,11 @@ SELECT * FROM analyses WHERE product_id = @product_id ORDER BY id DESC LIMIT @li
 -- name: AnalysisBatches :many
 -- Splits an analysis's reviews into LLM batches: short reviews (under
 -- @short_chars characters) @short_size per batch, long ones @long_size.
-SELECT array_agg(id ORDER BY id)::bigint[] AS review_ids
+-- needs_translation says whether any review of the batch still waits for
+-- its translation (the others go straight to insights).
+SELECT array_agg(id ORDER BY id)::bigint[] AS review_ids, bool_or(pending)::boolean AS needs_translation
 FROM (
-    SELECT r.id,
+    SELECT r.id, r.translation_status = 'pending' AS pending,
            (char_length(r.body) + char_length(r.title) < @short_chars::int) AS short,
            row_number() OVER (PARTITION BY (char_length(r.body) + char_length(r.title) < @short_chars::int) ORDER BY r.id) AS rn
     FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
@@ -64,3 +66,15 @@ FROM (
 ) s
 GROUP BY short, (rn - 1) / CASE WHEN short THEN @short_size::int ELSE @long_size::int END
 ORDER BY min(id);
+
+-- name: AnalysisSkipTranslations :execrows
+-- Marks the analysis's pending reviews that need no translation skipped,
+-- at planning, so that batches with nothing to translate skip the
+-- translation stage: reviews already in the target language (same base
+-- language, as jobs.sameLanguage compares), or every review when the
+-- analyser does not translate.
+UPDATE reviews r SET translation_status = 'skipped'
+FROM analysis_reviews ar
+WHERE ar.analysis_id = @analysis_id AND r.id = ar.review_id AND r.translation_status = 'pending'
+  AND (NOT @translates::boolean
+       OR lower(split_part(replace(r.language, '_', '-'), '-', 1)) = lower(split_part(replace(@target_language::text, '_', '-'), '-', 1)));

@@ -73,9 +73,9 @@ func (q *Queries) AnalysisAddUploadReviews(ctx context.Context, arg AnalysisAddU
 }
 
 const analysisBatches = `-- name: AnalysisBatches :many
-SELECT array_agg(id ORDER BY id)::bigint[] AS review_ids
+SELECT array_agg(id ORDER BY id)::bigint[] AS review_ids, bool_or(pending)::boolean AS needs_translation
 FROM (
-    SELECT r.id,
+    SELECT r.id, r.translation_status = 'pending' AS pending,
            (char_length(r.body) + char_length(r.title) < $1::int) AS short,
            row_number() OVER (PARTITION BY (char_length(r.body) + char_length(r.title) < $1::int) ORDER BY r.id) AS rn
     FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
@@ -92,9 +92,16 @@ type AnalysisBatchesParams struct {
 	LongSize   int32
 }
 
+type AnalysisBatchesRow struct {
+	ReviewIds        []int64
+	NeedsTranslation bool
+}
+
 // Splits an analysis's reviews into LLM batches: short reviews (under
 // @short_chars characters) @short_size per batch, long ones @long_size.
-func (q *Queries) AnalysisBatches(ctx context.Context, arg AnalysisBatchesParams) ([][]int64, error) {
+// needs_translation says whether any review of the batch still waits for
+// its translation (the others go straight to insights).
+func (q *Queries) AnalysisBatches(ctx context.Context, arg AnalysisBatchesParams) ([]AnalysisBatchesRow, error) {
 	rows, err := q.db.Query(ctx, analysisBatches,
 		arg.ShortChars,
 		arg.AnalysisID,
@@ -105,13 +112,13 @@ func (q *Queries) AnalysisBatches(ctx context.Context, arg AnalysisBatchesParams
 		return nil, err
 	}
 	defer rows.Close()
-	items := [][]int64{}
+	items := []AnalysisBatchesRow{}
 	for rows.Next() {
-		var review_ids []int64
-		if err := rows.Scan(&review_ids); err != nil {
+		var i AnalysisBatchesRow
+		if err := rows.Scan(&i.ReviewIds, &i.NeedsTranslation); err != nil {
 			return nil, err
 		}
-		items = append(items, review_ids)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -331,4 +338,31 @@ func (q *Queries) AnalysisSetTotal(ctx context.Context, id int64) (int32, error)
 	var reviews_total int32
 	err := row.Scan(&reviews_total)
 	return reviews_total, err
+}
+
+const analysisSkipTranslations = `-- name: AnalysisSkipTranslations :execrows
+UPDATE reviews r SET translation_status = 'skipped'
+FROM analysis_reviews ar
+WHERE ar.analysis_id = $1 AND r.id = ar.review_id AND r.translation_status = 'pending'
+  AND (NOT $2::boolean
+       OR lower(split_part(replace(r.language, '_', '-'), '-', 1)) = lower(split_part(replace($3::text, '_', '-'), '-', 1)))
+`
+
+type AnalysisSkipTranslationsParams struct {
+	AnalysisID     int64
+	Translates     bool
+	TargetLanguage string
+}
+
+// Marks the analysis's pending reviews that need no translation skipped,
+// at planning, so that batches with nothing to translate skip the
+// translation stage: reviews already in the target language (same base
+// language, as jobs.sameLanguage compares), or every review when the
+// analyser does not translate.
+func (q *Queries) AnalysisSkipTranslations(ctx context.Context, arg AnalysisSkipTranslationsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, analysisSkipTranslations, arg.AnalysisID, arg.Translates, arg.TargetLanguage)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
