@@ -55,6 +55,7 @@ var routeRoles = map[string]store.Role{
 	"DELETE /api/v1/tokens/{id}":                          viewer, // one's own; admins any
 	"GET /api/v1/products":                                viewer,
 	"GET /api/v1/products/{id}":                           viewer,
+	"DELETE /api/v1/products/{id}":                        analyst, // only a product without reviews
 	"GET /api/v1/products/by-asin/{asin}":                 viewer,
 	"GET /api/v1/products/{id}/reviews":                   viewer,
 	"GET /api/v1/products/{id}/analysis":                  viewer,
