@@ -84,3 +84,44 @@ func TestDeleteEmptyProduct(t *testing.T) {
 	require.Equal(t, 1, e.count(`SELECT count(*) FROM products WHERE id = $1`, full))
 	require.Equal(t, 1, e.count(`SELECT count(*) FROM audit_log WHERE action = 'product.delete'`), "a refused delete is not recorded")
 }
+
+// The web app language is remembered on the user: PATCH /api/v1/me sets
+// it, GET /api/v1/me and sign-in return it, and a bad value is a 400 that
+// says what to send.
+func TestUserLanguage(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, nil)
+	me := func(opt reqOpt) map[string]any {
+		resp, raw := e.call(http.MethodGet, "/api/v1/me", "", opt)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(raw, &m))
+		return m
+	}
+	analyst := withBearer(e.tokens["analyst"])
+	require.Equal(t, "", me(analyst)["language"], "not chosen yet")
+
+	for _, body := range []string{`{"language":"fr"}`, `{"language":"ZH"}`, `{}`} {
+		resp, raw := e.call(http.MethodPatch, "/api/v1/me", body, analyst)
+		requireProblem(t, resp, raw, http.StatusBadRequest, `language must be "zh" or "en"`)
+	}
+	require.Equal(t, "", me(analyst)["language"])
+
+	resp, raw := e.call(http.MethodPatch, "/api/v1/me", `{"language":"zh"}`, analyst)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+	require.Equal(t, "zh", me(analyst)["language"])
+	require.Equal(t, "", me(withBearer(e.tokens["viewer"]))["language"], "per user")
+	require.Equal(t, 1, e.count(`SELECT count(*) FROM audit_log WHERE action = 'user.language' AND details->>'language' = 'zh'`))
+
+	// Signing in, in any browser, brings it back.
+	resp, raw, c := e.login("analyst@example.com", testPassword)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+	require.NotNil(t, c, string(raw))
+	var info map[string]any
+	require.NoError(t, json.Unmarshal(raw, &info))
+	require.Equal(t, "zh", info["language"])
+	resp, raw = e.call(http.MethodPatch, "/api/v1/me", `{"language":"en"}`, withCookie(c.Value), withHeader("Origin", e.url))
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+	require.Equal(t, "en", me(withCookie(c.Value))["language"])
+	require.Equal(t, "en", me(analyst)["language"])
+}

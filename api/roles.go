@@ -36,6 +36,7 @@ var routeRoles = map[string]store.Role{
 	"POST /api/v1/auth/login":                             public, // the browser extension's login
 	"GET /api/v1/auth/verify":                             public, // answers {"valid": false} without credentials
 	"GET /api/v1/me":                                      viewer,
+	"PATCH /api/v1/me":                                    viewer, // one's own language
 	"GET /metrics":                                        viewer,
 	"GET /openapi.json":                                   viewer,
 	"GET /openapi.yaml":                                   viewer,
