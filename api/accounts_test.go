@@ -199,7 +199,7 @@ func TestRouteRoles(t *testing.T) {
 	// Policy: viewers read and export only. A mutation below analyst must
 	// be one of these, which act on the caller's own session or tokens.
 	own := map[string]bool{"POST /api/v1/session": true, "DELETE /api/v1/session": true, "POST /api/v1/auth/login": true,
-		"POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true}
+		"POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true, "PATCH /api/v1/me": true}
 	for _, rt := range routes {
 		min, _ := api.MinimumRole(rt.method, rt.pattern)
 		if rt.method != http.MethodGet && rt.method != http.MethodHead && !min.AtLeast(store.RoleAnalyst) &&

@@ -130,6 +130,32 @@ func (s *server) registerProductRoutes(api huma.API) {
 		}
 		return &productDetailOutput{Body: d}, nil
 	})
+	huma.Register(api, huma.Operation{
+		OperationID: "delete-product",
+		Method:      http.MethodDelete,
+		Path:        "/api/v1/products/{id}",
+		Summary:     "Delete a product that has no reviews",
+		Description: "For the empty product a failed first upload leaves behind. The product goes with its uploads " +
+			"(and their rejected rows), model, analyses and reports. 409 while it has reviews, or an upload that is " +
+			"still waiting for or in ingestion. Recorded in the audit log.",
+		Tags:          []string{"products"},
+		DefaultStatus: http.StatusNoContent,
+		Errors:        []int{401, 403, 404, 409},
+	}, func(ctx context.Context, in *productIDInput) (*struct{}, error) {
+		p, err := store.ProductDeleteEmpty(ctx, s.Pool, in.ID)
+		if ne := (*store.ProductNotEmptyError)(nil); errors.As(err, &ne) {
+			if ne.Reviews > 0 {
+				return nil, huma.Error409Conflict(fmt.Sprintf("product %d has %d reviews; only a product without reviews can be deleted", in.ID, ne.Reviews))
+			}
+			return nil, huma.Error409Conflict(fmt.Sprintf("product %d has %d uploads still waiting for or in ingestion; wait until they finish (GET /api/v1/products/%d/uploads), then delete it if it is still empty", in.ID, ne.UploadsInFlight, in.ID))
+		}
+		if err != nil {
+			return nil, s.storeError(ctx, "product", err)
+		}
+		auditAs(ctx, "product.delete", fmt.Sprintf("product %d", p.ID),
+			map[string]any{"marketplace": p.Marketplace, "asin": p.ASIN, "title": p.Title})
+		return nil, nil
+	})
 }
 
 func (s *server) registerReviewRoutes(api huma.API) {

@@ -181,7 +181,7 @@ func TestPipelineRoutesOpenAPI(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
 	for path, methods := range map[string][]string{
 		"/api/v1/products":                               {"get"},
-		"/api/v1/products/{id}":                          {"get"},
+		"/api/v1/products/{id}":                          {"get", "delete"},
 		"/api/v1/products/{id}/reviews":                  {"get"},
 		"/api/v1/products/{id}/model":                    {"get"},
 		"/api/v1/products/{id}/dimensions":               {"post"},

@@ -36,6 +36,7 @@ var routeRoles = map[string]store.Role{
 	"POST /api/v1/auth/login":                             public, // the browser extension's login
 	"GET /api/v1/auth/verify":                             public, // answers {"valid": false} without credentials
 	"GET /api/v1/me":                                      viewer,
+	"PATCH /api/v1/me":                                    viewer, // one's own language
 	"GET /metrics":                                        viewer,
 	"GET /openapi.json":                                   viewer,
 	"GET /openapi.yaml":                                   viewer,
@@ -55,6 +56,7 @@ var routeRoles = map[string]store.Role{
 	"DELETE /api/v1/tokens/{id}":                          viewer, // one's own; admins any
 	"GET /api/v1/products":                                viewer,
 	"GET /api/v1/products/{id}":                           viewer,
+	"DELETE /api/v1/products/{id}":                        analyst, // only a product without reviews
 	"GET /api/v1/products/by-asin/{asin}":                 viewer,
 	"GET /api/v1/products/{id}/reviews":                   viewer,
 	"GET /api/v1/products/{id}/analysis":                  viewer,

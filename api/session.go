@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,7 @@ type SessionInfo struct {
 	Role      store.Role   `json:"role" enum:"admin,analyst,viewer"`
 	IsAdmin   bool         `json:"is_admin"`
 	ExpiresAt time.Time    `json:"expires_at"`
+	Language  string       `json:"language" doc:"the web app language the user chose (zh, en); empty when not chosen yet or for an installation token"`
 }
 
 type sessionLoginOutput struct {
@@ -115,8 +117,28 @@ type verifyOutput struct {
 type meOutput struct {
 	Body struct {
 		store.Identity
-		User *SessionUser `json:"user"`
+		User     *SessionUser `json:"user"`
+		Language string       `json:"language" doc:"the web app language the user chose (zh, en); empty when not chosen yet or for an installation token"`
 	}
+}
+
+type meUpdateInput struct {
+	Body struct {
+		Language string `json:"language,omitempty" doc:"the web app language to remember for this user: zh or en"`
+	}
+}
+
+// userLanguage is the language the identity's user chose, "" for none or
+// for a token without a user.
+func (s *server) userLanguage(ctx context.Context, id store.Identity) (string, error) {
+	if id.UserID == nil {
+		return "", nil
+	}
+	l, err := store.UserLanguage(ctx, s.Pool, *id.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return l, err
 }
 
 func (s *server) registerSessionRoutes(api huma.API) {
@@ -165,12 +187,17 @@ func (s *server) registerSessionRoutes(api huma.API) {
 			return nil, s.storeError(ctx, "session", err)
 		}
 		s.sweepSessions(ctx)
+		lang, err := s.userLanguage(ctx, id)
+		if err != nil {
+			return nil, s.storeError(ctx, "user", err)
+		}
 		ri.identity = &id // the audit entry names who signed in
 		auditAs(ctx, "session.create", "", nil)
 		return &sessionLoginOutput{
 			SetCookie: http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 				Secure: ri.tls, Expires: exp},
-			Body: SessionInfo{User: identityUser(id), Name: id.Name, Role: id.Role, IsAdmin: id.Role == store.RoleAdmin, ExpiresAt: exp},
+			Body: SessionInfo{User: identityUser(id), Name: id.Name, Role: id.Role, IsAdmin: id.Role == store.RoleAdmin, ExpiresAt: exp,
+				Language: lang},
 		}, nil
 	})
 	huma.Register(api, huma.Operation{
@@ -260,6 +287,35 @@ func (s *server) registerSessionRoutes(api huma.API) {
 		id, _ := identityFrom(ctx)
 		out := &meOutput{}
 		out.Body.Identity, out.Body.User = id, identityUser(id)
+		var err error
+		if out.Body.Language, err = s.userLanguage(ctx, id); err != nil {
+			return nil, s.storeError(ctx, "user", err)
+		}
+		return out, nil
+	})
+	huma.Register(api, huma.Operation{
+		OperationID: "update-me",
+		Method:      http.MethodPatch,
+		Path:        "/api/v1/me",
+		Summary:     "Remember the signed-in user's web app language",
+		Description: "Send `{\"language\": \"zh\"}` or `{\"language\": \"en\"}`. The web app applies it at every sign-in, in any " +
+			"browser. 400 for another value, or when the request acts as an installation token, which has no user.",
+		Tags:   []string{"accounts"},
+		Errors: []int{400, 401},
+	}, func(ctx context.Context, in *meUpdateInput) (*meOutput, error) {
+		id, _ := identityFrom(ctx)
+		if !slices.Contains(store.UserLanguages, in.Body.Language) {
+			return nil, huma.Error400BadRequest(fmt.Sprintf(`language must be "zh" or "en", not %q`, in.Body.Language))
+		}
+		if id.UserID == nil {
+			return nil, huma.Error400BadRequest("this request acts as an installation API token, which has no user to remember a language for; sign in as a user")
+		}
+		if err := store.UserSetLanguage(ctx, s.Pool, *id.UserID, in.Body.Language); err != nil {
+			return nil, s.storeError(ctx, "user", err)
+		}
+		auditAs(ctx, "user.language", fmt.Sprintf("user %d", *id.UserID), map[string]any{"language": in.Body.Language})
+		out := &meOutput{}
+		out.Body.Identity, out.Body.User, out.Body.Language = id, identityUser(id), in.Body.Language
 		return out, nil
 	})
 }

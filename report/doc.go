@@ -11,7 +11,9 @@
 // Rendering is not HTTP: Markdown, HTML and PDF take a Document and return
 // bytes; the api package only sets headers. Every string that comes from
 // reviews or the model is escaped for its output format, and every cited
-// review is a link (Links) when the caller has somewhere to link to.
+// review is a link (Links) when the caller has somewhere to link to. The
+// HTML page draws its charts as inline SVG (chart.go): one self-contained,
+// printable file that runs no script.
 //
 // Kinds: preliminary and final are built automatically by the pipeline;
 // comprehensive, operations, product and supply_chain are built on demand,

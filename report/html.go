@@ -74,12 +74,16 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	"checked": func(n Narrative) bool {
 		return n.Check.Checked && len(n.Check.Repaired)+len(n.Check.Dropped) > 0
 	},
-	"len2":   func(n Narrative) [2]int { return [2]int{len(n.Check.Repaired), len(n.Check.Dropped)} },
-	"dict2":  func(ids []int64, l Links) refsArg { return refsArg{IDs: ids, L: l} },
-	"dict2c": func(cs []voc.Claim, l Links) claimsArg { return claimsArg{Claims: cs, L: l} },
-	"dict2t": func(ts []store.TopicStat, l Links) topicsArg { return topicsArg{Topics: ts, L: l} },
-	"dict3":  func(id int64, q string, l Links) qrefArg { return qrefArg{ID: id, Quote: q, L: l} },
-	"trends": func(a Aggregates) []Trend { return []Trend{a.Trends.Monthly, a.Trends.Weekly} },
+	"len2":           func(n Narrative) [2]int { return [2]int{len(n.Check.Repaired), len(n.Check.Dropped)} },
+	"dict2":          func(ids []int64, l Links) refsArg { return refsArg{IDs: ids, L: l} },
+	"dict2c":         func(cs []voc.Claim, l Links) claimsArg { return claimsArg{Claims: cs, L: l} },
+	"dict2t":         func(ts []store.TopicStat, l Links) topicsArg { return topicsArg{Topics: ts, L: l} },
+	"dict3":          func(id int64, q string, l Links) qrefArg { return qrefArg{ID: id, Quote: q, L: l} },
+	"trends":         func(a Aggregates) []Trend { return []Trend{a.Trends.Monthly, a.Trends.Weekly} },
+	"ratingChart":    func(a Aggregates) template.HTML { return ratingChart(a.Aggregates) },
+	"sentimentChart": func(a Aggregates) template.HTML { return sentimentChart(a.Aggregates) },
+	"impactChart":    impactChart,
+	"trendChart":     trendChart,
 }).Parse(`<!doctype html>
 <html lang="en">
 <head>
@@ -96,6 +100,8 @@ th{background:#f3f5f7}td.n{text-align:right;white-space:nowrap}
 blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#3a4450}
 .orig{color:#66707a;font-style:italic}.ref{color:#66707a;font-size:.9em}.note{background:#fff7e0;border:1px solid #f0d890;padding:.6em .9em}
 .pos{color:#1a7f37}.neg{color:#b42318}.goal{color:#3a4450;font-style:italic}
+figure.chart{margin:1em 0}figure.chart svg{display:block;max-width:100%;height:auto}figcaption{font-size:.85em;color:#57606a}
+@media print{figure.chart,table{break-inside:avoid}}
 </style>
 </head>
 <body>
@@ -123,15 +129,16 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 {{with $n.ExecutiveSummary}}{{if .Text}}<p>{{.Text}} {{template "refs" (dict2 .ReviewIDs $l)}}</p>{{else}}<p><em>No summary was written.</em></p>{{end}}{{end}}
 {{if checked $n}}{{with len2 $n}}<p class="ref">Every figure in this prose was checked against the data: {{index . 0}} claim(s) corrected, {{index . 1}} dropped.</p>{{end}}{{end}}
 {{else if eq $sec "ratings"}}
-{{if $a.RatingDist}}<table><tr><th>Rating</th><th>Reviews</th><th>Share</th><th></th></tr>
+{{if $a.RatingDist}}{{ratingChart $a}}<table><tr><th>Rating</th><th>Reviews</th><th>Share</th><th></th></tr>
 {{range $a.RatingDist}}{{$s := rshare $a .Count}}<tr><td>{{rating .Key}}</td><td class="n">{{.Count}}</td><td class="n">{{pct $s}}</td><td><span class="bar" style="width: {{width $s}}"></span></td></tr>
 {{end}}</table>{{else}}<p><em>No ratings.</em></p>{{end}}
 {{else if eq $sec "sentiment"}}
-{{if $a.SentimentShare}}<table><tr><th>Sentiment</th><th>Reviews</th><th>Share</th><th></th></tr>
+{{if $a.SentimentShare}}{{sentimentChart $a}}<table><tr><th>Sentiment</th><th>Reviews</th><th>Share</th><th></th></tr>
 {{range $a.SentimentShare}}<tr><td>{{.Key}}</td><td class="n">{{.Count}}</td><td class="n">{{pct .Share}}</td><td><span class="bar" style="width: {{width .Share}}"></span></td></tr>
 {{end}}</table>{{else}}<p><em>No review sentiment yet.</em></p>{{end}}
 {{else if eq $sec "impact"}}
 {{if $a.Impact}}<p>Sorted by effect on rating: how much the mean rating ({{avg $a.AverageRating}}) would rise without the reviews that complain about the dimension.</p>
+{{impactChart $a.Impact}}
 {{$m := maxlift $a.Impact}}<table><tr><th>Dimension</th><th>Mentions</th><th>Net</th><th>Negative reviews</th><th>Rating with complaint</th><th>Rating without</th><th>Effect on rating</th><th></th></tr>
 {{range $a.Impact}}<tr><td>{{.Dimension}}</td><td class="n">{{.Mentions}}</td><td class="n {{if gt .Net 0.0}}pos{{else if lt .Net 0.0}}neg{{end}}">{{signed .Net}}</td><td class="n">{{.NegativeReviews}}</td><td class="n">{{avg .RatingWithNegative}}</td><td class="n">{{avg .RatingWithout}}</td><td class="n">{{lift .RatingLift}}</td><td><span class="bar neg" style="width: {{liftw .RatingLift $m}}"></span></td></tr>
 {{end}}</table>{{else}}<p><em>No dimension has mentions yet.</em></p>{{end}}
@@ -168,7 +175,7 @@ blockquote{margin:.5em 0;padding:.2em .8em;border-left:3px solid #c4ccd4;color:#
 {{else}}<p><em>No 5W tags yet.</em></p>{{end}}
 {{else if eq $sec "trend"}}
 <h3>Monthly trend</h3>
-{{if $a.MonthlyTrend}}<table><tr><th>Month</th><th>Reviews</th><th>Avg rating</th><th>Positive</th><th>Negative</th></tr>
+{{if $a.MonthlyTrend}}{{trendChart $a.MonthlyTrend}}<table><tr><th>Month</th><th>Reviews</th><th>Avg rating</th><th>Positive</th><th>Negative</th></tr>
 {{range $a.MonthlyTrend}}<tr><td>{{.Month}}</td><td class="n">{{.Reviews}}</td><td class="n">{{avg .AvgRating}}</td><td class="n">{{.Positive}}</td><td class="n">{{.Negative}}</td></tr>
 {{end}}</table>{{else}}<p><em>No dated reviews.</em></p>{{end}}
 {{range $tr := (trends $a)}}<h3>{{if eq $tr.Period "month"}}Monthly{{else}}Weekly{{end}} complaints per dimension</h3>

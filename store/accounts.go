@@ -255,3 +255,32 @@ func TokenRevokeOwned(ctx context.Context, db DBTX, userID, tokenID int64) error
 	}
 	return nil
 }
+
+// UserLanguages are the web app's languages a user can choose.
+var UserLanguages = []string{"zh", "en"}
+
+// UserLanguage returns the web app language a user chose, "" when none yet.
+// It returns ErrNotFound for an unknown user.
+func UserLanguage(ctx context.Context, db DBTX, userID int64) (string, error) {
+	l, err := q(db).UserLanguageGet(ctx, userID)
+	if err != nil {
+		return "", mapErr(err)
+	}
+	if l == nil {
+		return "", nil
+	}
+	return *l, nil
+}
+
+// UserSetLanguage remembers a user's web app language, one of
+// UserLanguages. It returns ErrNotFound for an unknown user.
+func UserSetLanguage(ctx context.Context, db DBTX, userID int64, lang string) error {
+	n, err := q(db).UserLanguageSet(ctx, dbsqlc.UserLanguageSetParams{ID: userID, Language: &lang})
+	if err != nil {
+		return fmt.Errorf("set language of user %d: %w", userID, mapErr(err))
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

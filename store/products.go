@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/voc-project/voc/store/internal/dbsqlc"
 )
 
@@ -143,4 +145,45 @@ func ProductsByASIN(ctx context.Context, db DBTX, asin string) ([]Product, error
 		out[i] = productFromRow(r)
 	}
 	return out, nil
+}
+
+// ProductNotEmptyError is ProductDeleteEmpty's answer for a product that
+// still holds reviews, or has an upload that may still store some.
+type ProductNotEmptyError struct {
+	Reviews         int64
+	UploadsInFlight int64
+}
+
+func (e *ProductNotEmptyError) Error() string {
+	return fmt.Sprintf("product has %d reviews and %d uploads still ingesting", e.Reviews, e.UploadsInFlight)
+}
+
+// ProductDeleteEmpty deletes a product that has no reviews, with what
+// cascades from it (its uploads and their rejections, any model, analysis
+// or report), and returns it as it was. Under the product's ingestion lock,
+// so no upload stores reviews in between. It returns ErrNotFound, a
+// *ProductNotEmptyError, or the database's error.
+func ProductDeleteEmpty(ctx context.Context, db DB, id int64) (Product, error) {
+	var p Product
+	err := InTx(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		if p, err = ProductGet(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := ProductLockForIngest(ctx, tx, id); err != nil {
+			return err
+		}
+		c, err := q(tx).ProductContents(ctx, id)
+		if err != nil {
+			return fmt.Errorf("contents of product %d: %w", id, err)
+		}
+		if c.Reviews > 0 || c.UploadsInFlight > 0 {
+			return &ProductNotEmptyError{Reviews: c.Reviews, UploadsInFlight: c.UploadsInFlight}
+		}
+		if _, err := q(tx).ProductDelete(ctx, id); err != nil {
+			return fmt.Errorf("delete product %d: %w", id, err)
+		}
+		return nil
+	})
+	return p, err
 }

@@ -89,3 +89,9 @@ WHERE (sqlc.narg('before_id')::bigint IS NULL OR id < sqlc.narg('before_id'))
   AND (sqlc.narg('user_id')::bigint IS NULL OR user_id = sqlc.narg('user_id'))
 ORDER BY id DESC
 LIMIT @lim;
+
+-- name: UserLanguageGet :one
+SELECT language FROM users WHERE id = @id;
+
+-- name: UserLanguageSet :execrows
+UPDATE users SET language = @language, updated_at = now() WHERE id = @id;

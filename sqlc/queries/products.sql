@@ -32,3 +32,14 @@ LIMIT @lim OFFSET @off;
 -- Serialises ingestion per product so dedupe and model checks see a stable
 -- set of reviews; other products ingest in parallel.
 SELECT pg_advisory_xact_lock(@key::bigint);
+
+-- name: ProductContents :one
+-- What keeps a product from being deleted: its reviews, and uploads still
+-- waiting for or in ingestion (they would store reviews into it).
+SELECT (SELECT count(*) FROM reviews r WHERE r.product_id = @id)::bigint AS reviews,
+       (SELECT count(*) FROM uploads u WHERE u.product_id = @id AND u.status IN ('pending', 'ingesting'))::bigint AS uploads_in_flight;
+
+-- name: ProductDelete :execrows
+-- Everything of the product (uploads, analyses, model, reports) goes with it
+-- by ON DELETE CASCADE.
+DELETE FROM products WHERE id = @id;

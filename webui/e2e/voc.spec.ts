@@ -249,6 +249,75 @@ test("a comparison of two products", async ({ page }) => {
   await shot(page, "15-comparison");
 });
 
+test("a failed first upload leaves an empty product, which can be deleted", async ({ page }) => {
+  await signIn(page);
+  // Uploaded through the API, which parses nothing in the request: the
+  // ingestion job then fails on the file and stores no review.
+  const r = await page.request.post("/api/v1/uploads", {
+    headers: { Authorization: "Bearer " + state().token },
+    multipart: { asin: "B0E2EFAIL1", file: { name: "broken.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from("this is not a workbook") } },
+  });
+  expect(r.status()).toBe(202);
+  const id = (await r.json()).product_id as number;
+  expect(id).toBeGreaterThan(0);
+  await page.goto(`/products/${id}/pipeline`);
+  await expect(page.getByTestId("upload-row")).toContainText("Failed", { timeout: 30_000 });
+  const panel = page.getByTestId("empty-product");
+  await expect(panel).toBeVisible();
+  await shot(page, "15b-empty-product");
+  page.once("dialog", (d) => void d.accept());
+  await panel.getByRole("button", { name: "Delete product" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator("h1")).toHaveText("Products");
+  expect((await page.request.get(`/api/v1/products/${id}`)).status()).toBe(404);
+  const audit = await (await page.request.get("/api/v1/audit?action=product.delete")).json();
+  expect(JSON.stringify(audit)).toContain(`product ${id}`);
+  // A product with reviews offers no delete.
+  await page.goto(`/products/${productID}/pipeline`);
+  await expect(page.getByTestId("upload-row").first()).toBeVisible();
+  await expect(page.getByTestId("empty-product")).toHaveCount(0);
+});
+
+test("the language is remembered on the user, in any browser", async ({ browser, page }) => {
+  await signIn(page);
+  const email = `lang-${Date.now()}@example.com`;
+  const password = "correct horse battery";
+  const created = await page.request.post("/api/v1/users", {
+    headers: { Authorization: "Bearer " + state().token },
+    data: { email, name: "Lang", role: "analyst", password },
+  });
+  expect(created.status()).toBe(201);
+  const signInWithPassword = async (p: Page) => {
+    await p.goto("/login");
+    await p.getByRole("tab", { name: "Email and password" }).click();
+    await p.getByLabel("Email").fill(email);
+    await p.getByLabel("Password").fill(password);
+    await p.getByRole("button", { name: "Sign in" }).click();
+  };
+  // First browser: chooses Chinese.
+  const first = await browser.newContext({ locale: "en-US" });
+  const a = await first.newPage();
+  await signInWithPassword(a);
+  await expect(a.locator("h1")).toHaveText("Products");
+  await a.getByTestId("lang").selectOption("zh");
+  await expect(a.locator("h1")).toHaveText("产品");
+  await expect.poll(async () => (await (await a.request.get("/api/v1/me")).json()).language).toBe("zh");
+  await expect(a.getByTestId("lang-error")).toHaveCount(0);
+  await first.close();
+  // Another browser, English and never used: the sign-in page follows the
+  // browser, the app the user's choice.
+  const second = await browser.newContext({ locale: "en-US" });
+  const b = await second.newPage();
+  await signInWithPassword(b);
+  await expect(b.locator("h1")).toHaveText("产品");
+  await expect(b.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await shot(b, "16b-language-from-account");
+  await b.getByTestId("lang").selectOption("en");
+  await expect(b.locator("h1")).toHaveText("Products");
+  await expect.poll(async () => (await (await b.request.get("/api/v1/me")).json()).language).toBe("en");
+  await second.close();
+});
+
 test("zh/en switch, remembered across reloads", async ({ page }) => {
   await signIn(page);
   await page.goto(`/products/${productID}`);

@@ -1,12 +1,12 @@
 // App: the session gate, the header and the routes. A 401 anywhere sends
 // the user to sign-in with ?next= the current view, and back after.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { api, capabilities, setUnauthorizedHandler, type Capabilities, type Me } from "./api";
 import { ErrorBox, Loading } from "./components/Status";
-import { LANGS, setLanguage } from "./i18n";
+import i18n, { LANGS, setLanguage, userLanguage } from "./i18n";
 import { AdminPage } from "./pages/Admin";
 import { AuditPage } from "./pages/Audit";
 import { ComparisonsPage } from "./pages/Comparisons";
@@ -56,6 +56,12 @@ function Authed() {
     queryFn: async ({ signal }) => ({ me: await api.me(signal), caps: await capabilities(signal) }),
     staleTime: 5 * 60_000,
   });
+  // The user's saved language wins over this browser's, at every sign-in.
+  const saved = session.data?.me.language;
+  useEffect(() => {
+    const lang = userLanguage(saved, i18n.language);
+    if (lang) setLanguage(lang);
+  }, [saved]);
   if (session.isPending) return <Shell><Loading /></Shell>;
   if (session.error) return <Shell><ErrorBox error={session.error} retry={() => session.refetch()} /></Shell>;
   return (
@@ -92,12 +98,31 @@ function NotFound() {
   );
 }
 
-export function LanguageSwitch() {
+/** LanguageSwitch switches the UI language; signed in as a user (signedIn), it also saves the choice on the user. */
+export function LanguageSwitch({ signedIn = false }: { signedIn?: boolean }) {
   const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const change = async (lang: string) => {
+    setLanguage(lang);
+    if (!signedIn) return;
+    try {
+      const me = await api.saveLanguage(lang);
+      setError(null);
+      qc.setQueryData<{ me: Me; caps: Capabilities }>(["session"], (s) => (s ? { ...s, me: { ...s.me, language: me.language } } : s));
+    } catch (e) {
+      setError(e);
+    }
+  };
   return (
     <label className="lang">
       <span className="sr-only">{t("nav.language")}</span>
-      <select value={i18n.language} onChange={(e) => setLanguage(e.target.value)} data-testid="lang">
+      {error != null && (
+        <span className="muted" role="status" data-testid="lang-error">
+          {t("error.languageNotSaved")}
+        </span>
+      )}
+      <select value={i18n.language} onChange={(e) => void change(e.target.value)} data-testid="lang">
         {LANGS.map((l) => (
           <option key={l} value={l}>
             {l === "zh" ? "中文" : "English"}
@@ -141,7 +166,7 @@ function Shell({ children, me, caps }: { children: ReactNode; me?: Me; caps?: Ca
           <a href="/docs">{t("nav.docs")}</a>
         </nav>
         <div className="who">
-          <LanguageSwitch />
+          <LanguageSwitch signedIn={me?.user_id != null} />
           {me && (
             <button type="button" className="link" onClick={signOut}>
               {t("nav.signOut")}

@@ -382,21 +382,22 @@ export interface Me {
   role?: string;
   is_admin?: boolean;
   email?: string;
+  /** The signed-in user; absent for an installation token, which has no language to remember. */
+  user_id?: number;
+  /** The language the user chose ("zh", "en"); empty when not chosen yet or for an installation token. */
+  language?: string;
 }
 
 export const api = {
   login: (body: { token: string } | { email: string; password: string }) => request<Me>("POST", BASE + "/session", body),
   logout: () => request<void>("DELETE", BASE + "/session"),
-  /** me returns who is signed in, or throws ApiError 401. */
+  /** me returns who is signed in, with their role and remembered language, or throws ApiError 401. */
   async me(signal?: AbortSignal): Promise<Me> {
-    try {
-      return await request<Me>("GET", BASE + "/session", undefined, signal);
-    } catch (e) {
-      if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
-    }
-    await request("GET", BASE + "/products?limit=1", undefined, signal);
-    return { name: "" };
+    const m = await request<Me>("GET", BASE + "/me", undefined, signal);
+    return { ...m, is_admin: m.role === "admin" };
   },
+  /** saveLanguage remembers the web app language on the signed-in user. */
+  saveLanguage: (language: string) => request<Me>("PATCH", BASE + "/me", { language }),
 
   products: (limit: number, offset: number, signal?: AbortSignal) =>
     request<{ items: Product[] | null; total: number }>("GET", `${BASE}/products?limit=${limit}&offset=${offset}`, undefined, signal),
@@ -444,6 +445,8 @@ export const api = {
     request<{ items: ReportSummary[] | null }>("GET", `${BASE}/products/${enc(id)}/reports`, undefined, signal).then((r) => r.items ?? []),
   report: (id: number, signal?: AbortSignal) => request<Report>("GET", `${BASE}/reports/${enc(id)}`, undefined, signal),
   createRoleReport: (analysisID: number, kind: string) => request<ReportSummary>("POST", `${BASE}/analyses/${enc(analysisID)}/reports`, { kind }),
+  /** deleteProduct deletes a product without reviews (409 otherwise). */
+  deleteProduct: (id: number) => request<void>("DELETE", `${BASE}/products/${enc(id)}`),
   deleteReport: (id: number) => request<void>("DELETE", `${BASE}/reports/${enc(id)}`),
   shares: (id: number, signal?: AbortSignal) =>
     request<{ items: Share[] | null } | Share[]>("GET", `${BASE}/reports/${enc(id)}/shares`, undefined, signal).then((r) =>

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import en from "./locales/en";
 import zh from "./locales/zh";
+import { userLanguage } from "./i18n";
 
 function keys(o: object, prefix = ""): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === "object" && v !== null ? keys(v, prefix + k + ".") : [prefix + k]));
@@ -50,5 +51,18 @@ describe("safety", () => {
   it("no token is kept in storage", () => {
     const hits = files(join(__dirname)).filter((f) => /localStorage\.setItem\([^)]*token/i.test(readFileSync(f, "utf8")));
     expect(hits).toEqual([]);
+  });
+});
+
+describe("userLanguage", () => {
+  it("applies the user's saved choice when it differs", () => {
+    expect(userLanguage("zh", "en")).toBe("zh");
+    expect(userLanguage("en", "zh")).toBe("en");
+  });
+  it("keeps the current language without a valid saved one", () => {
+    expect(userLanguage("zh", "zh")).toBeNull();
+    expect(userLanguage("", "en")).toBeNull();
+    expect(userLanguage(undefined, "en")).toBeNull();
+    expect(userLanguage("fr", "en")).toBeNull();
   });
 });

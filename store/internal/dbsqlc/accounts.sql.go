@@ -392,7 +392,7 @@ func (q *Queries) UserCountActiveAdmins(ctx context.Context) (int64, error) {
 }
 
 const userGetByEmail = `-- name: UserGetByEmail :one
-SELECT id, email, name, password_hash, role, disabled, created_at, updated_at FROM users WHERE email = $1
+SELECT id, email, name, password_hash, role, disabled, created_at, updated_at, language FROM users WHERE email = $1
 `
 
 func (q *Queries) UserGetByEmail(ctx context.Context, email string) (User, error) {
@@ -407,12 +407,13 @@ func (q *Queries) UserGetByEmail(ctx context.Context, email string) (User, error
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Language,
 	)
 	return i, err
 }
 
 const userGetByID = `-- name: UserGetByID :one
-SELECT id, email, name, password_hash, role, disabled, created_at, updated_at FROM users WHERE id = $1
+SELECT id, email, name, password_hash, role, disabled, created_at, updated_at, language FROM users WHERE id = $1
 `
 
 func (q *Queries) UserGetByID(ctx context.Context, id int64) (User, error) {
@@ -427,6 +428,7 @@ func (q *Queries) UserGetByID(ctx context.Context, id int64) (User, error) {
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Language,
 	)
 	return i, err
 }
@@ -434,7 +436,7 @@ func (q *Queries) UserGetByID(ctx context.Context, id int64) (User, error) {
 const userInsert = `-- name: UserInsert :one
 INSERT INTO users (email, name, password_hash, role)
 VALUES ($1, $2, $3, $4)
-RETURNING id, email, name, password_hash, role, disabled, created_at, updated_at
+RETURNING id, email, name, password_hash, role, disabled, created_at, updated_at, language
 `
 
 type UserInsertParams struct {
@@ -461,12 +463,41 @@ func (q *Queries) UserInsert(ctx context.Context, arg UserInsertParams) (User, e
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Language,
 	)
 	return i, err
 }
 
+const userLanguageGet = `-- name: UserLanguageGet :one
+SELECT language FROM users WHERE id = $1
+`
+
+func (q *Queries) UserLanguageGet(ctx context.Context, id int64) (*string, error) {
+	row := q.db.QueryRow(ctx, userLanguageGet, id)
+	var language *string
+	err := row.Scan(&language)
+	return language, err
+}
+
+const userLanguageSet = `-- name: UserLanguageSet :execrows
+UPDATE users SET language = $1, updated_at = now() WHERE id = $2
+`
+
+type UserLanguageSetParams struct {
+	Language *string
+	ID       int64
+}
+
+func (q *Queries) UserLanguageSet(ctx context.Context, arg UserLanguageSetParams) (int64, error) {
+	result, err := q.db.Exec(ctx, userLanguageSet, arg.Language, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const userList = `-- name: UserList :many
-SELECT id, email, name, password_hash, role, disabled, created_at, updated_at FROM users ORDER BY id
+SELECT id, email, name, password_hash, role, disabled, created_at, updated_at, language FROM users ORDER BY id
 `
 
 func (q *Queries) UserList(ctx context.Context) ([]User, error) {
@@ -487,6 +518,7 @@ func (q *Queries) UserList(ctx context.Context) ([]User, error) {
 			&i.Disabled,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
@@ -516,7 +548,7 @@ UPDATE users SET
     password_hash = COALESCE($4, password_hash),
     updated_at    = now()
 WHERE id = $5
-RETURNING id, email, name, password_hash, role, disabled, created_at, updated_at
+RETURNING id, email, name, password_hash, role, disabled, created_at, updated_at, language
 `
 
 type UserUpdateParams struct {
@@ -545,6 +577,7 @@ func (q *Queries) UserUpdate(ctx context.Context, arg UserUpdateParams) (User, e
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Language,
 	)
 	return i, err
 }

@@ -373,6 +373,7 @@ type User struct {
 	Disabled     bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	Language     *string
 }
 
 type VocHost struct {

@@ -10,6 +10,39 @@ import (
 	"time"
 )
 
+const productContents = `-- name: ProductContents :one
+SELECT (SELECT count(*) FROM reviews r WHERE r.product_id = $1)::bigint AS reviews,
+       (SELECT count(*) FROM uploads u WHERE u.product_id = $1 AND u.status IN ('pending', 'ingesting'))::bigint AS uploads_in_flight
+`
+
+type ProductContentsRow struct {
+	Reviews         int64
+	UploadsInFlight int64
+}
+
+// What keeps a product from being deleted: its reviews, and uploads still
+// waiting for or in ingestion (they would store reviews into it).
+func (q *Queries) ProductContents(ctx context.Context, id int64) (ProductContentsRow, error) {
+	row := q.db.QueryRow(ctx, productContents, id)
+	var i ProductContentsRow
+	err := row.Scan(&i.Reviews, &i.UploadsInFlight)
+	return i, err
+}
+
+const productDelete = `-- name: ProductDelete :execrows
+DELETE FROM products WHERE id = $1
+`
+
+// Everything of the product (uploads, analyses, model, reports) goes with it
+// by ON DELETE CASCADE.
+func (q *Queries) ProductDelete(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.Exec(ctx, productDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const productGetByID = `-- name: ProductGetByID :one
 SELECT id, marketplace, asin, title, image_url, average_rating, price, bullet_points, categories, target_language, model_version, created_at, updated_at FROM products WHERE id = $1
 `

@@ -22,6 +22,7 @@ const en = {
   status: { loading: "Loading…", empty: "Nothing here yet." },
   common: { unavailable: "This server does not offer this yet." },
   error: {
+    languageNotSaved: "Language not saved to your account; it applies in this browser only.",
     network: "The server could not be reached. Check your connection, then try again.",
     session: "Your session has ended. Please sign in again.",
     forbidden: "Your role does not allow this.",
@@ -162,6 +163,9 @@ const en = {
     reason: "Reason",
     uploads: "Uploads of this product",
     noUploads: "No uploads.",
+    emptyProduct: "This product has no reviews: its uploads stored none. You can delete it, with its uploads.",
+    deleteProduct: "Delete product",
+    deleteConfirm: "Delete this product and its uploads? This cannot be undone.",
     status: "Status",
     rows: "Rows",
     when: "When",

@@ -26,6 +26,7 @@ const zh: Shape<typeof en> = {
   status: { loading: "加载中…", empty: "暂无内容。" },
   common: { unavailable: "此服务器暂不提供该功能。" },
   error: {
+    languageNotSaved: "语言未保存到你的账户，仅在此浏览器生效。",
     network: "无法连接服务器。请检查网络后重试。",
     session: "登录已过期，请重新登录。",
     forbidden: "你的角色无权执行此操作。",
@@ -166,6 +167,9 @@ const zh: Shape<typeof en> = {
     reason: "原因",
     uploads: "此产品的上传",
     noUploads: "没有上传记录。",
+    emptyProduct: "该产品没有评论：它的上传未保存任何评论。可以删除该产品及其上传记录。",
+    deleteProduct: "删除产品",
+    deleteConfirm: "删除该产品及其上传记录？此操作无法撤销。",
     status: "状态",
     rows: "行数",
     when: "时间",

@@ -5,6 +5,7 @@ import { useNavigate, useSearchParams } from "react-router";
 import { api } from "../api";
 import { LanguageSwitch } from "../App";
 import { ErrorBox } from "../components/Status";
+import { setLanguage, userLanguage } from "../i18n";
 
 /** safeNext keeps only same-site paths, so ?next= cannot send the user elsewhere. */
 export function safeNext(next: string | null): string {
@@ -12,7 +13,7 @@ export function safeNext(next: string | null): string {
 }
 
 export function LoginPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -25,8 +26,13 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      if (mode === "token") await api.login({ token: String(f.get("token") ?? "").trim() });
-      else await api.login({ email: String(f.get("email") ?? "").trim(), password: String(f.get("password") ?? "") });
+      const me =
+        mode === "token"
+          ? await api.login({ token: String(f.get("token") ?? "").trim() })
+          : await api.login({ email: String(f.get("email") ?? "").trim(), password: String(f.get("password") ?? "") });
+      // The language the user chose, in whatever browser, replaces this one's.
+      const lang = userLanguage(me.language, i18n.language);
+      if (lang) setLanguage(lang);
       e.currentTarget?.reset();
       qc.clear();
       navigate(safeNext(params.get("next")), { replace: true });

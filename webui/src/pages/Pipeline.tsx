@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { api, type AnalysisStatus } from "../api";
 import { useSession } from "../App";
 import { ProductNav } from "../components/ProductNav";
@@ -25,7 +25,7 @@ interface Step {
 export function PipelinePage() {
   const { t, i18n } = useTranslation();
   const id = Number(useParams().id);
-  const { caps } = useSession();
+  const { caps, me } = useSession();
   const qc = useQueryClient();
   const analysis = useQuery({
     queryKey: ["analysis", id],
@@ -54,6 +54,14 @@ export function PipelinePage() {
   const cancel = useMutation({ mutationFn: () => api.cancel(analysis.data!.analysis_id), onSuccess: invalidate });
   const retry = useMutation({ mutationFn: () => api.retryFailed(analysis.data!.analysis_id), onSuccess: invalidate });
   const rerun = useMutation({ mutationFn: () => api.rerun(id), onSuccess: invalidate });
+  const navigate = useNavigate();
+  const remove = useMutation({
+    mutationFn: () => api.deleteProduct(id),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["products"] });
+      void navigate("/");
+    },
+  });
   const nf = new Intl.NumberFormat(i18n.language);
   // When the analysis changes state (e.g. finishes), read everything once more.
   const status = analysis.data ? analysis.data.analysis_id + analysis.data.status : "";
@@ -66,6 +74,11 @@ export function PipelinePage() {
   const elapsed = a ? ((a.finished_at ? Date.parse(a.finished_at) : Date.now()) - Date.parse(a.created_at)) / 1000 : 0;
   const failedTotal = steps.reduce((n, s) => n + s.failed, 0);
   const canCancel = caps.find("post", /^\/api\/v1\/analyses\/\{[^}]+\}\/cancel$/) != null;
+  const canDelete = caps.find("delete", /^\/api\/v1\/products\/\{[^}]+\}$/) != null && me.role !== "viewer";
+  // A failed first upload leaves a product with nothing in it: offer to
+  // delete it once no upload is still to be ingested.
+  const empty =
+    product.data?.review_count === 0 && uploads.data != null && uploads.data.every((u) => u.status === "done" || u.status === "failed") && !running;
   const canRetry = caps.find("post", /^\/api\/v1\/analyses\/\{[^}]+\}\/retry-failed$/) != null;
 
   return (
@@ -74,6 +87,15 @@ export function PipelinePage() {
       {analysis.isPending && <Loading />}
       {analysis.error && <ErrorBox error={analysis.error} retry={() => analysis.refetch()} />}
       {a === null && <p className="empty">{t("pipeline.none")}</p>}
+      {empty && canDelete && (
+        <section className="panel" data-testid="empty-product">
+          <p>{t("pipeline.emptyProduct")}</p>
+          <button type="button" className="danger" onClick={() => confirm(t("pipeline.deleteConfirm")) && remove.mutate()} disabled={remove.isPending}>
+            {t("pipeline.deleteProduct")}
+          </button>
+          {remove.error && <ErrorBox error={remove.error} />}
+        </section>
+      )}
       {a && (
         <section className="panel">
           <div className="row between">
