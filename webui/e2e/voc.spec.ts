@@ -249,7 +249,7 @@ test("a comparison of two products", async ({ page }) => {
   await shot(page, "15-comparison");
 });
 
-test("a saved comparison: the aligned matrix, an alignment correction that persists, the PDF", async ({ page }) => {
+test("a saved comparison: the aligned matrix, an alignment correction that persists, the PDF", async ({ page, browser }) => {
   test.setTimeout(180_000);
   await signIn(page);
   const list = await (await page.request.get("/api/v1/products?limit=200")).json();
@@ -311,6 +311,23 @@ test("a saved comparison: the aligned matrix, an alignment correction that persi
   expect(pdf.headers()["content-type"]).toContain("application/pdf");
   expect((await pdf.body()).subarray(0, 4).toString()).toBe("%PDF");
 
+  // A viewer reads the comparison and its reports but gets no editor.
+  const origin = new URL(process.env.VOC_E2E_URL!).origin;
+  const viewer = { email: "viewer@e2e.test", password: "viewer-password-1" };
+  const made = await page.request.post("/api/v1/users", { headers: { Origin: origin }, data: { ...viewer, name: "Viewer", role: "viewer" } });
+  expect(made.status()).toBe(201);
+  const vctx = await browser.newContext();
+  const vpage = await vctx.newPage();
+  expect((await vpage.request.post("/api/v1/session", { headers: { Origin: origin }, data: viewer })).ok()).toBeTruthy();
+  await vpage.goto(`/comparisons/${id}`);
+  await expect(vpage.getByTestId("matrix-row").first()).toBeVisible();
+  await expect(vpage.getByTestId("comparison-pdf")).toBeVisible();
+  await expect(vpage.getByTestId("alignment-editor")).toHaveCount(0);
+  await vpage.goto(`/comparisons?p=${productID}&p=${other}`);
+  await expect(vpage.getByTestId("comparison").locator("tbody tr")).toHaveCount(2);
+  await expect(vpage.getByTestId("create-comparison")).toHaveCount(0);
+  await vctx.close();
+
   // Listed with the saved comparisons; usable at 390 px.
   await page.goto("/comparisons");
   await expect(page.getByTestId("saved-comparisons").getByRole("link", { name: "Headphones <b>A</b> vs B" })).toBeVisible();
@@ -321,6 +338,13 @@ test("a saved comparison: the aligned matrix, an alignment correction that persi
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `/comparisons/${id} is ${width}px wide`).toBeLessThanOrEqual(390);
   await shot(page, "15e-saved-comparison-mobile");
+  // In Chinese, how the alignment was made is said in Chinese too.
+  await page.getByTestId("lang").selectOption("zh");
+  await expect(page.getByTestId("alignment-source")).toContainText("分析师已修正对齐。");
+  await expect(page.getByRole("heading", { name: "修正对齐" })).toBeVisible();
+  await shot(page, "15f-saved-comparison-zh");
+  await page.getByTestId("lang").selectOption("en");
+  await expect(page.getByRole("heading", { name: "Correct the alignment" })).toBeVisible();
 });
 
 test("zh/en switch, remembered across reloads", async ({ page }) => {

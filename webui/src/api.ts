@@ -462,8 +462,13 @@ export interface Me {
 export const api = {
   login: (body: { token: string } | { email: string; password: string }) => request<Me>("POST", BASE + "/session", body),
   logout: () => request<void>("DELETE", BASE + "/session"),
-  /** me returns who is signed in, or throws ApiError 401. */
+  /** me returns who is signed in (with the role, from GET /api/v1/me), or throws ApiError 401. */
   async me(signal?: AbortSignal): Promise<Me> {
+    try {
+      return await request<Me>("GET", BASE + "/me", undefined, signal);
+    } catch (e) {
+      if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) throw e;
+    }
     try {
       return await request<Me>("GET", BASE + "/session", undefined, signal);
     } catch (e) {

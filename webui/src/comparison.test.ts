@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { minimumRole } from "./api";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { capabilities, minimumRole } from "./api";
 import { ALONE, alignmentWords, draftOf, moveDimension, renameGroup, sameAlignment, toPatch } from "./comparison";
 
 describe("alignmentWords", () => {
@@ -60,5 +60,25 @@ describe("minimumRole", () => {
   it("reads the documented minimum role", () => {
     expect(minimumRole("Corrects it.\n\nMinimum role: **analyst**.")).toBe("analyst");
     expect(minimumRole("Minimum role: none (public).")).toBeUndefined();
+  });
+});
+
+describe("capabilities", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it("offer a viewer no operation whose minimum role is analyst", async () => {
+    const doc = {
+      paths: {
+        "/api/v1/comparisons/{id}": { get: { description: "Minimum role: **viewer**." } },
+        "/api/v1/comparisons/{id}/alignment": { patch: { description: "Send the whole alignment.\n\nMinimum role: **analyst**." } },
+      },
+    };
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify(doc), { status: 200, headers: { "Content-Type": "application/json" } }));
+    const viewer = await capabilities(undefined, "viewer");
+    expect(viewer.has("get", "/api/v1/comparisons/{id}")).toBe(true);
+    expect(viewer.has("patch", "/api/v1/comparisons/{id}/alignment")).toBe(false);
+    expect((await capabilities(undefined, "analyst")).has("patch", "/api/v1/comparisons/{id}/alignment")).toBe(true);
+    expect((await capabilities(undefined, "admin")).has("patch", "/api/v1/comparisons/{id}/alignment")).toBe(true);
+    expect((await capabilities()).has("patch", "/api/v1/comparisons/{id}/alignment")).toBe(true);
+    expect(viewer.has("delete", "/api/v1/comparisons/{id}")).toBe(false);
   });
 });

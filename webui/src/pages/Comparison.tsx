@@ -161,7 +161,7 @@ function Matrix({ v }: { v: ComparisonView }) {
                     {r.name}
                     <div className="muted small">{t("dimKind." + r.kind, { defaultValue: r.kind })}</div>
                     {(r.members ?? []).length > 1 && (
-                      <div className="muted small">{(r.members ?? []).map((m) => `${label(byID.get(m.product_id))}: ${m.name ?? ""}`).join(" · ")}</div>
+                      <div className="muted small members">{(r.members ?? []).map((m) => `${label(byID.get(m.product_id))}: ${m.name ?? ""}`).join(" · ")}</div>
                     )}
                   </th>
                   {r.cells.map((c, j) =>
@@ -258,7 +258,8 @@ function AlignmentEditor({ v }: { v: ComparisonView }) {
   });
   const dirty = !sameAlignment(toPatch(draft), v.alignment ?? []);
   const byID = new Map(v.products.map((p) => [p.id, p]));
-  const kinds = Array.from(new Set(draft.map((g) => g.kind)));
+  const order = ["product", "scenario", "emotion"];
+  const kinds = Array.from(new Set(draft.map((g) => g.kind))).sort((a, b) => (order.indexOf(a) + 1 || 9) - (order.indexOf(b) + 1 || 9));
   return (
     <section className="panel" data-testid="alignment-editor">
       <h2>{t("compare.editor")}</h2>
