@@ -316,6 +316,103 @@ test("the language is remembered on the user, in any browser", async ({ browser,
   await expect(b.locator("h1")).toHaveText("Products");
   await expect.poll(async () => (await (await b.request.get("/api/v1/me")).json()).language).toBe("en");
   await second.close();
+
+test("a saved comparison: the aligned matrix, an alignment correction that persists, the PDF", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await signIn(page);
+  const list = await (await page.request.get("/api/v1/products?limit=200")).json();
+  const other = (list.items as { id: number; asin: string }[]).find((p) => p.asin === "B0E2E00002")!.id;
+  // A comparison needs each product's learned model; wait for the second
+  // product's analysis so the matrix has its numbers.
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/v1/products/${other}/analysis`)).json()).status, { timeout: 120_000 })
+    .toBe("done");
+  await page.goto(`/comparisons?p=${productID}&p=${other}`);
+  await page.getByTestId("comparison-name").fill("Headphones <b>A</b> vs B");
+  await page.getByTestId("save-comparison").click();
+  await expect(page).toHaveURL(/\/comparisons\/\d+$/);
+  const id = Number(page.url().match(/comparisons\/(\d+)/)![1]);
+  // The name is user text: shown as text, never as markup.
+  await expect(page.locator("h1")).toHaveText("Headphones <b>A</b> vs B");
+  await expect(page.locator("h1")).toHaveCount(1);
+  await expect(page.getByTestId("compare-products").locator("tbody tr")).toHaveCount(2);
+  await expect(page.getByTestId("matrix-row").first()).toBeVisible();
+  expect(await page.getByTestId("matrix-cell").count()).toBeGreaterThan(2);
+  await expect(page.getByTestId("alignment-source")).toHaveAttribute("data-source", "offline");
+  await expect(page.getByTestId("alignment-source")).toContainText("aligned offline");
+  await expect(page.getByTestId("alignment-source")).toContainText("No language model is configured");
+  await shot(page, "15b-saved-comparison");
+
+  // The editor: move the second product's dimension out of a shared row.
+  const editor = page.getByTestId("alignment-editor");
+  const groups = editor.getByTestId("align-group");
+  const before = await groups.count();
+  const shared = editor.locator('[data-testid="align-group"][data-size="2"]').first();
+  await shared.scrollIntoViewIfNeeded();
+  const member = shared.getByTestId("align-member").nth(1);
+  const dim = await member.getAttribute("data-dimension");
+  await member.getByTestId("move").selectOption("__alone__");
+  await expect(groups).toHaveCount(before + 1);
+  const alone = (p: Page) => p.locator('[data-testid="align-group"][data-size="1"]').filter({ has: p.locator(`[data-dimension="${dim}"]`) });
+  await expect(alone(page)).toHaveCount(1);
+  await shot(page, "15c-alignment-edit");
+  await page.getByTestId("save-alignment").click();
+  await expect(editor.getByRole("status")).toHaveText("The alignment was saved.");
+  await expect(page.getByTestId("alignment-source")).toHaveAttribute("data-source", "edited");
+
+  // After a reload the correction is still there.
+  await page.reload();
+  await expect(page.getByTestId("alignment-source")).toContainText("An analyst corrected the alignment.");
+  await expect(alone(page)).toHaveCount(1);
+  await expect(page.getByTestId("alignment-editor").getByTestId("align-group")).toHaveCount(before + 1);
+  const saved = await (await page.request.get(`/api/v1/comparisons/${id}`)).json();
+  expect(saved.alignment_source).toBe("edited");
+  const holder = (saved.alignment as { members: { dimension_id: number }[] }[]).find((g) => g.members.some((m) => m.dimension_id === Number(dim)))!;
+  expect(holder.members).toHaveLength(1);
+  await shot(page, "15d-alignment-saved");
+
+  // The report downloads.
+  await expect(page.getByTestId("comparison-markdown")).toHaveAttribute("href", `/api/v1/comparisons/${id}/markdown?download=true`);
+  await expect(page.getByTestId("comparison-html")).toHaveAttribute("href", `/api/v1/comparisons/${id}/html`);
+  const pdf = await page.request.get((await page.getByTestId("comparison-pdf").getAttribute("href"))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toContain("application/pdf");
+  expect((await pdf.body()).subarray(0, 4).toString()).toBe("%PDF");
+
+  // A viewer reads the comparison and its reports but gets no editor.
+  const origin = new URL(process.env.VOC_E2E_URL!).origin;
+  const viewer = { email: "viewer@e2e.test", password: "viewer-password-1" };
+  const made = await page.request.post("/api/v1/users", { headers: { Origin: origin }, data: { ...viewer, name: "Viewer", role: "viewer" } });
+  expect(made.status()).toBe(201);
+  const vctx = await browser.newContext();
+  const vpage = await vctx.newPage();
+  expect((await vpage.request.post("/api/v1/session", { headers: { Origin: origin }, data: viewer })).ok()).toBeTruthy();
+  await vpage.goto(`/comparisons/${id}`);
+  await expect(vpage.getByTestId("matrix-row").first()).toBeVisible();
+  await expect(vpage.getByTestId("comparison-pdf")).toBeVisible();
+  await expect(vpage.getByTestId("alignment-editor")).toHaveCount(0);
+  await vpage.goto(`/comparisons?p=${productID}&p=${other}`);
+  await expect(vpage.getByTestId("comparison").locator("tbody tr")).toHaveCount(2);
+  await expect(vpage.getByTestId("create-comparison")).toHaveCount(0);
+  await vctx.close();
+
+  // Listed with the saved comparisons; usable at 390 px.
+  await page.goto("/comparisons");
+  await expect(page.getByTestId("saved-comparisons").getByRole("link", { name: "Headphones <b>A</b> vs B" })).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/comparisons/${id}`);
+  await expect(page.getByTestId("matrix-row").first()).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `/comparisons/${id} is ${width}px wide`).toBeLessThanOrEqual(390);
+  await shot(page, "15e-saved-comparison-mobile");
+  // In Chinese, how the alignment was made is said in Chinese too.
+  await page.getByTestId("lang").selectOption("zh");
+  await expect(page.getByTestId("alignment-source")).toContainText("分析师已修正对齐。");
+  await expect(page.getByRole("heading", { name: "修正对齐" })).toBeVisible();
+  await shot(page, "15f-saved-comparison-zh");
+  await page.getByTestId("lang").selectOption("en");
+  await expect(page.getByRole("heading", { name: "Correct the alignment" })).toBeVisible();
 });
 
 test("zh/en switch, remembered across reloads", async ({ page }) => {

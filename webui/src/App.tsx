@@ -9,6 +9,7 @@ import { ErrorBox, Loading } from "./components/Status";
 import i18n, { LANGS, setLanguage, userLanguage } from "./i18n";
 import { AdminPage } from "./pages/Admin";
 import { AuditPage } from "./pages/Audit";
+import { ComparisonPage } from "./pages/Comparison";
 import { ComparisonsPage } from "./pages/Comparisons";
 import { DashboardPage } from "./pages/Dashboard";
 import { LoginPage } from "./pages/Login";
@@ -53,7 +54,10 @@ export function App() {
 function Authed() {
   const session = useQuery({
     queryKey: ["session"],
-    queryFn: async ({ signal }) => ({ me: await api.me(signal), caps: await capabilities(signal) }),
+    queryFn: async ({ signal }) => {
+      const me = await api.me(signal);
+      return { me, caps: await capabilities(signal, me.role) };
+    },
     staleTime: 5 * 60_000,
   });
   // The user's saved language wins over this browser's, at every sign-in.
@@ -79,6 +83,7 @@ function Authed() {
           <Route path="/reports/:id" element={<ReportPage />} />
           <Route path="/reviews/:id" element={<ReviewPage />} />
           <Route path="/comparisons" element={<ComparisonsPage />} />
+          <Route path="/comparisons/:id" element={<ComparisonPage />} />
           <Route path="/admin" element={<AdminPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFound />} />

@@ -341,6 +341,60 @@ export interface Share {
 }
 export type Item = Record<string, unknown>;
 
+// ---- Comparisons (comparison.View, store.Comparison). ----
+
+export interface AlignMember {
+  product_id: number;
+  dimension_id: number;
+  name?: string;
+}
+export interface AlignGroup {
+  key?: string;
+  name: string;
+  kind: string;
+  members: AlignMember[];
+}
+export interface ComparisonCell {
+  product_id: number;
+  dimension_ids: number[];
+  volume: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  net: number;
+  impact: number;
+  evidence: Quote[] | null;
+}
+export interface ComparisonProduct {
+  id: number;
+  marketplace: string;
+  asin: string;
+  title: string;
+  reviews: number;
+  excluded_reviews: number;
+  avg_rating: number | null;
+  rating_distribution: { key: string; count: number }[] | null;
+  sentiment_share: { key: string; count: number; share: number }[] | null;
+}
+export interface ComparisonView {
+  id: number;
+  name: string;
+  alignment_source: string;
+  alignment_note?: string;
+  products: ComparisonProduct[];
+  alignment: AlignGroup[] | null;
+  matrix: { key: string; name: string; kind: string; members: AlignMember[] | null; cells: (ComparisonCell | null)[] }[] | null;
+  five_w_differences: { type: string; label: string; shares: number[]; spread: number; evidence: Quote[] | null }[] | null;
+}
+export interface ComparisonSummary {
+  id: number;
+  name: string;
+  product_ids: number[];
+  alignment_source: string;
+  created_at: string;
+  updated_at: string;
+}
+
 const enc = encodeURIComponent;
 
 // ---- Capabilities (feature detection from the OpenAPI document). ----
@@ -353,7 +407,21 @@ export interface Capabilities {
 
 type OpenAPIDoc = { paths?: Record<string, Record<string, unknown>> };
 
-export async function capabilities(signal?: AbortSignal): Promise<Capabilities> {
+/** ROLE_RANK orders the roles; an operation documents its minimum role. */
+const ROLE_RANK: Record<string, number> = { public: 0, viewer: 1, analyst: 2, admin: 3 };
+
+/** minimumRole reads "Minimum role: **analyst**." from an operation's description. */
+export function minimumRole(description: unknown): string | undefined {
+  return typeof description === "string" ? /Minimum role: \*\*(\w+)\*\*/.exec(description)?.[1] : undefined;
+}
+
+/**
+ * capabilities says what the server offers and, given the signed-in
+ * user's role, what that user may do: an operation whose documented
+ * minimum role is above the role is not offered (a viewer sees no
+ * mutation). Without a role, only the server's routes count.
+ */
+export async function capabilities(signal?: AbortSignal, role?: string): Promise<Capabilities> {
   let doc: OpenAPIDoc = {};
   try {
     doc = await request<OpenAPIDoc>("GET", "/openapi.json", undefined, signal);
@@ -361,9 +429,16 @@ export async function capabilities(signal?: AbortSignal): Promise<Capabilities> 
     if (e instanceof ApiError && e.status === 401) throw e;
   }
   const paths = doc.paths ?? {};
+  const rank = role ? ROLE_RANK[role] : undefined;
+  const allowed = (op: unknown): boolean => {
+    if (!op) return false;
+    if (rank == null) return true;
+    const min = minimumRole((op as { description?: unknown }).description);
+    return min == null || (ROLE_RANK[min] ?? 0) <= rank;
+  };
   return {
-    has: (m, p) => Boolean(paths[p]?.[m.toLowerCase()]),
-    find: (m, re) => Object.keys(paths).find((p) => re.test(p) && paths[p]?.[m.toLowerCase()]),
+    has: (m, p) => allowed(paths[p]?.[m.toLowerCase()]),
+    find: (m, re) => Object.keys(paths).find((p) => re.test(p) && allowed(paths[p]?.[m.toLowerCase()])),
     enumOf: (m, p, field) => {
       // The request body's enum for field, when the schema says so.
       const op = paths[p]?.[m.toLowerCase()] as { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } } | undefined;
@@ -458,6 +533,19 @@ export const api = {
     markdown: (id: number) => `${BASE}/reports/${enc(id)}/markdown?download=true`,
     html: (id: number) => `${BASE}/reports/${enc(id)}/html`,
     pdf: (id: number) => `${BASE}/reports/${enc(id)}/pdf`,
+  },
+
+  comparisons: (signal?: AbortSignal) =>
+    request<{ items: ComparisonSummary[] | null }>("GET", `${BASE}/comparisons`, undefined, signal).then((r) => r?.items ?? []),
+  comparison: (id: number, signal?: AbortSignal) => request<ComparisonView>("GET", `${BASE}/comparisons/${enc(id)}`, undefined, signal),
+  createComparison: (name: string, productIDs: number[]) =>
+    request<ComparisonView>("POST", `${BASE}/comparisons`, { name, product_ids: productIDs }),
+  correctAlignment: (id: number, groups: AlignGroup[]) =>
+    request<ComparisonView>("PATCH", `${BASE}/comparisons/${enc(id)}/alignment`, { groups }),
+  comparisonLinks: {
+    markdown: (id: number) => `${BASE}/comparisons/${enc(id)}/markdown?download=true`,
+    html: (id: number) => `${BASE}/comparisons/${enc(id)}/html`,
+    pdf: (id: number) => `${BASE}/comparisons/${enc(id)}/pdf`,
   },
 
   list: (path: string, signal?: AbortSignal) =>

@@ -1,15 +1,15 @@
 // Comparisons: two to four products side by side (KPIs and net sentiment
-// per dimension, from each product's dashboard), kept in the URL; and the
-// server's saved comparisons when it has them.
-import { useQueries, useQuery } from "@tanstack/react-query";
+// per dimension, from each product's dashboard), kept in the URL; saving
+// the picked products as a comparison (aligned on the server, opened in
+// pages/Comparison); and the server's saved comparisons.
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { EChartsCoreOption } from "echarts/core";
-import { startTransition, useMemo, useOptimistic } from "react";
+import { startTransition, useMemo, useOptimistic, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../api";
 import { useSession } from "../App";
 import { Chart, palette } from "../components/Chart";
-import { ItemTable } from "../components/ItemTable";
 import { ErrorBox, Loading } from "../components/Status";
 import { toggle } from "../filters";
 
@@ -31,7 +31,22 @@ export function ComparisonsPage() {
   const boards = useQueries({
     queries: ids.map((id) => ({ queryKey: ["dashboard", id, "", "month"], queryFn: ({ signal }: { signal: AbortSignal }) => api.dashboard(id, new URLSearchParams({ granularity: "month" }), signal) })),
   });
-  const saved = useQuery({ queryKey: ["comparisons"], queryFn: ({ signal }) => api.list("/comparisons", signal), enabled: caps.has("get", "/api/v1/comparisons") });
+  const saved = useQuery({ queryKey: ["comparisons"], queryFn: ({ signal }) => api.comparisons(signal), enabled: caps.has("get", "/api/v1/comparisons") });
+  const canCreate = caps.has("post", "/api/v1/comparisons");
+  const qc = useQueryClient();
+  const [name, setName] = useState("");
+  const create = useMutation({
+    mutationFn: (body: { name: string; ids: number[] }) => api.createComparison(body.name, body.ids),
+    onSuccess: (v) => {
+      qc.setQueryData(["comparison", v.id], v);
+      void qc.invalidateQueries({ queryKey: ["comparisons"] });
+      navigate(`/comparisons/${v.id}`);
+    },
+  });
+  const productLabel = (id: number) => {
+    const p = products.data?.items?.find((x) => x.id === id);
+    return p ? `${p.marketplace} ${p.asin}` : "#" + id;
+  };
   const names = ids.map((id) => {
     const p = products.data?.items?.find((x) => x.id === id);
     return p ? `${p.marketplace} ${p.asin}` : "#" + id;
@@ -70,6 +85,26 @@ export function ComparisonsPage() {
         ))}
       </fieldset>
       {ids.length < 2 && <p className="hint">{t("compare.hint")}</p>}
+      {canCreate && ids.length >= 2 && (
+        <form
+          className="card row wrap save-comparison"
+          data-testid="create-comparison"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ name: name.trim() || names.join(" vs "), ids });
+          }}
+        >
+          <label className="grow stack">
+            {t("compare.name")}
+            <input value={name} maxLength={200} placeholder={names.join(" vs ")} onChange={(e) => setName(e.target.value)} data-testid="comparison-name" />
+          </label>
+          <button type="submit" className="primary" disabled={create.isPending} data-testid="save-comparison">
+            {create.isPending ? t("compare.aligning") : t("compare.save")}
+          </button>
+          <p className="hint">{t("compare.saveHint")}</p>
+          {create.error && <ErrorBox error={create.error} />}
+        </form>
+      )}
       {ids.length >= 1 && (
         <section className="panel" data-testid="comparison">
           <div className="scroll">
@@ -117,10 +152,25 @@ export function ComparisonsPage() {
           )}
         </section>
       )}
+      {saved.error && <ErrorBox error={saved.error} retry={() => saved.refetch()} />}
       {saved.data && (
         <section className="panel">
           <h2>{t("compare.saved")}</h2>
-          <ItemTable items={saved.data} />
+          {saved.data.length === 0 ? (
+            <p className="empty">{t("compare.noneSaved")}</p>
+          ) : (
+            <ul className="cards" data-testid="saved-comparisons">
+              {saved.data.map((c) => (
+                <li key={c.id} className="card">
+                  <Link to={`/comparisons/${c.id}`}>{c.name}</Link>
+                  <div className="muted small">
+                    {c.product_ids.map(productLabel).join(" · ")} · {t("compare.sourceShort." + c.alignment_source, { defaultValue: c.alignment_source })} ·{" "}
+                    {new Date(c.updated_at || c.created_at).toLocaleString(i18n.language)}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
       )}
     </main>
