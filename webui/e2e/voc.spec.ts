@@ -316,6 +316,7 @@ test("the language is remembered on the user, in any browser", async ({ browser,
   await expect(b.locator("h1")).toHaveText("Products");
   await expect.poll(async () => (await (await b.request.get("/api/v1/me")).json()).language).toBe("en");
   await second.close();
+});
 
 test("a saved comparison: the aligned matrix, an alignment correction that persists, the PDF", async ({ page, browser }) => {
   test.setTimeout(180_000);
