@@ -191,7 +191,12 @@ func TestSendGateSpreadsLateSends(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	count, _ := maxInWindow(gs, time.Second)
+	// The times are taken after pass returns, so a goroutine descheduled
+	// between the two (CI runs this beside other packages' tests) records
+	// late and can seem to share a window with later sends; 100 ms of such
+	// slack is allowed. A gate that let an 11th send into a window would
+	// still show 11 here: its sends would be microseconds apart.
+	count, _ := maxInWindow(gs, time.Second-100*time.Millisecond)
 	require.Equal(t, 10, count)
 	require.GreaterOrEqual(t, time.Since(start), 2*time.Second, "25 sends at 10 per window need three windows")
 }
