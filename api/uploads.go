@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -245,7 +246,14 @@ func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm
 		return out, huma.Error400BadRequest("cannot read the uploaded file: " + err.Error())
 	}
 	defer file.Close()
-	body, err := io.ReadAll(io.LimitReader(file, s.MaxUploadBytes+1))
+	// Sized from the part's length (already checked against the limit):
+	// io.ReadAll's doubling from 512 bytes allocated and zeroed about twice
+	// the body per upload, a tenth of the server's CPU at 20 concurrent
+	// uploads (docs/BENCHMARKS.md).
+	body := make([]byte, 0, fh.Size+bytes.MinRead+1)
+	buf := bytes.NewBuffer(body)
+	_, err = buf.ReadFrom(io.LimitReader(file, s.MaxUploadBytes+1))
+	body = buf.Bytes()
 	if err != nil {
 		return out, huma.Error400BadRequest("cannot read the uploaded file: " + err.Error())
 	}

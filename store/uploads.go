@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/voc-project/voc/ingest"
@@ -72,7 +73,9 @@ type UploadInput struct {
 // cuts the WAL each acknowledged upload must make durable and the TOAST
 // chunks ingestion reads back. Both coders are safe for concurrent use.
 var (
-	bodyEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	// EncodeAll holds one of the encoder's states for each call: one state
+	// made concurrent uploads queue on compression.
+	bodyEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 	bodyDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(4<<30))
 )
 
