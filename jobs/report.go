@@ -46,6 +46,11 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 	if err != nil {
 		return fmt.Errorf("load analysis %d: %w", job.Args.AnalysisID, err)
 	}
+	// The report's coverage counts every batch committed by now, folded or
+	// not, as its aggregates read every stored insight.
+	if a, err = store.AnalysisWithPending(ctx, w.pool, a); err != nil {
+		return err
+	}
 	if job.Args.ReportID != 0 {
 		// An on-demand report: its row was recorded with the request.
 		// Deleted meanwhile: nothing to build.
