@@ -37,6 +37,9 @@ type AnalysisStatus struct {
 	ReviewsTotal   int        `json:"reviews_total"`
 	CreatedAt      time.Time  `json:"created_at"`
 	FinishedAt     *time.Time `json:"finished_at,omitempty"`
+	// OrphanedJobs are running jobs of the analysis held by a host that is
+	// gone: they wait for River's rescuer (their queue's timeout).
+	OrphanedJobs int64 `json:"orphaned_jobs" doc:"running jobs of the analysis held by a host that stopped or has not beaten for 30 s; River hands them back after their queue's job timeout, and until then the analysis waits on them"`
 }
 
 type productIDInput struct {
@@ -72,13 +75,17 @@ func (s *server) registerAnalysisRoutes(api huma.API) {
 		if a, err = store.AnalysisWithPending(ctx, s.Pool, a); err != nil {
 			return nil, s.storeError(ctx, "analysis progress", err)
 		}
+		orphaned, err := store.AnalysisOrphanedJobs(ctx, s.Pool, a.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "analysis jobs", err)
+		}
 		u, err := store.AnalysisUsage(ctx, s.Pool, a.ID)
 		if err != nil {
 			return nil, s.storeError(ctx, "analysis usage", err)
 		}
 		st := AnalysisStatus{AnalysisID: a.ID, ProductID: a.ProductID, Kind: a.Kind, Status: a.Status,
 			TargetLanguage: a.TargetLanguage, ReviewsTotal: a.ReviewsTotal, CreatedAt: a.CreatedAt, FinishedAt: a.FinishedAt,
-			Calls: u.Calls, CacheHits: u.CacheHits, TokensIn: u.TokensIn, TokensOut: u.TokensOut,
+			Calls: u.Calls, CacheHits: u.CacheHits, TokensIn: u.TokensIn, TokensOut: u.TokensOut, OrphanedJobs: orphaned,
 			Stages: map[string]StageProgress{
 				"translation":        {Total: a.ReviewsTotal, Done: a.TranslationDone, Failed: a.TranslationFailed},
 				"insight_extraction": {Total: a.ReviewsTotal, Done: a.InsightsDone, Failed: a.InsightsFailed},

@@ -288,3 +288,14 @@ func AnalysisRetryFailed(ctx context.Context, tx pgx.Tx, id int64) (Analysis, Re
 	}
 	return analysisFromRow(r), rr, nil
 }
+
+// AnalysisOrphanedJobs counts the analysis's running jobs whose host is
+// gone (HostStaleAfter without a heartbeat, or stopped): the analysis says
+// running, but those batches wait for River's rescuer.
+func AnalysisOrphanedJobs(ctx context.Context, db DBTX, analysisID int64) (int64, error) {
+	n, err := q(db).AnalysisOrphanedJobs(ctx, dbsqlc.AnalysisOrphanedJobsParams{AnalysisID: analysisID, StaleSecs: HostStaleAfter.Seconds()})
+	if err != nil {
+		return 0, fmt.Errorf("orphaned jobs of analysis %d: %w", analysisID, err)
+	}
+	return n, nil
+}

@@ -170,3 +170,31 @@ func TestProgressFold(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 70, live.InsightsDone, "nothing pending after the fold")
 }
+
+// TestAnalysisOrphanedJobs counts the running jobs of an analysis whose
+// host is gone (stopped, or silent for longer than HostStaleAfter), and
+// not those of a live host, of another analysis, or not running.
+func TestAnalysisOrphanedJobs(t *testing.T) {
+	t.Parallel()
+	pool := storetest.NewPool(t)
+	ctx := context.Background()
+	a := runningAnalysis(t, pool, "B0ORPHAN01", 10)
+	other := runningAnalysis(t, pool, "B0ORPHAN02", 10)
+	_, err := pool.Exec(ctx, `INSERT INTO voc_hosts (host_id, role, heartbeat_at, stopped_at) VALUES
+		('alive', 'worker', now(), NULL), ('silent', 'worker', now() - interval '5 minutes', NULL), ('stopped', 'worker', now(), now())`)
+	require.NoError(t, err)
+	job := func(host, state string, analysisID int64) {
+		_, err := pool.Exec(ctx, `INSERT INTO river_job (args, kind, max_attempts, queue, state, attempted_by, attempt, attempted_at)
+			VALUES (jsonb_build_object('analysis_id', $1::bigint, 'review_ids', '[1]'::jsonb), 'extract_insights', 8, 'insight_extraction', $2::river_job_state, ARRAY[$3::text], 1, now())`,
+			analysisID, state, host)
+		require.NoError(t, err)
+	}
+	job("alive", "running", a.ID)
+	job("silent", "running", a.ID)
+	job("stopped", "running", a.ID)
+	job("silent", "available", a.ID)
+	job("silent", "running", other.ID)
+	n, err := store.AnalysisOrphanedJobs(ctx, pool, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n, "the silent and the stopped host's running jobs")
+}

@@ -130,3 +130,12 @@ DELETE FROM reports WHERE analysis_id = @analysis_id AND kind = 'final';
 UPDATE river_job SET unique_key = NULL
 WHERE kind = 'build_report' AND args ->> 'report_kind' = 'final'
   AND (args ->> 'analysis_id')::bigint = @analysis_id::bigint;
+
+-- name: AnalysisOrphanedJobs :one
+-- The analysis's running jobs held by a host that is gone (stopped, or no
+-- heartbeat within @stale_secs seconds): River's rescuer hands them back
+-- once their queue's timeout has passed, and until then nothing works them.
+SELECT count(*) FROM river_job j
+JOIN voc_hosts h ON h.host_id = j.attempted_by[cardinality(j.attempted_by)]
+WHERE j.state = 'running' AND (j.args ->> 'analysis_id')::bigint = @analysis_id::bigint
+  AND NOT (h.stopped_at IS NULL AND h.heartbeat_at > now() - make_interval(secs => @stale_secs::float8));

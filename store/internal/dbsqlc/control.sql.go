@@ -135,6 +135,28 @@ func (q *Queries) AnalysisOpenJobIDs(ctx context.Context, arg AnalysisOpenJobIDs
 	return items, nil
 }
 
+const analysisOrphanedJobs = `-- name: AnalysisOrphanedJobs :one
+SELECT count(*) FROM river_job j
+JOIN voc_hosts h ON h.host_id = j.attempted_by[cardinality(j.attempted_by)]
+WHERE j.state = 'running' AND (j.args ->> 'analysis_id')::bigint = $1::bigint
+  AND NOT (h.stopped_at IS NULL AND h.heartbeat_at > now() - make_interval(secs => $2::float8))
+`
+
+type AnalysisOrphanedJobsParams struct {
+	AnalysisID int64
+	StaleSecs  float64
+}
+
+// The analysis's running jobs held by a host that is gone (stopped, or no
+// heartbeat within @stale_secs seconds): River's rescuer hands them back
+// once their queue's timeout has passed, and until then nothing works them.
+func (q *Queries) AnalysisOrphanedJobs(ctx context.Context, arg AnalysisOrphanedJobsParams) (int64, error) {
+	row := q.db.QueryRow(ctx, analysisOrphanedJobs, arg.AnalysisID, arg.StaleSecs)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const analysisReopen = `-- name: AnalysisReopen :one
 UPDATE analyses SET
     status = 'running', finished_at = NULL, final_queued = false,
