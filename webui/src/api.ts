@@ -150,6 +150,8 @@ export interface AnalysisStatus {
   target_language: string;
   created_at: string;
   finished_at?: string;
+  /** Running jobs held by a host that is gone; they wait for River's rescuer. */
+  orphaned_jobs?: number;
 }
 export interface Upload {
   id: number;

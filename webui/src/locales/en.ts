@@ -146,6 +146,8 @@ const en = {
     analysis: "Analysis #{{id}}",
     started: "Started {{at}}",
     took: "took {{d}}",
+    orphaned_one: "{{count}} batch is held by a server that stopped answering; it is handed to another server when its time limit passes.",
+    orphaned_other: "{{count}} batches are held by a server that stopped answering; they are handed to another server when their time limit passes.",
     elapsed: "running for {{d}}",
     calls: "{{n}} LLM calls ({{hits}} from cache)",
     doneWithFailures: "Done, {{n}} failed",

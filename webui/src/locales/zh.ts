@@ -150,6 +150,8 @@ const zh: Shape<typeof en> = {
     analysis: "分析 #{{id}}",
     started: "开始于 {{at}}",
     took: "用时 {{d}}",
+    orphaned_one: "{{count}} 个批次由已失去响应的服务器持有；超过时限后会交给其他服务器处理。",
+    orphaned_other: "{{count}} 个批次由已失去响应的服务器持有；超过时限后会交给其他服务器处理。",
     elapsed: "已运行 {{d}}",
     calls: "{{n}} 次 LLM 调用（{{hits}} 次命中缓存）",
     doneWithFailures: "已完成，{{n}} 条失败",

@@ -111,6 +111,11 @@ export function PipelinePage() {
             {a.finished_at ? t("pipeline.took", { d: duration(elapsed) }) : t("pipeline.elapsed", { d: duration(elapsed) })} ·{" "}
             {t("pipeline.calls", { n: nf.format(a.calls), hits: nf.format(a.cache_hits) })}
           </p>
+          {a.status === "running" && (a.orphaned_jobs ?? 0) > 0 && (
+            <p className="notice" role="status" data-testid="orphaned">
+              {t("pipeline.orphaned", { count: a.orphaned_jobs })}
+            </p>
+          )}
           <ol className="steps">
             {steps.map((s) => {
               const rate = elapsed > 0 && s.done > 0 ? (s.done / elapsed) * 60 : 0;
