@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -214,4 +215,108 @@ func TestComparisonAlignmentOffline(t *testing.T) {
 	require.Contains(t, v.AlignmentNote, "no language model")
 	require.Len(t, rowNamed(v, "Akkulaufzeit").Members, 3)
 	require.Zero(t, e.count(`SELECT count(*) FROM llm_calls WHERE stage = 'comparison_alignment'`))
+}
+
+// TestComparisonRealign: a comparison created while the model fails is
+// aligned offline; once the model answers again, re-aligning makes exactly
+// one call, stores the model's alignment (source llm) in place of an
+// analyst's earlier correction, and is audited. Viewers may not re-align;
+// an unknown comparison is a problem+json 404.
+func TestComparisonRealign(t *testing.T) {
+	t.Parallel()
+	var e *env
+	rec := llm.RecorderFunc(func(ctx context.Context, c llm.Call) { store.CallRecorder{DB: e.pool}.RecordCall(ctx, c) })
+	// Two simulators behind one address: one that fails every call (5xx)
+	// while the model is "down", and one that answers.
+	downCfg := quietSim()
+	downCfg.FailRate5xx = 1
+	down := llmsim.New(downCfg, offline.New())
+	up := llmsim.New(quietSim(), renamingAligner{offline.New()})
+	var isDown atomic.Bool
+	isDown.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isDown.Load() {
+			down.ServeHTTP(w, r)
+			return
+		}
+		up.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	p, err := llm.NewOpenAI(llm.OpenAIConfig{BaseURL: srv.URL + "/v1", APIKey: "sim-key", Model: "voc-sim", Timeout: 20 * time.Second, Recorder: rec})
+	require.NoError(t, err)
+	e = newEnv(t, envOpts{queues: map[string]int{}, analyzer: p, cache: true})
+	ids := modelledProducts(t, e, threeModels, "B0ALIGNDE1", "B0ALIGNEN1", "B0ALIGNZH1")
+
+	status, raw, v := e.compare(fmt.Sprintf(`{"name":"Realign","product_ids":[%d,%d,%d]}`, ids[0], ids[1], ids[2]))
+	require.Equal(t, http.StatusCreated, status, string(raw))
+	require.Equal(t, "offline", v.AlignmentSource)
+	require.Contains(t, v.AlignmentNote, "the call failed")
+	require.EqualValues(t, 1, alignmentCalls(down))
+	require.Zero(t, alignmentCalls(up))
+
+	// The analyst corrects the offline alignment.
+	var groups []store.AlignGroup
+	for _, g := range v.Alignment {
+		if g.Name == "Akkulaufzeit" {
+			g.Name = "Battery (analyst)"
+		}
+		groups = append(groups, g)
+	}
+	body, _ := json.Marshal(map[string]any{"groups": groups})
+	status, raw = e.do(http.MethodPatch, fmt.Sprintf("/api/v1/comparisons/%d/alignment", v.ID), bytes.NewReader(body), "application/json", nil)
+	require.Equal(t, http.StatusOK, status, string(raw))
+
+	// The model is back; re-aligning asks it once and drops the correction.
+	isDown.Store(false)
+	callsBefore := e.count(`SELECT count(*) FROM llm_calls WHERE stage = 'comparison_alignment' AND NOT cache_hit`)
+	realign := fmt.Sprintf("/api/v1/comparisons/%d/alignment/realign", v.ID)
+	var nv comparison.View
+	status, raw = e.do(http.MethodPost, realign, nil, "", &nv)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	require.Equal(t, "llm", nv.AlignmentSource)
+	require.Contains(t, nv.AlignmentNote, "voc-sim")
+	require.EqualValues(t, 1, alignmentCalls(up), "exactly one call to re-align")
+	require.EqualValues(t, 1, alignmentCalls(down), "no call to the failing model")
+	require.Equal(t, callsBefore+1, e.count(`SELECT count(*) FROM llm_calls WHERE stage = 'comparison_alignment' AND NOT cache_hit`))
+	require.Nil(t, rowNamed(nv, "Battery (analyst)"), "the correction is gone")
+	require.NotNil(t, rowNamed(nv, "LLM · Akkulaufzeit"), "%s", raw)
+	// GET answers the same.
+	var got comparison.View
+	status, raw = e.do(http.MethodGet, fmt.Sprintf("/api/v1/comparisons/%d", v.ID), nil, "", &got)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	require.Equal(t, nv, got)
+	require.Equal(t, 1, e.count(`SELECT count(*) FROM audit_log WHERE action = 'comparison.realign' AND target = $1`, fmt.Sprintf("comparison %d", v.ID)))
+
+	// Again: the cached answer, no call.
+	status, raw = e.do(http.MethodPost, realign, nil, "", &nv)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	require.Equal(t, "llm", nv.AlignmentSource)
+	require.Contains(t, nv.AlignmentNote, "cache")
+	require.EqualValues(t, 1, alignmentCalls(up), "the cached answer costs no call")
+
+	// An unknown comparison is a problem+json 404.
+	req, err := http.NewRequest(http.MethodPost, e.url+"/api/v1/comparisons/987654/alignment/realign", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("Content-Type"), "application/problem+json")
+
+	// A viewer may not re-align.
+	ctx := context.Background()
+	u, err := store.UserCreate(ctx, e.pool, "viewer@example.com", "A viewer", store.RoleViewer, "not a usable hash")
+	require.NoError(t, err)
+	secret := store.NewTokenSecret()
+	_, err = store.TokenCreateForUser(ctx, e.pool, u.ID, "viewer", secret)
+	require.NoError(t, err)
+	req, err = http.NewRequest(http.MethodPost, e.url+realign, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.EqualValues(t, 1, alignmentCalls(up))
 }

@@ -293,6 +293,36 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 		return &comparisonOutput{Status: http.StatusOK, Body: v}, nil
 	})
 	huma.Register(api, huma.Operation{
+		OperationID: "realign-comparison", Method: http.MethodPost, Path: "/api/v1/comparisons/{id}/alignment/realign",
+		Summary: "Align the comparison's dimensions again, as its creation does; replaces the stored alignment",
+		Description: "Re-runs the alignment exactly as creating the comparison does: one call to the configured language model " +
+			"(through its limiter, answer cache and schema validation, so a cached answer costs no call), else, or when that call fails, offline. " +
+			"Use it to ask the model again after an offline fallback, or to go back to the model's alignment. " +
+			"The result replaces the stored alignment: **an analyst's correction (source `edited`) is discarded**. " +
+			"`alignment_source` and `alignment_note` say how it was aligned. Answers the comparison as GET /api/v1/comparisons/{id}.",
+		Tags: []string{"comparisons"}, Errors: []int{401, 403, 404},
+	}, func(ctx context.Context, in *comparisonIDInput) (*comparisonOutput, error) {
+		c, err := store.ComparisonGet(ctx, s.Pool, in.ID)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		ps, err := s.loadComparisonProducts(ctx, c.ProductIDs)
+		if err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		groups, source, note := s.alignComparison(ctx, ps)
+		if err := store.ComparisonSetAlignment(ctx, s.Pool, c.ID, groups, source, note); err != nil {
+			return nil, s.storeError(ctx, "comparison", err)
+		}
+		auditAs(ctx, "comparison.realign", fmt.Sprintf("comparison %d", c.ID),
+			map[string]any{"groups": len(groups), "alignment_source": source, "previous_source": c.AlignmentSource})
+		v, err := s.comparisonView(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &comparisonOutput{Status: http.StatusOK, Body: v}, nil
+	})
+	huma.Register(api, huma.Operation{
 		OperationID: "get-comparison-markdown", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}/markdown",
 		Summary: "The comparison report in Markdown, citing evidence from every product", Tags: []string{"comparisons"},
 		Errors: []int{401, 404}, Responses: documentResponse("text/markdown", "The comparison report in Markdown"),

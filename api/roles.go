@@ -82,6 +82,7 @@ var routeRoles = map[string]store.Role{
 	"POST /api/v1/comparisons":                            analyst,
 	"GET /api/v1/comparisons/{id}":                        viewer,
 	"PATCH /api/v1/comparisons/{id}/alignment":            analyst,
+	"POST /api/v1/comparisons/{id}/alignment/realign":     analyst,
 	"GET /api/v1/comparisons/{id}/markdown":               viewer,
 	"GET /api/v1/comparisons/{id}/html":                   viewer,
 	"GET /api/v1/comparisons/{id}/pdf":                    viewer,

@@ -392,6 +392,7 @@ test("a saved comparison: the aligned matrix, an alignment correction that persi
   await expect(vpage.getByTestId("matrix-row").first()).toBeVisible();
   await expect(vpage.getByTestId("comparison-pdf")).toBeVisible();
   await expect(vpage.getByTestId("alignment-editor")).toHaveCount(0);
+  await expect(vpage.getByTestId("realign")).toHaveCount(0);
   await vpage.goto(`/comparisons?p=${productID}&p=${other}`);
   await expect(vpage.getByTestId("comparison").locator("tbody tr")).toHaveCount(2);
   await expect(vpage.getByTestId("create-comparison")).toHaveCount(0);
@@ -411,9 +412,31 @@ test("a saved comparison: the aligned matrix, an alignment correction that persi
   await page.getByTestId("lang").selectOption("zh");
   await expect(page.getByTestId("alignment-source")).toContainText("分析师已修正对齐。");
   await expect(page.getByRole("heading", { name: "修正对齐" })).toBeVisible();
+  await expect(page.getByTestId("realign")).toHaveText("用模型重新对齐");
   await shot(page, "15f-saved-comparison-zh");
   await page.getByTestId("lang").selectOption("en");
   await expect(page.getByRole("heading", { name: "Correct the alignment" })).toBeVisible();
+
+  // Re-aligning asks first (the alignment is an analyst's), then aligns
+  // again as creation did (offline here: no model is configured) and the
+  // correction is gone; dismissing the question changes nothing.
+  const realign = page.getByTestId("realign");
+  await expect(realign).toHaveText("Re-align with the model");
+  page.once("dialog", (d) => void d.dismiss());
+  await realign.click();
+  await expect(page.getByTestId("alignment-source")).toHaveAttribute("data-source", "edited");
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    void d.accept();
+  });
+  await realign.click();
+  await expect(page.getByTestId("alignment-source")).toHaveAttribute("data-source", "offline");
+  expect(asked).toContain("analyst's correction");
+  await expect(page.getByTestId("alignment-source").getByRole("status")).toHaveText("The dimensions were aligned again.");
+  await expect(alone(page)).toHaveCount(0);
+  const realigned = await (await page.request.get(`/api/v1/comparisons/${id}`)).json();
+  expect(realigned.alignment_source).toBe("offline");
 });
 
 test("zh/en switch, remembered across reloads", async ({ page }) => {

@@ -544,6 +544,7 @@ export const api = {
     request<ComparisonView>("POST", `${BASE}/comparisons`, { name, product_ids: productIDs }),
   correctAlignment: (id: number, groups: AlignGroup[]) =>
     request<ComparisonView>("PATCH", `${BASE}/comparisons/${enc(id)}/alignment`, { groups }),
+  realignComparison: (id: number) => request<ComparisonView>("POST", `${BASE}/comparisons/${enc(id)}/alignment/realign`),
   comparisonLinks: {
     markdown: (id: number) => `${BASE}/comparisons/${enc(id)}/markdown?download=true`,
     html: (id: number) => `${BASE}/comparisons/${enc(id)}/html`,

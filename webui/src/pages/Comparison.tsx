@@ -24,6 +24,7 @@ export function ComparisonPage() {
   const q = useQuery({ queryKey: ["comparison", id], queryFn: ({ signal }) => api.comparison(id, signal) });
   const v = q.data;
   const canEdit = caps.has("patch", "/api/v1/comparisons/{id}/alignment");
+  const canRealign = caps.has("post", "/api/v1/comparisons/{id}/alignment/realign");
   return (
     <main className="comparison">
       <p className="crumb">
@@ -35,7 +36,7 @@ export function ComparisonPage() {
       {v && (
         <>
           <Products v={v} />
-          <Alignment v={v} />
+          <Alignment v={v} canRealign={canRealign} />
           <Downloads id={v.id} />
           <Matrix v={v} />
           <FiveW v={v} />
@@ -90,7 +91,7 @@ function Products({ v }: { v: ComparisonView }) {
   );
 }
 
-function Alignment({ v }: { v: ComparisonView }) {
+function Alignment({ v, canRealign }: { v: ComparisonView; canRealign: boolean }) {
   const { t } = useTranslation();
   const words = alignmentWords(v.alignment_source, v.alignment_note);
   const aligned = (v.alignment ?? []).filter((g) => new Set(g.members.map((m) => m.product_id)).size > 1).length;
@@ -102,6 +103,7 @@ function Alignment({ v }: { v: ComparisonView }) {
       ))}
       {words.raw && v.alignment_note && <p className="muted">{t("compare.note", { note: v.alignment_note })}</p>}
       <p className="muted">{t("compare.alignedCount", { count: aligned, total: (v.alignment ?? []).length })}</p>
+      {canRealign && <Realign v={v} />}
     </section>
   );
 }
@@ -233,6 +235,46 @@ function FiveW({ v }: { v: ComparisonView }) {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * Realign asks the server to align the dimensions again as creation does
+ * (the model, else offline). It replaces an analyst's correction, so it
+ * asks first when the current alignment is one.
+ */
+function Realign({ v }: { v: ComparisonView }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [done, setDone] = useState(false);
+  const realign = useMutation({
+    mutationFn: () => api.realignComparison(v.id),
+    onSuccess: (nv) => {
+      qc.setQueryData(["comparison", v.id], nv);
+      void qc.invalidateQueries({ queryKey: ["comparisons"] });
+      setDone(true);
+    },
+  });
+  const run = () => {
+    if (v.alignment_source === "edited" && !confirm(t("compare.realignConfirm"))) return;
+    setDone(false);
+    realign.mutate();
+  };
+  return (
+    <>
+      <p className="hint">{t("compare.realignHint")}</p>
+      <div className="row wrap">
+        <button type="button" disabled={realign.isPending} onClick={run} data-testid="realign">
+          {t("compare.realign")}
+        </button>
+        {done && !realign.isPending && (
+          <span className="notice" role="status">
+            {t("compare.realigned")}
+          </span>
+        )}
+      </div>
+      {realign.error && <ErrorBox error={realign.error} />}
+    </>
   );
 }
 
