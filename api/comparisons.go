@@ -132,15 +132,40 @@ func (s *server) alignComparison(ctx context.Context, ps []comparison.Product) (
 }
 
 func (s *server) comparisonView(ctx context.Context, id int64) (comparison.View, error) {
+	c, ps, err := s.loadComparison(ctx, id)
+	if err != nil {
+		return comparison.View{}, err
+	}
+	return comparison.Build(c, ps), nil
+}
+
+// loadComparison reads a comparison and its products' numbers; errors are
+// problems to answer with.
+func (s *server) loadComparison(ctx context.Context, id int64) (store.Comparison, []comparison.Product, error) {
 	c, err := store.ComparisonGet(ctx, s.Pool, id)
 	if err != nil {
-		return comparison.View{}, s.storeError(ctx, "comparison", err)
+		return c, nil, s.storeError(ctx, "comparison", err)
 	}
 	ps, err := s.loadComparisonProducts(ctx, c.ProductIDs)
 	if err != nil {
-		return comparison.View{}, s.storeError(ctx, "comparison", err)
+		return c, nil, s.storeError(ctx, "comparison", err)
 	}
-	return comparison.Build(c, ps), nil
+	return c, ps, nil
+}
+
+// setAlignment stores c's new alignment, audits it as action, and answers
+// the comparison. The products' numbers do not change with the alignment,
+// so ps is not read again.
+func (s *server) setAlignment(ctx context.Context, c store.Comparison, ps []comparison.Product, groups []store.AlignGroup, source, note, action string, details map[string]any) (*comparisonOutput, error) {
+	if err := store.ComparisonSetAlignment(ctx, s.Pool, c.ID, groups, source, note); err != nil {
+		return nil, s.storeError(ctx, "comparison", err)
+	}
+	auditAs(ctx, action, fmt.Sprintf("comparison %d", c.ID), details)
+	c, err := store.ComparisonGet(ctx, s.Pool, c.ID)
+	if err != nil {
+		return nil, s.storeError(ctx, "comparison", err)
+	}
+	return &comparisonOutput{Status: http.StatusOK, Body: comparison.Build(c, ps)}, nil
 }
 
 // createComparison validates and creates a comparison of products ids named
@@ -265,13 +290,9 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 			"Each dimension may be in one group; dimensions in no group are shown alone. The source becomes `edited`.",
 		Tags: []string{"comparisons"}, Errors: []int{401, 403, 404, 422},
 	}, func(ctx context.Context, in *alignmentPatchInput) (*comparisonOutput, error) {
-		c, err := store.ComparisonGet(ctx, s.Pool, in.ID)
+		c, ps, err := s.loadComparison(ctx, in.ID)
 		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		ps, err := s.loadComparisonProducts(ctx, c.ProductIDs)
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
+			return nil, err
 		}
 		groups, err := comparison.Validate(in.Body.Groups, ps)
 		var ve *comparison.ValidationError
@@ -282,15 +303,7 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 			}
 			return nil, huma.Error422UnprocessableEntity("invalid alignment", details...)
 		}
-		if err := store.ComparisonSetAlignment(ctx, s.Pool, c.ID, groups, "edited", "corrected by an analyst"); err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		auditAs(ctx, "comparison.align", fmt.Sprintf("comparison %d", c.ID), map[string]any{"groups": len(groups)})
-		v, err := s.comparisonView(ctx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		return &comparisonOutput{Status: http.StatusOK, Body: v}, nil
+		return s.setAlignment(ctx, c, ps, groups, "edited", "corrected by an analyst", "comparison.align", map[string]any{"groups": len(groups)})
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "realign-comparison", Method: http.MethodPost, Path: "/api/v1/comparisons/{id}/alignment/realign",
@@ -302,25 +315,13 @@ func (s *server) registerComparisonRoutes(api huma.API) {
 			"`alignment_source` and `alignment_note` say how it was aligned. Answers the comparison as GET /api/v1/comparisons/{id}.",
 		Tags: []string{"comparisons"}, Errors: []int{401, 403, 404},
 	}, func(ctx context.Context, in *comparisonIDInput) (*comparisonOutput, error) {
-		c, err := store.ComparisonGet(ctx, s.Pool, in.ID)
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		ps, err := s.loadComparisonProducts(ctx, c.ProductIDs)
-		if err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		groups, source, note := s.alignComparison(ctx, ps)
-		if err := store.ComparisonSetAlignment(ctx, s.Pool, c.ID, groups, source, note); err != nil {
-			return nil, s.storeError(ctx, "comparison", err)
-		}
-		auditAs(ctx, "comparison.realign", fmt.Sprintf("comparison %d", c.ID),
-			map[string]any{"groups": len(groups), "alignment_source": source, "previous_source": c.AlignmentSource})
-		v, err := s.comparisonView(ctx, c.ID)
+		c, ps, err := s.loadComparison(ctx, in.ID)
 		if err != nil {
 			return nil, err
 		}
-		return &comparisonOutput{Status: http.StatusOK, Body: v}, nil
+		groups, source, note := s.alignComparison(ctx, ps)
+		return s.setAlignment(ctx, c, ps, groups, source, note, "comparison.realign",
+			map[string]any{"groups": len(groups), "alignment_source": source, "previous_source": c.AlignmentSource})
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "get-comparison-markdown", Method: http.MethodGet, Path: "/api/v1/comparisons/{id}/markdown",

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"github.com/voc-project/voc/comparison"
 	"github.com/voc-project/voc/store"
 )
@@ -34,43 +32,14 @@ func shareOf(items []store.ShareItem, key string) float64 {
 // Text in Chinese, Japanese or Korean is set in the CJK font. It fails when
 // the fonts cannot be found.
 func ComparisonPDF(v comparison.View, l Links) ([]byte, error) {
-	fs := fonts()
-	if fs.err != nil {
-		return nil, fs.err
-	}
-	f := fpdf.New("P", "mm", "A4", "")
-	p := &pdfDoc{Fpdf: f, links: l}
-	f.AddUTF8FontFromBytes(famLatin, "", fs.sans)
-	f.AddUTF8FontFromBytes(famLatin, "B", fs.bold)
-	f.AddUTF8FontFromBytes(famLatin, "I", fs.sans)
-	if all, err := json.Marshal(v); fs.cjk != nil && err == nil && strings.IndexFunc(string(all), isCJK) >= 0 {
-		f.AddUTF8FontFromBytes(famCJK, "", fs.cjk)
-		p.hasCJK = true
-	}
+	all, _ := json.Marshal(v) // only scanned for CJK text
 	title := "Comparison: " + v.Name
-	f.SetTitle(title, true)
-	f.SetCreator("voc", true)
-	f.SetMargins(margin, margin+6, margin)
-	f.SetAutoPageBreak(true, margin+8)
-	f.AliasNbPages("{nb}")
-	f.SetHeaderFunc(func() {
-		f.SetY(8)
-		p.font("", 7.5)
-		f.SetTextColor(110, 118, 128)
-		f.SetX(margin)
-		p.write(4, fmt.Sprintf("%s · %d products", title, len(v.Products)), "")
-		f.SetTextColor(29, 35, 42)
-		f.SetY(margin + 6)
-	})
-	f.SetFooterFunc(func() {
-		f.SetY(-12)
-		p.font("", 7.5)
-		f.SetTextColor(110, 118, 128)
-		f.SetX(margin)
-		f.CellFormat(bodyWidth/2, 4, fmt.Sprintf("Comparison #%d · alignment: %s", v.ID, v.AlignmentSource), "", 0, "L", false, 0, "")
-		f.CellFormat(bodyWidth/2, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
-		f.SetTextColor(29, 35, 42)
-	})
+	p, err := newPDFDoc(l, string(all), title, fmt.Sprintf("%s · %d products", title, len(v.Products)),
+		fmt.Sprintf("Comparison #%d · alignment: %s", v.ID, v.AlignmentSource))
+	if err != nil {
+		return nil, err
+	}
+	f := p.Fpdf
 	f.AddPage()
 
 	p.font("B", 18)

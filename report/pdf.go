@@ -467,30 +467,26 @@ func documentText(d Document) string {
 	return b.String()
 }
 
-// PDF renders a report as a PDF document, in its kind's sections and
-// order: charts are vector graphics, every page names the product, the
-// coverage and its number, and citations link to the review when l is
-// enabled. Text in Chinese, Japanese or Korean is set in the CJK font. It
-// fails when the fonts cannot be found.
-func PDF(d Document, l Links) ([]byte, error) {
+// newPDFDoc starts an A4 document with voc's fonts (the CJK one only when
+// text has Chinese, Japanese or Korean in it), its title, and on every page
+// a header line and a footer line with the page number. It fails when the
+// fonts cannot be found.
+func newPDFDoc(l Links, text, title, header, footer string) (*pdfDoc, error) {
 	fs := fonts()
 	if fs.err != nil {
 		return nil, fs.err
 	}
-	k := kindOf(d.Report.Kind)
 	f := fpdf.New("P", "mm", "A4", "")
 	p := &pdfDoc{Fpdf: f, links: l}
 	f.AddUTF8FontFromBytes(famLatin, "", fs.sans)
 	f.AddUTF8FontFromBytes(famLatin, "B", fs.bold)
 	// No italic face is embedded: italic is drawn from the regular one.
 	f.AddUTF8FontFromBytes(famLatin, "I", fs.sans)
-	if fs.cjk != nil && strings.IndexFunc(documentText(d), isCJK) >= 0 {
+	if fs.cjk != nil && strings.IndexFunc(text, isCJK) >= 0 {
 		f.AddUTF8FontFromBytes(famCJK, "", fs.cjk)
 		p.hasCJK = true
 	}
-	a, n := d.Agg, d.Narrative
-	name := productName(d.Product)
-	f.SetTitle(k.Title+": "+name, true)
+	f.SetTitle(title, true)
 	f.SetCreator("voc", true)
 	f.SetMargins(margin, margin+6, margin)
 	f.SetAutoPageBreak(true, margin+8)
@@ -500,7 +496,7 @@ func PDF(d Document, l Links) ([]byte, error) {
 		p.font("", 7.5)
 		f.SetTextColor(110, 118, 128)
 		f.SetX(margin)
-		p.write(4, fmt.Sprintf("%s · %s / %s · %s", name, d.Product.Marketplace, d.Product.ASIN, k.Title), "")
+		p.write(4, header, "")
 		f.SetTextColor(29, 35, 42)
 		f.SetY(margin + 6)
 	})
@@ -509,11 +505,30 @@ func PDF(d Document, l Links) ([]byte, error) {
 		p.font("", 7.5)
 		f.SetTextColor(110, 118, 128)
 		f.SetX(margin)
-		f.CellFormat(bodyWidth/2, 4, fmt.Sprintf("Report #%d · coverage %s of %d reviews · %s", d.Report.ID, pct(d.Report.Coverage),
-			a.Coverage.ReviewsTotal, d.Report.CreatedAt.UTC().Format("2006-01-02")), "", 0, "L", false, 0, "")
+		f.CellFormat(bodyWidth/2, 4, footer, "", 0, "L", false, 0, "")
 		f.CellFormat(bodyWidth/2, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
 		f.SetTextColor(29, 35, 42)
 	})
+	return p, nil
+}
+
+// PDF renders a report as a PDF document, in its kind's sections and
+// order: charts are vector graphics, every page names the product, the
+// coverage and its number, and citations link to the review when l is
+// enabled. Text in Chinese, Japanese or Korean is set in the CJK font. It
+// fails when the fonts cannot be found.
+func PDF(d Document, l Links) ([]byte, error) {
+	k := kindOf(d.Report.Kind)
+	a, n := d.Agg, d.Narrative
+	name := productName(d.Product)
+	p, err := newPDFDoc(l, documentText(d), k.Title+": "+name,
+		fmt.Sprintf("%s · %s / %s · %s", name, d.Product.Marketplace, d.Product.ASIN, k.Title),
+		fmt.Sprintf("Report #%d · coverage %s of %d reviews · %s", d.Report.ID, pct(d.Report.Coverage),
+			a.Coverage.ReviewsTotal, d.Report.CreatedAt.UTC().Format("2006-01-02")))
+	if err != nil {
+		return nil, err
+	}
+	f := p.Fpdf
 	f.AddPage()
 
 	p.font("B", 18)

@@ -285,10 +285,14 @@ func AnalysisProgressFold(ctx context.Context, tx pgx.Tx, analysisID int64) (Ana
 // AnalysisWithPending adds the progress not folded yet to a's counters,
 // for a live view; the row's own counters lag by the folds still queued.
 func AnalysisWithPending(ctx context.Context, db DBTX, a Analysis) (Analysis, error) {
-	p, err := q(db).AnalysisProgressPending(ctx, a.ID)
+	rows, err := q(db).AnalysisProgressPending(ctx, a.ID)
 	if err != nil {
 		return a, fmt.Errorf("pending progress of analysis %d: %w", a.ID, err)
 	}
+	if len(rows) == 0 {
+		return a, nil
+	}
+	p := rows[0]
 	a.TranslationDone += int(p.TDone)
 	a.TranslationFailed += int(p.TFailed)
 	a.InsightsDone += int(p.IDone)

@@ -88,15 +88,10 @@ FROM s
 WHERE a.id = @id
 RETURNING a.*;
 
--- name: AnalysisProgressPending :one
--- The progress not folded yet, for a live view of the counters.
-SELECT coalesce(sum(done) FILTER (WHERE stage = 'translation'), 0)::int AS t_done,
-       coalesce(sum(failed) FILTER (WHERE stage = 'translation'), 0)::int AS t_failed,
-       coalesce(sum(done) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_done,
-       coalesce(sum(failed) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_failed,
-       coalesce(sum(done) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_done,
-       coalesce(sum(failed) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_failed
-FROM analysis_progress WHERE analysis_id = @id;
+-- name: AnalysisProgressPending :many
+-- The progress not folded yet, for a live view of the counters (no row
+-- when there is none).
+SELECT t_done, t_failed, i_done, i_failed, th_done, th_failed FROM analysis_progress_pending WHERE analysis_id = @id;
 
 -- name: InsightsDeleteForReviews :exec
 DELETE FROM insights WHERE review_id = ANY(@ids::bigint[]);

@@ -90,6 +90,16 @@ type AnalysisProgress struct {
 	Failed     int32
 }
 
+type AnalysisProgressPending struct {
+	AnalysisID int64
+	TDone      int32
+	TFailed    int32
+	IDone      int32
+	IFailed    int32
+	ThDone     int32
+	ThFailed   int32
+}
+
 type AnalysisReview struct {
 	AnalysisID    int64
 	ReviewID      int64

@@ -115,14 +115,8 @@ func (q *Queries) AnalysisProgressFold(ctx context.Context, id int64) (Analysis,
 	return i, err
 }
 
-const analysisProgressPending = `-- name: AnalysisProgressPending :one
-SELECT coalesce(sum(done) FILTER (WHERE stage = 'translation'), 0)::int AS t_done,
-       coalesce(sum(failed) FILTER (WHERE stage = 'translation'), 0)::int AS t_failed,
-       coalesce(sum(done) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_done,
-       coalesce(sum(failed) FILTER (WHERE stage = 'insight_extraction'), 0)::int AS i_failed,
-       coalesce(sum(done) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_done,
-       coalesce(sum(failed) FILTER (WHERE stage = 'theme_extraction'), 0)::int AS th_failed
-FROM analysis_progress WHERE analysis_id = $1
+const analysisProgressPending = `-- name: AnalysisProgressPending :many
+SELECT t_done, t_failed, i_done, i_failed, th_done, th_failed FROM analysis_progress_pending WHERE analysis_id = $1
 `
 
 type AnalysisProgressPendingRow struct {
@@ -134,19 +128,33 @@ type AnalysisProgressPendingRow struct {
 	ThFailed int32
 }
 
-// The progress not folded yet, for a live view of the counters.
-func (q *Queries) AnalysisProgressPending(ctx context.Context, id int64) (AnalysisProgressPendingRow, error) {
-	row := q.db.QueryRow(ctx, analysisProgressPending, id)
-	var i AnalysisProgressPendingRow
-	err := row.Scan(
-		&i.TDone,
-		&i.TFailed,
-		&i.IDone,
-		&i.IFailed,
-		&i.ThDone,
-		&i.ThFailed,
-	)
-	return i, err
+// The progress not folded yet, for a live view of the counters (no row
+// when there is none).
+func (q *Queries) AnalysisProgressPending(ctx context.Context, id int64) ([]AnalysisProgressPendingRow, error) {
+	rows, err := q.db.Query(ctx, analysisProgressPending, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AnalysisProgressPendingRow{}
+	for rows.Next() {
+		var i AnalysisProgressPendingRow
+		if err := rows.Scan(
+			&i.TDone,
+			&i.TFailed,
+			&i.IDone,
+			&i.IFailed,
+			&i.ThDone,
+			&i.ThFailed,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const analysisReviewsSetInsightState = `-- name: AnalysisReviewsSetInsightState :execrows
