@@ -177,6 +177,21 @@ func BenchmarkPipelineThroughput(b *testing.B) {
 		a := e.waitFinal(acc.ProductID, 10*time.Minute)
 		pipe := time.Since(start)
 		jobsRun := e.count("SELECT count(*) FROM river_job WHERE state = 'completed'")
+		// Where the run's time went: each kind's span, from its first
+		// attempt to its last completion.
+		rows, err := e.pool.Query(context.Background(), `SELECT kind, count(*),
+			extract(epoch FROM min(attempted_at) - (SELECT min(created_at) FROM river_job)),
+			extract(epoch FROM max(finalized_at) - (SELECT min(created_at) FROM river_job))
+			FROM river_job GROUP BY kind ORDER BY 3`)
+		require.NoError(b, err)
+		for rows.Next() {
+			var kind string
+			var n int
+			var from, to float64
+			require.NoError(b, rows.Scan(&kind, &n, &from, &to))
+			b.Logf("%-18s %5d jobs  %6.2f s → %6.2f s", kind, n, from, to)
+		}
+		require.NoError(b, rows.Err())
 		slots := 0
 		for _, m := range jobs.DefaultConcurrency {
 			slots += m

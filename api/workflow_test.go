@@ -513,7 +513,7 @@ func TestReviewsAndDocuments(t *testing.T) {
 	for _, s := range []string{"positive", "negative"} {
 		l := list("sentiment=" + s)
 		require.Positive(t, l.Total, s)
-		require.EqualValues(t, e.count("SELECT count(*) FROM reviews WHERE product_id = $1 AND sentiment = $2", pid, s), l.Total, s)
+		require.EqualValues(t, e.count("SELECT count(*) FROM reviews r JOIN review_sentiments s ON s.review_id = r.id WHERE r.product_id = $1 AND s.sentiment = $2", pid, s), l.Total, s)
 		for _, r := range l.Items {
 			require.Equal(t, s, *r.Sentiment)
 		}

@@ -248,36 +248,72 @@ func (s *stage) loadBatch(ctx context.Context, args BatchArgs) (batch, error) {
 	return b, nil
 }
 
-// runBatch calls the LLM for ids through splitCall. A failure that leaves
-// nothing resolved is returned for River to retry (or snooze, for a rate
-// limit). A failure after some reviews were resolved keeps them: the
-// unresolved ones come back as rest, for the caller to queue as a new job of
-// the same stage after delay, so progress under faults is never thrown away.
-// Each such job resolves at least one review, so the chain ends. On the job's
-// last attempt the unresolved reviews become failures instead.
-func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], ids []int64, call func(ctx context.Context, ids []int64) (map[int64]O, error)) (results map[int64]O, fails []store.Failure, rest batchRest, err error) {
-	results, fails, err = splitCall(ctx, ids, call)
-	if err == nil {
+// runBatch makes the job's LLM calls (groups, one call each, side by side)
+// through splitCall. A failure that leaves nothing resolved in any call is
+// returned for River to retry (or snooze, for a rate limit). A failure after
+// some reviews were resolved keeps them: the unresolved ones come back as
+// rest, for the caller to queue as a new job of the same stage after delay,
+// so progress under faults is never thrown away. Each such job resolves at
+// least one review, so the chain ends. On the job's last attempt the
+// unresolved reviews become failures instead.
+func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], groups [][]int64, call func(ctx context.Context, ids []int64) (map[int64]O, error)) (results map[int64]O, fails []store.Failure, rest batchRest, err error) {
+	type outcome struct {
+		results map[int64]O
+		fails   []store.Failure
+		err     error
+	}
+	outs := make([]outcome, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			r, f, err := splitCall(ctx, g, call)
+			outs[i] = outcome{r, f, err}
+		})
+	}
+	wg.Wait()
+	results = map[int64]O{}
+	var firstErr error
+	for _, o := range outs {
+		for id, r := range o.results {
+			results[id] = r
+		}
+		fails = append(fails, o.fails...)
+		if o.err != nil && firstErr == nil {
+			firstErr = o.err
+		}
+	}
+	if firstErr == nil {
 		return results, fails, rest, nil
 	}
 	if lastAttempt(job) {
-		return results, giveUp(ids, results, fails, err), rest, nil
+		var all []int64
+		for _, g := range groups {
+			all = append(all, g...)
+		}
+		return results, giveUp(all, results, fails, firstErr), rest, nil
 	}
 	if len(results)+len(fails) == 0 {
-		return nil, nil, rest, llmFailure(err)
+		return nil, nil, rest, llmFailure(firstErr)
 	}
 	failed := make(map[int64]bool, len(fails))
 	for _, f := range fails {
 		failed[f.ReviewID] = true
 	}
-	for _, id := range ids {
-		if _, ok := results[id]; !ok && !failed[id] {
-			rest.ids = append(rest.ids, id)
-		}
-	}
 	rest.delay = restDelay
-	if rl, ok := llm.AsRateLimit(err); ok && rl.RetryAfter > rest.delay {
-		rest.delay = rl.RetryAfter
+	for i, g := range groups {
+		var left []int64
+		for _, id := range g {
+			if _, ok := results[id]; !ok && !failed[id] {
+				left = append(left, id)
+			}
+		}
+		rest.groups = append(rest.groups, left)
+		if rl, ok := llm.AsRateLimit(outs[i].err); ok && rl.RetryAfter > rest.delay {
+			rest.delay = rl.RetryAfter
+		}
 	}
 	return results, fails, rest, nil
 }
@@ -286,18 +322,37 @@ func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], id
 // tried again as a job of its own.
 const restDelay = 2 * time.Second
 
-// batchRest is the part of a batch left for a follow-up job.
+// batchRest is the part of a job's calls left for a follow-up job: per
+// call, its unresolved reviews.
 type batchRest struct {
-	ids   []int64
-	delay time.Duration
+	groups [][]int64
+	delay  time.Duration
 }
 
-// job returns the follow-up job for the rest, or nothing.
-func (r batchRest) job(args river.JobArgs) []river.InsertManyParams {
-	if len(r.ids) == 0 {
+// job returns the follow-up job of the rest, built by args, or nothing.
+func (r batchRest) job(analysisID int64, args func(BatchArgs) river.JobArgs) []river.InsertManyParams {
+	b := batchOf(analysisID, r.groups)
+	if len(b.ReviewIDs) == 0 {
 		return nil
 	}
-	return []river.InsertManyParams{{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: time.Now().Add(r.delay)}}}
+	return []river.InsertManyParams{{Args: args(b), InsertOpts: &river.InsertOpts{ScheduledAt: time.Now().Add(r.delay)}}}
+}
+
+// resolved returns the job's calls without the rest: what moves on to the
+// next stage.
+func (r batchRest) resolved(analysisID int64, groups [][]int64) BatchArgs {
+	if len(r.groups) == 0 {
+		return batchOf(analysisID, groups)
+	}
+	out := make([][]int64, len(groups))
+	for i, g := range groups {
+		var left []int64
+		if i < len(r.groups) {
+			left = r.groups[i]
+		}
+		out[i] = without(g, left)
+	}
+	return batchOf(analysisID, out)
 }
 
 // without returns ids minus those in drop.
@@ -423,7 +478,9 @@ func commit[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[
 // commit lost in a Postgres crash is lost whole, so its job runs again.
 // Everything is one transaction.
 func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river.Job[T], next []river.InsertManyParams, write func(tx pgx.Tx) error) error {
-	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+	calls := store.CallLogOf(ctx)
+	recorded := 0
+	err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		if err := store.AsyncCommit(ctx, tx); err != nil {
 			return err
 		}
@@ -431,6 +488,10 @@ func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river
 			return err
 		}
 		if err := write(tx); err != nil {
+			return err
+		}
+		var err error
+		if recorded, err = calls.Flush(ctx, tx); err != nil {
 			return err
 		}
 		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
@@ -441,6 +502,18 @@ func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river
 		}
 		return complete(ctx, tx, job)
 	})
+	if err == nil {
+		calls.Written(recorded)
+	}
+	return err
+}
+
+// batchContext tags ctx with the job's analysis and keeps the LLM calls made
+// under it for the job's commit (store.CallLog); the returned done writes
+// the calls no commit wrote. Every batch stage's Work starts with it.
+func batchContext(ctx context.Context, analysisID int64) (context.Context, func()) {
+	ctx, calls := store.WithCallLog(store.WithAnalysisID(ctx, analysisID))
+	return ctx, func() { calls.Close(ctx) }
 }
 
 // testHookBeforeCommit lets tests inject a failure between a stage's writes

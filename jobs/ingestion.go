@@ -152,12 +152,17 @@ func (w *IngestWorker) load(ctx context.Context, tx pgx.Tx, up store.IngestUploa
 		direct = true
 	}
 
+	product, err := store.ProductGet(ctx, tx, up.ProductID)
+	if err != nil {
+		return store.UploadOutcome{}, fmt.Errorf("load product %d: %w", up.ProductID, err)
+	}
+
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return store.UploadOutcome{}, fmt.Errorf("savepoint: %w", err)
 	}
 	src := newParseStream(ctx, up.Body, opts)
-	inserted, copyErr := store.ReviewCopyIn(ctx, sp, up.ProductID, up.ID, src, direct)
+	inserted, copyErr := store.ReviewCopyIn(ctx, sp, store.ReviewCopyTarget{ProductID: up.ProductID, UploadID: up.ID, TargetLanguage: product.TargetLanguage}, src, direct)
 	summary, parseErr := src.wait()
 	var fe *ingest.FileError
 	if errors.As(parseErr, &fe) {

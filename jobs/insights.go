@@ -22,7 +22,8 @@ type InsightWorker struct {
 
 // Work implements river.Worker.
 func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) error {
-	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	ctx, closeCalls := batchContext(ctx, job.Args.AnalysisID)
+	defer closeCalls()
 	release, err := w.llmTurn(ctx)
 	if err != nil {
 		return err
@@ -34,7 +35,8 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	}
 	a, model, batchIDs := b.analysis, b.model, b.ids
 	dims := model.LLMDimensions()
-	results, fails, rest, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
+	groups := BatchArgs(job.Args).groups()
+	results, fails, rest, err := runBatch(ctx, job, groups, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
 		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(b.reviews, sub)})
 		return keyed(out.Reviews, func(r llm.ReviewInsights) int64 { return r.ID }), err
 	})
@@ -78,8 +80,10 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	if unquoted > 0 {
 		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
-	next := rest.job(InsightArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
-	next = append(next, river.InsertManyParams{Args: ThemeArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
+	next := rest.job(a.ID, func(b BatchArgs) river.JobArgs { return InsightArgs(b) })
+	if themes := rest.resolved(a.ID, groups); len(themes.ReviewIDs) > 0 {
+		next = append(next, river.InsertManyParams{Args: ThemeArgs(themes)})
+	}
 	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
 		return store.InsightsApply(ctx, tx, a.ID, done, sentiments, rows, fails)
 	})

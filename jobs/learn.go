@@ -96,7 +96,7 @@ func (w *LearnWorker) Work(ctx context.Context, job *river.Job[LearnArgs]) error
 			}
 			skipTranslation = pending == 0
 		}
-		return batchJobs(ctx, tx, a.ID, skipTranslation)
+		return batchJobs(ctx, tx, a, skipTranslation)
 	})
 }
 

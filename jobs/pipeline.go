@@ -36,11 +36,64 @@ func (LearnArgs) InsertOpts() river.InsertOpts {
 		UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// BatchArgs is a stage's batch: review ids of one analysis. Args stay small
-// and readable; no review text ever goes in a job.
+// BatchArgs is a stage's batch: review ids of one analysis, in one or more
+// LLM calls. Args stay small and readable; no review text ever goes in a
+// job.
 type BatchArgs struct {
 	AnalysisID int64   `json:"analysis_id"`
 	ReviewIDs  []int64 `json:"review_ids"`
+	// Calls splits ReviewIDs, in order, into the job's LLM calls: the first
+	// Calls[0] reviews go in one call, the next Calls[1] in another, and so
+	// on; the calls run side by side and the job commits them together
+	// (CallsPerJob). Empty: one call for all of them.
+	Calls []int `json:"calls,omitempty"`
+}
+
+// CallsPerJob is how many LLM batches one stage job carries. Each batch is
+// its own LLM call, sized by llmBatches; a job makes its calls side by side
+// and commits their results in one transaction, so the per-job cost (a River
+// job row, its fetch and completion, the commit) is paid once for up to
+// CallsPerJob calls (issue 10: at 200 calls/s, one job per call made the
+// commits, not the budget, the limit).
+const CallsPerJob = 4
+
+// groups returns the job's LLM calls, each a slice of ReviewIDs. Calls that
+// do not add up to the reviews (a hand-made job) make one call.
+func (a BatchArgs) groups() [][]int64 {
+	total := 0
+	for _, n := range a.Calls {
+		if n <= 0 {
+			return [][]int64{a.ReviewIDs}
+		}
+		total += n
+	}
+	if len(a.Calls) <= 1 || total != len(a.ReviewIDs) {
+		return [][]int64{a.ReviewIDs}
+	}
+	out := make([][]int64, 0, len(a.Calls))
+	off := 0
+	for _, n := range a.Calls {
+		out = append(out, a.ReviewIDs[off:off+n])
+		off += n
+	}
+	return out
+}
+
+// batchOf builds the args of a job making the given calls; empty calls are
+// dropped.
+func batchOf(analysisID int64, groups [][]int64) BatchArgs {
+	a := BatchArgs{AnalysisID: analysisID}
+	for _, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		a.ReviewIDs = append(a.ReviewIDs, g...)
+		a.Calls = append(a.Calls, len(g))
+	}
+	if len(a.Calls) == 1 {
+		a.Calls = nil
+	}
+	return a
 }
 
 // TranslateArgs is a translation batch.
@@ -128,21 +181,37 @@ func StartAnalysis(ctx context.Context, tx pgx.Tx, productID int64, kind string,
 	return a.ID, []river.InsertManyParams{{Args: LearnArgs{AnalysisID: a.ID}}}, nil
 }
 
-// batchJobs splits an analysis into its first LLM stage's batches: a batch
-// with a review to translate starts with translation, any other with
-// insights (skipTranslation starts them all with insights).
-func batchJobs(ctx context.Context, tx pgx.Tx, analysisID int64, skipTranslation bool) ([]river.InsertManyParams, error) {
+// batchJobs splits an analysis into its first LLM stage's jobs: batches
+// with a review to translate start with translation, the others with
+// insights (skipTranslation starts them all with insights; a translate-only
+// analysis has only translation jobs, which count what needs none).
+// Consecutive batches of one first stage share a job, up to CallsPerJob.
+func batchJobs(ctx context.Context, tx pgx.Tx, a store.Analysis, skipTranslation bool) ([]river.InsertManyParams, error) {
+	analysisID := a.ID
 	batches, err := store.AnalysisBatches(ctx, tx, analysisID, llmBatches)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]river.InsertManyParams, len(batches))
-	for i, b := range batches {
-		if skipTranslation || !b.NeedsTranslation {
-			out[i] = river.InsertManyParams{Args: InsightArgs{AnalysisID: analysisID, ReviewIDs: b.ReviewIDs}}
-		} else {
-			out[i] = river.InsertManyParams{Args: TranslateArgs{AnalysisID: analysisID, ReviewIDs: b.ReviewIDs}}
+	var translate, insights [][]int64
+	var out []river.InsertManyParams
+	flush := func(groups *[][]int64, args func(BatchArgs) river.JobArgs) {
+		if len(*groups) > 0 {
+			out = append(out, river.InsertManyParams{Args: args(batchOf(analysisID, *groups))})
+			*groups = nil
 		}
 	}
+	toTranslate := func(a BatchArgs) river.JobArgs { return TranslateArgs(a) }
+	toInsights := func(a BatchArgs) river.JobArgs { return InsightArgs(a) }
+	for _, b := range batches {
+		if a.Kind != AnalysisTranslateOnly && (skipTranslation || !b.NeedsTranslation) {
+			if insights = append(insights, b.ReviewIDs); len(insights) == CallsPerJob {
+				flush(&insights, toInsights)
+			}
+		} else if translate = append(translate, b.ReviewIDs); len(translate) == CallsPerJob {
+			flush(&translate, toTranslate)
+		}
+	}
+	flush(&translate, toTranslate)
+	flush(&insights, toInsights)
 	return out, nil
 }

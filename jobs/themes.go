@@ -20,7 +20,8 @@ type ThemeWorker struct {
 
 // Work implements river.Worker.
 func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error {
-	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	ctx, closeCalls := batchContext(ctx, job.Args.AnalysisID)
+	defer closeCalls()
 	release, err := w.llmTurn(ctx)
 	if err != nil {
 		return err
@@ -32,7 +33,7 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	}
 	a, model, batchIDs := b.analysis, b.model, b.ids
 	labels := model.LLMLabels()
-	results, fails, rest, err := runBatch(ctx, job, batchIDs, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
+	results, fails, rest, err := runBatch(ctx, job, BatchArgs(job.Args).groups(), func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
 		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(b.reviews, sub)})
 		return keyed(out.Reviews, func(r llm.ReviewTags) int64 { return r.ID }), err
 	})
@@ -74,7 +75,7 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 		w.log.WarnContext(ctx, "quotes not found in their review were dropped", slog.String("stage", job.Kind), slog.Int("dropped", unquoted))
 	}
 	// The fold that decides on the reports after this commit (ProgressArgs).
-	next := append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), foldJob(a.ID))
+	next := append(rest.job(a.ID, func(b BatchArgs) river.JobArgs { return ThemeArgs(b) }), foldJob(a.ID))
 	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
 		return store.ThemesApply(ctx, tx, a.ID, done, rows, fails)
 	})

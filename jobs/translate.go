@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -21,7 +20,8 @@ type TranslateWorker struct {
 
 // Work implements river.Worker.
 func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs]) error {
-	ctx = store.WithAnalysisID(ctx, job.Args.AnalysisID)
+	ctx, closeCalls := batchContext(ctx, job.Args.AnalysisID)
+	defer closeCalls()
 	release, err := w.llmTurn(ctx)
 	if err != nil {
 		return err
@@ -36,14 +36,32 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 		return err
 	}
 	var ts []store.Translation
-	var need []int64
+	var settled int64
+	needs := map[int64]bool{}
 	for _, r := range reviews {
 		switch {
+		case r.TranslationStatus == store.TranslationSkipped || r.TranslationStatus == store.TranslationDone:
+			// Settled before: the plan counted it, except for a
+			// translate-only analysis, whose progress is its translation
+			// jobs'.
+			if a.Kind == AnalysisTranslateOnly {
+				settled++
+			}
 		case r.TranslationStatus != store.TranslationPending:
-		case !w.llm.Translates() || sameLanguage(r.Language, a.TargetLanguage):
+		case !w.llm.Translates() || store.SameLanguage(r.Language, a.TargetLanguage):
 			ts = append(ts, store.Translation{ReviewID: r.ID, Status: store.TranslationSkipped})
 		default:
-			need = append(need, r.ID)
+			needs[r.ID] = true
+		}
+	}
+	// Each call translates its reviews that need it (maybe none).
+	groups := BatchArgs(job.Args).groups()
+	need := make([][]int64, len(groups))
+	for i, g := range groups {
+		for _, id := range g {
+			if needs[id] {
+				need[i] = append(need[i], id)
+			}
 		}
 	}
 	results, fails, rest, err := runBatch(ctx, job, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
@@ -57,26 +75,17 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 	for id, t := range results {
 		ts = append(ts, store.Translation{ReviewID: id, Status: store.TranslationDone, Title: t.Title, Body: t.Body})
 	}
-	next := rest.job(TranslateArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})
+	next := rest.job(a.ID, func(b BatchArgs) river.JobArgs { return TranslateArgs(b) })
 	if a.Kind != AnalysisTranslateOnly {
-		next = append(next, river.InsertManyParams{Args: InsightArgs{AnalysisID: a.ID, ReviewIDs: without(job.Args.ReviewIDs, rest.ids)}})
+		if insights := rest.resolved(a.ID, groups); len(insights.ReviewIDs) > 0 {
+			next = append(next, river.InsertManyParams{Args: InsightArgs(insights)})
+		}
 	} else {
 		// A translate-only analysis ends with its translations: the fold
 		// after this commit decides whether it did (ProgressArgs).
 		next = append(next, foldJob(a.ID))
 	}
 	return commitBatch(ctx, w.pool, job, next, func(tx pgx.Tx) error {
-		return store.TranslationsApply(ctx, tx, a.ID, ts, fails)
+		return store.TranslationsApply(ctx, tx, a.ID, ts, fails, settled)
 	})
-}
-
-func sameLanguage(lang, target string) bool {
-	base := func(s string) string {
-		s = strings.ToLower(s)
-		if i := strings.IndexAny(s, "-_"); i > 0 {
-			s = s[:i]
-		}
-		return s
-	}
-	return base(lang) == base(target)
 }

@@ -154,8 +154,10 @@ func AnalysisBatches(ctx context.Context, db DBTX, analysisID int64, bs BatchSiz
 
 // AnalysisSkipTranslations marks the analysis's pending reviews that need
 // no translation skipped (all of them when translates is false, else those
-// already in the target language) and counts them as translated, as the
-// translation stage would have. It returns how many it marked.
+// already in the target language) and counts, as the translation stage
+// would have, every review of the analysis that needs no translation job:
+// those it marked and those skipped (at ingestion) or translated before. It
+// returns that count.
 func AnalysisSkipTranslations(ctx context.Context, tx pgx.Tx, a Analysis, translates bool) (int64, error) {
 	n, err := q(tx).AnalysisSkipTranslations(ctx, dbsqlc.AnalysisSkipTranslationsParams{AnalysisID: a.ID, Translates: translates, TargetLanguage: a.TargetLanguage})
 	if err != nil {

@@ -176,7 +176,7 @@ func ProductOverviewGet(ctx context.Context, db DBTX, productID int64) (ProductO
 		return o, err
 	}
 	o.SentimentShare, err = collect(ctx, db, `SELECT sentiment, count(*), count(*)::float8 / sum(count(*)) OVER ()
-		FROM reviews WHERE product_id = $1 AND NOT excluded AND sentiment IS NOT NULL GROUP BY sentiment ORDER BY sentiment`, []any{productID},
+		FROM reviews JOIN review_sentiments ON review_sentiments.review_id = reviews.id WHERE product_id = $1 AND NOT excluded GROUP BY sentiment ORDER BY sentiment`, []any{productID},
 		func(r pgx.Rows) (ShareItem, error) {
 			var s ShareItem
 			return s, r.Scan(&s.Key, &s.Count, &s.Share)

@@ -167,7 +167,7 @@ func DashboardGet(ctx context.Context, db DBTX, productID int64, rq ReviewQuery,
 		Trend: DashboardTrend{Granularity: granularity, Dimensions: []TrendSeries{}, Periods: []TrendPeriod{}}}
 
 	var raw dashboardRaw
-	sql := strings.NewReplacer("{where}", where, "{pid}", pid, "{unit}", granularity,
+	sql := strings.NewReplacer("{from}", reviewsFrom, "{where}", where, "{pid}", pid, "{unit}", granularity,
 		"{window}", strconv.Itoa(emergingWindow)).Replace(dashboardSQL)
 	if err := db.QueryRow(ctx, sql, args...).Scan(&raw); err != nil {
 		return g, fmt.Errorf("dashboard of product %d: %w", productID, err)
@@ -344,9 +344,9 @@ type dashboardRaw struct {
 //     dimension and period (0, the trend series).
 //   - lt: the labels' distinct reviews.
 const dashboardSQL = `WITH f AS MATERIALIZED (
-		SELECT r.id, r.rating, coalesce(r.rating, 0) AS rating0, r.sentiment, r.review_date,
+		SELECT r.id, r.rating, coalesce(r.rating, 0) AS rating0, s.sentiment, r.review_date,
 			date_trunc('{unit}', r.review_date)::date AS period
-		FROM reviews r WHERE {where}),
+		FROM {from} WHERE {where}),
 	m AS MATERIALIZED (
 		SELECT i.review_id, i.dimension_id, count(*) AS n,
 			bool_or(i.sentiment = 'positive') AS pos, bool_or(i.sentiment = 'negative') AS neg,

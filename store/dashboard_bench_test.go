@@ -30,10 +30,12 @@ func BenchmarkDashboard100k(b *testing.B) {
 			unnest(ARRAY['buyer','user','where','when','why','what']) t`,
 		`INSERT INTO analyses (id, product_id, kind, status, target_language, scope, reviews_total, insights_done, themes_done, translation_done)
 			VALUES (1, 1, 'full', 'done', 'en', 'product', 100000, 100000, 100000, 100000)`,
-		`INSERT INTO reviews (product_id, content_hash, rating, body, review_date, sentiment, language, variant)
+		`INSERT INTO reviews (product_id, content_hash, rating, body, review_date, language, variant)
 			SELECT 1, sha256(g::text::bytea), 1 + g % 5, 'review text number ' || g, date '2024-01-01' + (g % 730),
-				(ARRAY['positive','neutral','negative'])[1 + g % 3], (ARRAY['en','de','zh'])[1 + g % 3], 'Color: ' || (g % 7)
+				(ARRAY['en','de','zh'])[1 + g % 3], 'Color: ' || (g % 7)
 			FROM generate_series(1, 100000) g`,
+		`INSERT INTO review_sentiments (review_id, sentiment)
+			SELECT id, (ARRAY['positive','neutral','negative'])[1 + id % 3] FROM reviews`,
 		`INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote, sentiment, confidence)
 			SELECT r.id, 1, CASE WHEN r.id % 2 = 0 THEN 'strength' ELSE 'weakness' END, d.id, 'product', 'quote ' || r.id,
 				CASE WHEN r.id % 2 = 0 THEN 'positive' ELSE 'negative' END, 'high'

@@ -165,7 +165,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 		return g, err
 	}
 	if g.SentimentShare, err = collect(ctx, db, `SELECT sentiment, count(*), count(*)::float8 / sum(count(*)) OVER ()
-		FROM reviews WHERE product_id = $1 AND NOT excluded AND sentiment IS NOT NULL GROUP BY sentiment ORDER BY sentiment`, []any{pid},
+		FROM reviews JOIN review_sentiments ON review_sentiments.review_id = reviews.id WHERE product_id = $1 AND NOT excluded GROUP BY sentiment ORDER BY sentiment`, []any{pid},
 		func(r pgx.Rows) (ShareItem, error) {
 			var s ShareItem
 			return s, r.Scan(&s.Key, &s.Count, &s.Share)
@@ -251,7 +251,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	}
 	if g.MonthlyTrend, err = collect(ctx, db, `SELECT to_char(date_trunc('month', review_date), 'YYYY-MM'), count(*),
 			avg(rating)::float8, count(*) FILTER (WHERE sentiment = 'positive'), count(*) FILTER (WHERE sentiment = 'negative')
-		FROM reviews WHERE product_id = $1 AND NOT excluded AND review_date IS NOT NULL
+		FROM reviews LEFT JOIN review_sentiments ON review_sentiments.review_id = reviews.id WHERE product_id = $1 AND NOT excluded AND review_date IS NOT NULL
 		GROUP BY 1 ORDER BY 1`, []any{pid}, func(r pgx.Rows) (MonthStat, error) {
 		var m MonthStat
 		return m, r.Scan(&m.Month, &m.Reviews, &m.AvgRating, &m.Positive, &m.Negative)
@@ -260,7 +260,7 @@ func ReportAggregates(ctx context.Context, db DBTX, a Analysis) (Aggregates, err
 	}
 	if err := one(`SELECT count(*), count(*) FILTER (WHERE
 			(rating >= 4 AND sentiment = 'positive') OR (rating <= 2 AND sentiment = 'negative') OR (rating = 3 AND sentiment = 'neutral'))
-		FROM reviews WHERE product_id = $1 AND NOT excluded AND rating IS NOT NULL AND sentiment IS NOT NULL`,
+		FROM reviews JOIN review_sentiments ON review_sentiments.review_id = reviews.id WHERE product_id = $1 AND NOT excluded AND rating IS NOT NULL`,
 		&g.RatingVsSentiment.Compared, &g.RatingVsSentiment.Agree); err != nil {
 		return g, fmt.Errorf("rating vs sentiment: %w", err)
 	}

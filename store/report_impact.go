@@ -98,7 +98,7 @@ func ReportTrend(ctx context.Context, db DBTX, productID int64, period string, p
 	totals, err = collect(ctx, db, `SELECT * FROM (
 			SELECT date_trunc($2, review_date)::date AS p, count(*),
 				count(*) FILTER (WHERE sentiment = 'positive'), count(*) FILTER (WHERE sentiment = 'negative')
-			FROM reviews WHERE product_id = $1 AND review_date IS NOT NULL AND NOT excluded GROUP BY 1 ORDER BY 1 DESC LIMIT $3
+			FROM reviews LEFT JOIN review_sentiments ON review_sentiments.review_id = reviews.id WHERE product_id = $1 AND review_date IS NOT NULL AND NOT excluded GROUP BY 1 ORDER BY 1 DESC LIMIT $3
 		) t ORDER BY p`, []any{productID, period, periods}, func(r pgx.Rows) (PeriodStat, error) {
 		var s PeriodStat
 		return s, r.Scan(&s.Start, &s.Reviews, &s.Positive, &s.Negative)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,13 +41,13 @@ type ReviewSource interface {
 var reviewCopyColumns = []string{
 	"product_id", "upload_id", "source_review_id", "content_hash", "author", "rating", "title", "body",
 	"review_date", "review_date_raw", "verified_purchase", "helpful_votes", "has_video", "has_images",
-	"image_urls", "video_url", "review_url", "variant", "language",
+	"image_urls", "video_url", "review_url", "variant", "language", "translation_status",
 }
 
 type copySource struct {
-	productID, uploadID int64
-	src                 ReviewSource
-	vals                []any
+	ReviewCopyTarget
+	src  ReviewSource
+	vals []any
 }
 
 func (c *copySource) Next() bool { return c.src.Next() }
@@ -70,10 +71,17 @@ func (c *copySource) Values() ([]any, error) {
 	if lang == "" {
 		lang = "und"
 	}
+	// A review already in the product's language needs no translation:
+	// it is stored so, rather than marked by an update of every such row
+	// when an analysis is planned (an update re-indexes the row's text).
+	translation := TranslationPending
+	if SameLanguage(lang, c.TargetLanguage) {
+		translation = TranslationSkipped
+	}
 	v := c.vals[:0]
-	v = append(v, c.productID, c.uploadID, srcID, r.ContentHash, r.Author, rating, r.Title, r.Body,
+	v = append(v, c.ProductID, c.UploadID, srcID, r.ContentHash, r.Author, rating, r.Title, r.Body,
 		r.ReviewDate, r.ReviewDateRaw, r.VerifiedPurchase, int32(r.HelpfulVotes), r.HasVideo, r.HasImages,
-		imgs, r.VideoURL, r.ReviewURL, r.Variant, lang)
+		imgs, r.VideoURL, r.ReviewURL, r.Variant, lang, translation)
 	c.vals = v
 	return v, nil
 }
@@ -97,6 +105,14 @@ func ProductHasReviews(ctx context.Context, db DBTX, productID int64) (bool, err
 	return has, nil
 }
 
+// ReviewCopyTarget is where ReviewCopyIn puts reviews: the product and
+// upload, and the product's target language (reviews already in it are
+// stored with their translation skipped).
+type ReviewCopyTarget struct {
+	ProductID, UploadID int64
+	TargetLanguage      string
+}
+
 // ReviewCopyIn loads reviews for one upload and returns how many were new.
 //
 // The source must already be free of duplicates among itself. When the
@@ -104,8 +120,9 @@ func ProductHasReviews(ctx context.Context, db DBTX, productID int64) (bool, err
 // rows COPY straight into reviews. Otherwise they COPY into a temporary
 // staging table and move over with ON CONFLICT DO NOTHING, which drops the
 // ones the product already has (same source id, else same content hash).
-func ReviewCopyIn(ctx context.Context, tx pgx.Tx, productID, uploadID int64, src ReviewSource, direct bool) (int64, error) {
-	cs := &copySource{productID: productID, uploadID: uploadID, src: src, vals: make([]any, 0, len(reviewCopyColumns))}
+func ReviewCopyIn(ctx context.Context, tx pgx.Tx, to ReviewCopyTarget, src ReviewSource, direct bool) (int64, error) {
+	uploadID := to.UploadID
+	cs := &copySource{ReviewCopyTarget: to, src: src, vals: make([]any, 0, len(reviewCopyColumns))}
 	if direct {
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{"reviews"}, reviewCopyColumns, cs)
 		if err != nil {
@@ -116,7 +133,7 @@ func ReviewCopyIn(ctx context.Context, tx pgx.Tx, productID, uploadID int64, src
 	const stage = `CREATE TEMP TABLE review_stage ON COMMIT DROP AS
 		SELECT product_id, upload_id, source_review_id, content_hash, author, rating, title, body,
 		       review_date, review_date_raw, verified_purchase, helpful_votes, has_video, has_images,
-		       image_urls, video_url, review_url, variant, language
+		       image_urls, video_url, review_url, variant, language, translation_status
 		FROM reviews WITH NO DATA`
 	if _, err := tx.Exec(ctx, stage); err != nil {
 		return 0, fmt.Errorf("create review stage: %w", err)
@@ -126,7 +143,7 @@ func ReviewCopyIn(ctx context.Context, tx pgx.Tx, productID, uploadID int64, src
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO reviews (product_id, upload_id, source_review_id, content_hash, author, rating,
 		title, body, review_date, review_date_raw, verified_purchase, helpful_votes, has_video, has_images,
-		image_urls, video_url, review_url, variant, language)
+		image_urls, video_url, review_url, variant, language, translation_status)
 		SELECT * FROM review_stage ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("move staged reviews of upload %d: %w", uploadID, err)
@@ -135,4 +152,18 @@ func ReviewCopyIn(ctx context.Context, tx pgx.Tx, productID, uploadID int64, src
 		return 0, fmt.Errorf("drop review stage: %w", err)
 	}
 	return tag.RowsAffected(), nil
+}
+
+// SameLanguage reports whether a review in lang needs no translation into
+// target: the same base language ("en-GB" and "en_us" are "en"), as the
+// planning query compares them (AnalysisSkipTranslations).
+func SameLanguage(lang, target string) bool {
+	base := func(s string) string {
+		s = strings.ToLower(strings.ReplaceAll(s, "_", "-"))
+		if i := strings.IndexByte(s, '-'); i >= 0 {
+			s = s[:i]
+		}
+		return s
+	}
+	return base(lang) == base(target)
 }

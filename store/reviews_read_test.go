@@ -64,10 +64,15 @@ func newReadFixture(t *testing.T, pool *pgxpool.Pool) readFixture {
 	f.otherParents = label(f.other, "buyer", "parents")
 
 	review := func(p int64, n int, rating any, lang string, sentiment any) int64 {
-		return insertID(t, pool, `INSERT INTO reviews (product_id, content_hash, rating, title, body, language, sentiment,
+		id := insertID(t, pool, `INSERT INTO reviews (product_id, content_hash, rating, title, body, language,
 				review_date, translation_status, title_translated, body_translated)
-			VALUES ($1, decode(md5($2::text), 'hex'), $3, 'title ' || $2::text, 'body ' || $2::text, $4, $5,
-				'2024-03-05', 'done', '标题', '正文') RETURNING id`, p, strconv.Itoa(n), rating, lang, sentiment)
+			VALUES ($1, decode(md5($2::text), 'hex'), $3, 'title ' || $2::text, 'body ' || $2::text, $4,
+				'2024-03-05', 'done', '标题', '正文') RETURNING id`, p, strconv.Itoa(n), rating, lang)
+		if sentiment != nil {
+			_, err := pool.Exec(context.Background(), `INSERT INTO review_sentiments (review_id, sentiment) VALUES ($1, $2)`, id, sentiment)
+			require.NoError(t, err)
+		}
+		return id
 	}
 	f.r[0] = review(f.product, 0, 5, "en", "positive")
 	f.r[1] = review(f.product, 1, 1, "de", "negative")

@@ -152,7 +152,7 @@ func (rq ReviewQuery) where(productID int64, args *[]any) string {
 		conds = append(conds, c)
 	}
 	if len(rq.Sentiments) > 0 {
-		conds = append(conds, "r.sentiment = ANY("+arg(rq.Sentiments)+"::text[])")
+		conds = append(conds, "s.sentiment = ANY("+arg(rq.Sentiments)+"::text[])")
 	}
 	if len(rq.Languages) > 0 {
 		conds = append(conds, "r.language = ANY("+arg(rq.Languages)+"::text[])")
@@ -199,9 +199,14 @@ func (rq ReviewQuery) where(productID int64, args *[]any) string {
 	return strings.Join(conds, " AND ")
 }
 
+// reviewsFrom is what a review query built by ReviewQuery.where reads:
+// the reviews (r) with their overall sentiment (s, kept apart so the
+// insight stage never rewrites a review row).
+const reviewsFrom = "reviews r LEFT JOIN review_sentiments s ON s.review_id = r.id"
+
 const reviewSearchColumns = `r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_date, r.review_date_raw,
 	r.variant, r.language, r.verified_purchase, r.helpful_votes, r.translation_status,
-	r.title_translated, r.body_translated, r.sentiment`
+	r.title_translated, r.body_translated, s.sentiment`
 
 func scanReview(rows pgx.Rows) (ReviewDetail, error) {
 	var d ReviewDetail
@@ -272,7 +277,7 @@ func reviewSearchRows(ctx context.Context, db DBTX, productID int64, rq ReviewQu
 	if sort == SortID {
 		orderBy = "r.id " + dir
 	}
-	sql := "SELECT " + reviewSearchColumns + " FROM reviews r WHERE " + where + " ORDER BY " + orderBy + " LIMIT $" + strconv.Itoa(len(args))
+	sql := "SELECT " + reviewSearchColumns + " FROM " + reviewsFrom + " WHERE " + where + " ORDER BY " + orderBy + " LIMIT $" + strconv.Itoa(len(args))
 	return queryAll(ctx, db, sql, args, scanReview)
 }
 
@@ -310,7 +315,7 @@ func ReviewSearchCount(ctx context.Context, db DBTX, productID int64, rq ReviewQ
 	var args []any
 	where := rq.where(productID, &args)
 	var n int64
-	if err := db.QueryRow(ctx, "SELECT count(*) FROM reviews r WHERE "+where, args...).Scan(&n); err != nil {
+	if err := db.QueryRow(ctx, "SELECT count(*) FROM "+reviewsFrom+" WHERE "+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count reviews of product %d: %w", productID, err)
 	}
 	return n, nil

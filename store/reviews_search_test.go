@@ -30,14 +30,13 @@ func searchFixture(t testing.TB, pool *pgxpool.Pool, n int) (product, battery, s
 		require.NoError(t, pool.QueryRow(ctx, `INSERT INTO dimensions (product_id, kind, name) VALUES ($1, 'product', 'battery life') RETURNING id`, pid).Scan(&b))
 		require.NoError(t, pool.QueryRow(ctx, `INSERT INTO dimensions (product_id, kind, name) VALUES ($1, 'product', 'sound') RETURNING id`, pid).Scan(&s))
 		require.NoError(t, pool.QueryRow(ctx, `INSERT INTO labels (product_id, type, name) VALUES ($1, 'where', 'gym') RETURNING id`, pid).Scan(&g))
-		_, err := pool.Exec(ctx, `INSERT INTO reviews (product_id, content_hash, rating, title, body, language, sentiment, review_date,
+		_, err := pool.Exec(ctx, `INSERT INTO reviews (product_id, content_hash, rating, title, body, language, review_date,
 				variant, helpful_votes, translation_status, title_translated, body_translated)
 			SELECT $1::bigint, decode(md5($1::bigint::text || '-' || i), 'hex'),
 				CASE WHEN i % 7 = 0 THEN NULL ELSE 1 + i % 5 END,
 				'title ' || i,
 				CASE WHEN i % 4 = 0 THEN 'Der Akku ist schwach ' || i WHEN i % 4 = 1 THEN '电池续航很好 ' || i ELSE 'great sound, the battery is fine ' || i END,
 				(ARRAY['de', 'zh', 'en', 'en'])[1 + i % 4],
-				(ARRAY['positive', 'neutral', 'negative'])[1 + i % 3],
 				CASE WHEN i % 11 = 0 THEN NULL ELSE date '2024-01-01' + (i % 300) END,
 				CASE WHEN i % 2 = 0 THEN 'Color: Black' ELSE 'Color: White' END,
 				i % 13, 
@@ -45,6 +44,9 @@ func searchFixture(t testing.TB, pool *pgxpool.Pool, n int) (product, battery, s
 				CASE WHEN i % 3 = 0 THEN 'translated title' END,
 				CASE WHEN i % 3 = 0 THEN 'The battery is weak (translated)' END
 			FROM generate_series(1, $2::int) i`, pid, n)
+		require.NoError(t, err)
+		_, err = pool.Exec(ctx, `INSERT INTO review_sentiments (review_id, sentiment)
+			SELECT id, (ARRAY['positive', 'neutral', 'negative'])[1 + id % 3] FROM reviews WHERE product_id = $1`, pid)
 		require.NoError(t, err)
 		_, err = pool.Exec(ctx, `INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind, quote, quote_translated, analysis, sentiment, confidence)
 			SELECT r.id, $2, CASE WHEN r.id % 2 = 0 THEN 'strength' ELSE 'weakness' END, $3, 'product', 'q', 'qt', 'a',

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/voc-project/voc"
@@ -222,9 +223,11 @@ type Translation struct {
 
 // TranslationsApply stores a batch's translations and failures and adds
 // the reviews that actually changed to the analysis's progress, so a
-// replayed batch counts nothing twice.
-func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Translation, fails []Failure) error {
-	var done, failed int64
+// replayed batch counts nothing twice. settled counts, as done, the batch's
+// reviews whose translation was settled before (a translate-only analysis
+// of reviews stored skipped, or translated by an earlier analysis).
+func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Translation, fails []Failure, settled int64) error {
+	done, failed := settled, int64(0)
 	if len(ts) > 0 {
 		p := dbsqlc.ReviewsSetTranslationParams{}
 		for _, t := range ts {
@@ -237,7 +240,7 @@ func TranslationsApply(ctx context.Context, tx pgx.Tx, analysisID int64, ts []Tr
 		if err != nil {
 			return fmt.Errorf("store %d translations: %w", len(ts), err)
 		}
-		done = n
+		done += n
 	}
 	if len(fails) > 0 {
 		p := dbsqlc.ReviewsSetTranslationParams{}
@@ -513,36 +516,125 @@ type CallRecorder struct {
 	}
 }
 
-// RecordCall implements llm.Recorder.
+// RecordCall implements llm.Recorder. Under WithCallLog the call is kept
+// for the job's own commit (CallLog.Flush) instead of a transaction of its
+// own.
 func (r CallRecorder) RecordCall(ctx context.Context, c llm.Call) {
 	var aid *int64
 	if v, ok := ctx.Value(analysisKey{}).(int64); ok {
 		aid = &v
 	}
-	ctx = context.WithoutCancel(ctx)
-	insert := func(db DBTX) error {
-		return q(db).LLMCallInsert(ctx, dbsqlc.LLMCallInsertParams{
-			AnalysisID: aid, Stage: c.Stage, Provider: c.Provider, Model: c.Model, TokensIn: int32(c.TokensIn),
-			TokensOut: int32(c.TokensOut), LatencyMs: int32(c.Latency / time.Millisecond), Status: c.Status,
-			CacheHit: c.CacheHit, Repair: c.Repair, Dropped: int32(c.Dropped), Error: c.Error,
-		})
+	row := callRow(aid, c, time.Now())
+	if l := CallLogOf(ctx); l != nil {
+		l.add(r, row)
+		return
 	}
+	r.write(ctx, []dbsqlc.LLMCallInsertBatchParams{row})
+}
+
+// write stores call records. A call record is an audit row, not a promise
+// to anyone: it need not wait for a disk flush (see AsyncCommit), which at
+// hundreds of calls a second would queue every job behind the WAL.
+func (r CallRecorder) write(ctx context.Context, rows []dbsqlc.LLMCallInsertBatchParams) {
+	if len(rows) == 0 || r.DB == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
 	var err error
 	if db, ok := r.DB.(DB); ok {
-		// A call record is an audit row, not a promise to anyone: it need
-		// not wait for a disk flush (see AsyncCommit), which at hundreds of
-		// calls a second would queue every job behind the WAL.
 		err = InTx(ctx, db, func(tx pgx.Tx) error {
 			if err := AsyncCommit(ctx, tx); err != nil {
 				return err
 			}
-			return insert(tx)
+			_, err := q(tx).LLMCallInsertBatch(ctx, rows)
+			return err
 		})
 	} else {
-		err = insert(r.DB)
+		_, err = q(r.DB).LLMCallInsertBatch(ctx, rows)
 	}
 	if err != nil && r.Log != nil {
-		r.Log.WarnContext(ctx, "record llm call", "error", err)
+		r.Log.WarnContext(ctx, "record llm calls", "error", err, "calls", len(rows))
+	}
+}
+
+type callLogKey struct{}
+
+// CallLog holds the LLM calls a batch job made until its commit writes
+// them (Flush), so a call costs no transaction of its own: at hundreds of
+// calls a second that was one commit per call on top of the job's. Calls of
+// a job that ends without committing are written by Close. It is safe for
+// concurrent use (a job's calls run side by side).
+type CallLog struct {
+	mu   sync.Mutex
+	rows []dbsqlc.LLMCallInsertBatchParams
+	rec  CallRecorder
+}
+
+// WithCallLog returns ctx under which a CallRecorder keeps its calls in the
+// returned log instead of writing each at once.
+func WithCallLog(ctx context.Context) (context.Context, *CallLog) {
+	l := &CallLog{}
+	return context.WithValue(ctx, callLogKey{}, l), l
+}
+
+// CallLogOf returns ctx's CallLog, or nil.
+func CallLogOf(ctx context.Context) *CallLog {
+	l, _ := ctx.Value(callLogKey{}).(*CallLog)
+	return l
+}
+
+func (l *CallLog) add(rec CallRecorder, row dbsqlc.LLMCallInsertBatchParams) {
+	l.mu.Lock()
+	l.rec = rec
+	l.rows = append(l.rows, row)
+	l.mu.Unlock()
+}
+
+// Flush writes the calls logged so far in tx. They count as written only
+// if tx commits: call Written then, and Close writes them otherwise. A nil
+// log flushes nothing.
+func (l *CallLog) Flush(ctx context.Context, tx pgx.Tx) (written int, err error) {
+	if l == nil {
+		return 0, nil
+	}
+	l.mu.Lock()
+	rows := l.rows
+	l.mu.Unlock()
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	if _, err := q(tx).LLMCallInsertBatch(ctx, rows); err != nil {
+		return 0, fmt.Errorf("record %d llm calls: %w", len(rows), err)
+	}
+	return len(rows), nil
+}
+
+// Written drops the first n calls, which a committed Flush wrote.
+func (l *CallLog) Written(n int) {
+	if l == nil || n == 0 {
+		return
+	}
+	l.mu.Lock()
+	l.rows = l.rows[n:]
+	l.mu.Unlock()
+}
+
+// Close writes the calls no commit wrote (a job that failed, snoozed or
+// was cancelled still spent them).
+func (l *CallLog) Close(ctx context.Context) {
+	l.mu.Lock()
+	rows, rec := l.rows, l.rec
+	l.rows = nil
+	l.mu.Unlock()
+	rec.write(ctx, rows)
+}
+
+func callRow(aid *int64, c llm.Call, at time.Time) dbsqlc.LLMCallInsertBatchParams {
+	return dbsqlc.LLMCallInsertBatchParams{
+		AnalysisID: aid, Stage: c.Stage, Provider: c.Provider, Model: c.Model, TokensIn: int32(c.TokensIn),
+		TokensOut: int32(c.TokensOut), LatencyMs: int32(c.Latency / time.Millisecond), Status: c.Status,
+		CacheHit: c.CacheHit, Repair: c.Repair, Dropped: int32(c.Dropped), Error: c.Error,
+		CreatedAt: at,
 	}
 }
 

@@ -119,14 +119,15 @@ func (c *Config) burst() int {
 
 // llmConcurrency is how many jobs each LLM queue runs at once on this host:
 // VOC_LLM_CONCURRENCY, or by Little's law the calls in flight that spend
-// the budget at the expected latency, RPS × latency, within bounds. Jobs
-// beyond what the budget serves wait on the limiter, which costs a goroutine
-// each; too few would leave the budget unspent.
+// the budget at the expected latency, RPS × latency, over the calls each
+// job makes side by side (jobs.CallsPerJob), within bounds. Jobs beyond
+// what the budget serves wait on the limiter, which costs a goroutine each;
+// too few would leave the budget unspent.
 func (c *Config) llmConcurrency() int {
 	if c.LLMConcurrency > 0 {
 		return c.LLMConcurrency
 	}
-	n := int(math.Ceil(c.LLMRPS * c.LLMLatency.Seconds()))
+	n := int(math.Ceil(c.LLMRPS * c.LLMLatency.Seconds() / jobs.CallsPerJob))
 	return min(max(n, minLLMConcurrency), maxLLMConcurrency)
 }
 

@@ -31,15 +31,17 @@ func TestLLMConcurrencyFollowsBudget(t *testing.T) {
 	t.Setenv("VOC_LLM_LATENCY", "1.5s")
 	q, err := defaultConfig().queues()
 	require.NoError(t, err)
+	// 300 calls in flight, CallsPerJob of them per job.
+	perQueue := 300 / jobs.CallsPerJob
 	for _, name := range jobs.LLMQueues {
-		require.Equal(t, 300, q[name], name)
+		require.Equal(t, perQueue, q[name], name)
 	}
 	require.Equal(t, jobs.DefaultConcurrency[jobs.QueueIngestion], q[jobs.QueueIngestion])
 
 	t.Setenv("VOC_QUEUES", "translation=7,insight_extraction,theme_extraction")
 	q, err = defaultConfig().queues()
 	require.NoError(t, err)
-	require.Equal(t, map[string]int{jobs.QueueTranslate: 7, jobs.QueueInsights: 300, jobs.QueueThemes: 300}, q)
+	require.Equal(t, map[string]int{jobs.QueueTranslate: 7, jobs.QueueInsights: perQueue, jobs.QueueThemes: perQueue}, q)
 
 	t.Setenv("VOC_LLM_CONCURRENCY", "42")
 	q, err = defaultConfig().queues()

@@ -67,14 +67,22 @@ FROM (
 GROUP BY short, (rn - 1) / CASE WHEN short THEN @short_size::int ELSE @long_size::int END
 ORDER BY min(id);
 
--- name: AnalysisSkipTranslations :execrows
+-- name: AnalysisSkipTranslations :one
 -- Marks the analysis's pending reviews that need no translation skipped,
 -- at planning, so that batches with nothing to translate skip the
 -- translation stage: reviews already in the target language (same base
--- language, as jobs.sameLanguage compares), or every review when the
--- analyser does not translate.
-UPDATE reviews r SET translation_status = 'skipped'
-FROM analysis_reviews ar
-WHERE ar.analysis_id = @analysis_id AND r.id = ar.review_id AND r.translation_status = 'pending'
-  AND (NOT @translates::boolean
-       OR lower(split_part(replace(r.language, '_', '-'), '-', 1)) = lower(split_part(replace(@target_language::text, '_', '-'), '-', 1)));
+-- language, as store.SameLanguage compares; ingestion stores most of them
+-- skipped already), or every review when the analyser does not translate.
+-- Returns how many of the analysis's reviews need no translation job: those
+-- marked now and those skipped or translated before.
+WITH marked AS (
+    UPDATE reviews r SET translation_status = 'skipped'
+    FROM analysis_reviews ar
+    WHERE ar.analysis_id = @analysis_id AND r.id = ar.review_id AND r.translation_status = 'pending'
+      AND (NOT @translates::boolean
+           OR lower(split_part(replace(r.language, '_', '-'), '-', 1)) = lower(split_part(replace(@target_language::text, '_', '-'), '-', 1)))
+    RETURNING r.id
+)
+SELECT ((SELECT count(*) FROM marked)
+      + (SELECT count(*) FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
+         WHERE ar.analysis_id = @analysis_id AND r.translation_status IN ('skipped', 'done')))::bigint AS settled;

@@ -15,14 +15,14 @@ SELECT count(*) FROM reviews WHERE product_id = @product_id;
 -- keyset cursor (0: from the start); @off skips rows after it.
 SELECT r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_date, r.review_date_raw,
        r.variant, r.language, r.verified_purchase, r.helpful_votes, r.translation_status,
-       r.title_translated, r.body_translated, r.sentiment,
+       r.title_translated, r.body_translated, s.sentiment,
        r.has_images, r.image_urls, r.has_video, r.video_url, r.review_url, r.excluded, r.pinned
-FROM reviews r
+FROM reviews r LEFT JOIN review_sentiments s ON s.review_id = r.id
 WHERE r.product_id = @product_id
   AND r.id > @after_id::bigint
   AND (cardinality(@review_ids::bigint[]) = 0 OR r.id = ANY(@review_ids::bigint[]))
   AND (cardinality(@ratings::smallint[]) = 0 OR r.rating = ANY(@ratings::smallint[]))
-  AND (cardinality(@sentiments::text[]) = 0 OR r.sentiment = ANY(@sentiments::text[]))
+  AND (cardinality(@sentiments::text[]) = 0 OR s.sentiment = ANY(@sentiments::text[]))
   AND (cardinality(@languages::text[]) = 0 OR r.language = ANY(@languages::text[]))
   AND (NOT @by_dimension::boolean OR EXISTS (
         SELECT 1 FROM insights i JOIN dimensions d ON d.id = i.dimension_id
@@ -43,11 +43,11 @@ LIMIT @lim OFFSET @off;
 -- The number of reviews ReviewListFiltered's filters match, ignoring the
 -- cursor. Keep the WHERE clause in step with ReviewListFiltered.
 SELECT count(*)
-FROM reviews r
+FROM reviews r LEFT JOIN review_sentiments s ON s.review_id = r.id
 WHERE r.product_id = @product_id
   AND (cardinality(@review_ids::bigint[]) = 0 OR r.id = ANY(@review_ids::bigint[]))
   AND (cardinality(@ratings::smallint[]) = 0 OR r.rating = ANY(@ratings::smallint[]))
-  AND (cardinality(@sentiments::text[]) = 0 OR r.sentiment = ANY(@sentiments::text[]))
+  AND (cardinality(@sentiments::text[]) = 0 OR s.sentiment = ANY(@sentiments::text[]))
   AND (cardinality(@languages::text[]) = 0 OR r.language = ANY(@languages::text[]))
   AND (NOT @by_dimension::boolean OR EXISTS (
         SELECT 1 FROM insights i JOIN dimensions d ON d.id = i.dimension_id

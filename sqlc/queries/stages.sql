@@ -102,9 +102,10 @@ INSERT INTO insights (review_id, analysis_id, type, dimension_id, dimension_kind
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
 
 -- name: ReviewsSetSentiment :exec
-UPDATE reviews r SET sentiment = u.sentiment
-FROM (SELECT unnest(@ids::bigint[]) AS id, unnest(@sentiments::text[]) AS sentiment) u
-WHERE r.id = u.id;
+INSERT INTO review_sentiments (review_id, sentiment)
+SELECT unnest(@ids::bigint[]), unnest(@sentiments::text[])
+ON CONFLICT (review_id) DO UPDATE SET sentiment = excluded.sentiment
+WHERE review_sentiments.sentiment IS DISTINCT FROM excluded.sentiment;
 
 -- name: TagsDeleteForReviews :exec
 DELETE FROM review_tags WHERE review_id = ANY(@ids::bigint[]);
@@ -138,9 +139,9 @@ INSERT INTO review_failures (analysis_id, review_id, stage, reason)
 VALUES (@analysis_id, @review_id, @stage, @reason)
 ON CONFLICT DO NOTHING;
 
--- name: LLMCallInsert :exec
-INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, repair, dropped, error)
-VALUES (sqlc.narg('analysis_id'), @stage, @provider, @model, @tokens_in, @tokens_out, @latency_ms, @status, @cache_hit, @repair, @dropped, @error);
+-- name: LLMCallInsertBatch :copyfrom
+INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, repair, dropped, error, created_at)
+VALUES (@analysis_id, @stage, @provider, @model, @tokens_in, @tokens_out, @latency_ms, @status, @cache_hit, @repair, @dropped, @error, @created_at);
 
 -- name: LLMUsageForAnalysis :one
 SELECT count(*) FILTER (WHERE NOT cache_hit) AS calls,

@@ -340,12 +340,18 @@ func (q *Queries) AnalysisSetTotal(ctx context.Context, id int64) (int32, error)
 	return reviews_total, err
 }
 
-const analysisSkipTranslations = `-- name: AnalysisSkipTranslations :execrows
-UPDATE reviews r SET translation_status = 'skipped'
-FROM analysis_reviews ar
-WHERE ar.analysis_id = $1 AND r.id = ar.review_id AND r.translation_status = 'pending'
-  AND (NOT $2::boolean
-       OR lower(split_part(replace(r.language, '_', '-'), '-', 1)) = lower(split_part(replace($3::text, '_', '-'), '-', 1)))
+const analysisSkipTranslations = `-- name: AnalysisSkipTranslations :one
+WITH marked AS (
+    UPDATE reviews r SET translation_status = 'skipped'
+    FROM analysis_reviews ar
+    WHERE ar.analysis_id = $1 AND r.id = ar.review_id AND r.translation_status = 'pending'
+      AND (NOT $2::boolean
+           OR lower(split_part(replace(r.language, '_', '-'), '-', 1)) = lower(split_part(replace($3::text, '_', '-'), '-', 1)))
+    RETURNING r.id
+)
+SELECT ((SELECT count(*) FROM marked)
+      + (SELECT count(*) FROM analysis_reviews ar JOIN reviews r ON r.id = ar.review_id
+         WHERE ar.analysis_id = $1 AND r.translation_status IN ('skipped', 'done')))::bigint AS settled
 `
 
 type AnalysisSkipTranslationsParams struct {
@@ -357,12 +363,13 @@ type AnalysisSkipTranslationsParams struct {
 // Marks the analysis's pending reviews that need no translation skipped,
 // at planning, so that batches with nothing to translate skip the
 // translation stage: reviews already in the target language (same base
-// language, as jobs.sameLanguage compares), or every review when the
-// analyser does not translate.
+// language, as store.SameLanguage compares; ingestion stores most of them
+// skipped already), or every review when the analyser does not translate.
+// Returns how many of the analysis's reviews need no translation job: those
+// marked now and those skipped or translated before.
 func (q *Queries) AnalysisSkipTranslations(ctx context.Context, arg AnalysisSkipTranslationsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, analysisSkipTranslations, arg.AnalysisID, arg.Translates, arg.TargetLanguage)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	row := q.db.QueryRow(ctx, analysisSkipTranslations, arg.AnalysisID, arg.Translates, arg.TargetLanguage)
+	var settled int64
+	err := row.Scan(&settled)
+	return settled, err
 }

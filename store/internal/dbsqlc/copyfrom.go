@@ -53,6 +53,50 @@ func (q *Queries) InsightInsertBatch(ctx context.Context, arg []InsightInsertBat
 	return q.db.CopyFrom(ctx, []string{"insights"}, []string{"review_id", "analysis_id", "type", "dimension_id", "dimension_kind", "quote", "quote_translated", "analysis", "sentiment", "confidence", "quote_field", "quote_start", "quote_end"}, &iteratorForInsightInsertBatch{rows: arg})
 }
 
+// iteratorForLLMCallInsertBatch implements pgx.CopyFromSource.
+type iteratorForLLMCallInsertBatch struct {
+	rows                 []LLMCallInsertBatchParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForLLMCallInsertBatch) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForLLMCallInsertBatch) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].AnalysisID,
+		r.rows[0].Stage,
+		r.rows[0].Provider,
+		r.rows[0].Model,
+		r.rows[0].TokensIn,
+		r.rows[0].TokensOut,
+		r.rows[0].LatencyMs,
+		r.rows[0].Status,
+		r.rows[0].CacheHit,
+		r.rows[0].Repair,
+		r.rows[0].Dropped,
+		r.rows[0].Error,
+		r.rows[0].CreatedAt,
+	}, nil
+}
+
+func (r iteratorForLLMCallInsertBatch) Err() error {
+	return nil
+}
+
+func (q *Queries) LLMCallInsertBatch(ctx context.Context, arg []LLMCallInsertBatchParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"llm_calls"}, []string{"analysis_id", "stage", "provider", "model", "tokens_in", "tokens_out", "latency_ms", "status", "cache_hit", "repair", "dropped", "error", "created_at"}, &iteratorForLLMCallInsertBatch{rows: arg})
+}
+
 // iteratorForRejectionInsertBatch implements pgx.CopyFromSource.
 type iteratorForRejectionInsertBatch struct {
 	rows                 []RejectionInsertBatchParams

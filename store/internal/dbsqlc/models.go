@@ -282,7 +282,6 @@ type Review struct {
 	TranslationStatus string
 	TitleTranslated   *string
 	BodyTranslated    *string
-	Sentiment         *string
 	CreatedAt         time.Time
 	Excluded          bool
 	Pinned            bool
@@ -294,6 +293,11 @@ type ReviewFailure struct {
 	Stage      string
 	Reason     string
 	CreatedAt  time.Time
+}
+
+type ReviewSentiment struct {
+	ReviewID  int64
+	Sentiment string
 }
 
 type ReviewTag struct {

@@ -152,11 +152,11 @@ func (q *Queries) ProductReviewCount(ctx context.Context, productID int64) (int6
 
 const reviewCountFiltered = `-- name: ReviewCountFiltered :one
 SELECT count(*)
-FROM reviews r
+FROM reviews r LEFT JOIN review_sentiments s ON s.review_id = r.id
 WHERE r.product_id = $1
   AND (cardinality($2::bigint[]) = 0 OR r.id = ANY($2::bigint[]))
   AND (cardinality($3::smallint[]) = 0 OR r.rating = ANY($3::smallint[]))
-  AND (cardinality($4::text[]) = 0 OR r.sentiment = ANY($4::text[]))
+  AND (cardinality($4::text[]) = 0 OR s.sentiment = ANY($4::text[]))
   AND (cardinality($5::text[]) = 0 OR r.language = ANY($5::text[]))
   AND (NOT $6::boolean OR EXISTS (
         SELECT 1 FROM insights i JOIN dimensions d ON d.id = i.dimension_id
@@ -214,14 +214,14 @@ func (q *Queries) ReviewCountFiltered(ctx context.Context, arg ReviewCountFilter
 const reviewListFiltered = `-- name: ReviewListFiltered :many
 SELECT r.id, r.source_review_id, r.author, r.rating, r.title, r.body, r.review_date, r.review_date_raw,
        r.variant, r.language, r.verified_purchase, r.helpful_votes, r.translation_status,
-       r.title_translated, r.body_translated, r.sentiment,
+       r.title_translated, r.body_translated, s.sentiment,
        r.has_images, r.image_urls, r.has_video, r.video_url, r.review_url, r.excluded, r.pinned
-FROM reviews r
+FROM reviews r LEFT JOIN review_sentiments s ON s.review_id = r.id
 WHERE r.product_id = $1
   AND r.id > $2::bigint
   AND (cardinality($3::bigint[]) = 0 OR r.id = ANY($3::bigint[]))
   AND (cardinality($4::smallint[]) = 0 OR r.rating = ANY($4::smallint[]))
-  AND (cardinality($5::text[]) = 0 OR r.sentiment = ANY($5::text[]))
+  AND (cardinality($5::text[]) = 0 OR s.sentiment = ANY($5::text[]))
   AND (cardinality($6::text[]) = 0 OR r.language = ANY($6::text[]))
   AND (NOT $7::boolean OR EXISTS (
         SELECT 1 FROM insights i JOIN dimensions d ON d.id = i.dimension_id

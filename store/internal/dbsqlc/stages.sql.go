@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
 const analysisFinish = `-- name: AnalysisFinish :exec
@@ -330,12 +331,7 @@ func (q *Queries) InsightsDeleteForReviews(ctx context.Context, ids []int64) err
 	return err
 }
 
-const lLMCallInsert = `-- name: LLMCallInsert :exec
-INSERT INTO llm_calls (analysis_id, stage, provider, model, tokens_in, tokens_out, latency_ms, status, cache_hit, repair, dropped, error)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-`
-
-type LLMCallInsertParams struct {
+type LLMCallInsertBatchParams struct {
 	AnalysisID *int64
 	Stage      string
 	Provider   string
@@ -348,24 +344,7 @@ type LLMCallInsertParams struct {
 	Repair     bool
 	Dropped    int32
 	Error      string
-}
-
-func (q *Queries) LLMCallInsert(ctx context.Context, arg LLMCallInsertParams) error {
-	_, err := q.db.Exec(ctx, lLMCallInsert,
-		arg.AnalysisID,
-		arg.Stage,
-		arg.Provider,
-		arg.Model,
-		arg.TokensIn,
-		arg.TokensOut,
-		arg.LatencyMs,
-		arg.Status,
-		arg.CacheHit,
-		arg.Repair,
-		arg.Dropped,
-		arg.Error,
-	)
-	return err
+	CreatedAt  time.Time
 }
 
 const lLMUsageForAnalysis = `-- name: LLMUsageForAnalysis :one
@@ -662,9 +641,10 @@ func (q *Queries) ReviewsLearningSample(ctx context.Context, arg ReviewsLearning
 }
 
 const reviewsSetSentiment = `-- name: ReviewsSetSentiment :exec
-UPDATE reviews r SET sentiment = u.sentiment
-FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::text[]) AS sentiment) u
-WHERE r.id = u.id
+INSERT INTO review_sentiments (review_id, sentiment)
+SELECT unnest($1::bigint[]), unnest($2::text[])
+ON CONFLICT (review_id) DO UPDATE SET sentiment = excluded.sentiment
+WHERE review_sentiments.sentiment IS DISTINCT FROM excluded.sentiment
 `
 
 type ReviewsSetSentimentParams struct {
