@@ -62,21 +62,6 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 			return err
 		}
 	}
-	if job.Args.ReportKind == ReportFinal && time.Since(job.CreatedAt) < maxFinalReportWait {
-		// The final report ends the analysis, so it goes last: when one
-		// commit queued both reports, they run side by side and the
-		// preliminary one could otherwise be stored after the analysis is
-		// done. The preliminary job always ends with a report (without
-		// narrative on its last attempt); the bound only guards against one
-		// removed by hand.
-		stored, err := reportStored(ctx, w.pool, a, ReportPreliminary)
-		if err != nil {
-			return err
-		}
-		if !stored {
-			return river.JobSnooze(time.Second)
-		}
-	}
 	p, err := store.ProductGet(ctx, w.pool, a.ProductID)
 	if err != nil {
 		return err
@@ -102,6 +87,18 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 		raw = voc.Narrative{ExecutiveSummary: voc.Claim{Text: "Narrative unavailable: " + err.Error()}}
 	}
 	narrative := report.Check(raw, agg, evidence)
+	if job.Args.ReportKind == ReportFinal && time.Since(job.CreatedAt) < maxFinalReportWait {
+		// The final report ends the analysis, so it is stored last: when
+		// one commit queued both reports, they are built side by side and
+		// the preliminary one could otherwise be stored after the analysis
+		// is done. The final one waits here, built, for a while; then it
+		// snoozes. The preliminary job always ends with a report (without
+		// narrative on its last attempt); the bound only guards against one
+		// removed by hand.
+		if err := waitForReport(ctx, w.pool, a, ReportPreliminary, finalReportPoll); err != nil {
+			return err
+		}
+	}
 	return commit(ctx, w.pool, job, func(tx pgx.Tx) ([]river.InsertManyParams, error) {
 		if job.Args.ReportID != 0 {
 			_, err := store.ReportFinish(ctx, tx, job.Args.ReportID, store.ReportReady, "", agg.Coverage.Fraction, agg, narrative)
@@ -120,6 +117,32 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 // maxFinalReportWait bounds how long the final report waits for the
 // preliminary one.
 const maxFinalReportWait = 30 * time.Minute
+
+// finalReportPoll is how long a built final report waits in its job for
+// the preliminary one before it snoozes.
+const finalReportPoll = 5 * time.Second
+
+// waitForReport waits up to d for the analysis's report of a kind to be
+// stored, then answers with a snooze.
+func waitForReport(ctx context.Context, db store.DBTX, a store.Analysis, kind string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		stored, err := reportStored(ctx, db, a, kind)
+		if err != nil || stored {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return river.JobSnooze(time.Second)
+		}
+		t := time.NewTimer(200 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
 
 // reportStored reports whether the analysis has a stored report of a kind.
 func reportStored(ctx context.Context, db store.DBTX, a store.Analysis, kind string) (bool, error) {
