@@ -265,13 +265,19 @@ func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], gr
 	outs := make([]outcome, len(groups))
 	var wg sync.WaitGroup
 	for i, g := range groups {
-		if len(g) == 0 {
+		if len(g) == 0 || i == 0 {
 			continue
 		}
 		wg.Go(func() {
 			r, f, err := splitCall(ctx, g, call)
 			outs[i] = outcome{r, f, err}
 		})
+	}
+	if len(groups) > 0 && len(groups[0]) > 0 {
+		// The first call runs in the job's own goroutine: one stack less
+		// per job, and none extra for a job of one call.
+		r, f, err := splitCall(ctx, groups[0], call)
+		outs[0] = outcome{r, f, err}
 	}
 	wg.Wait()
 	results = map[int64]O{}

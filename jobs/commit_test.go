@@ -27,8 +27,10 @@ import (
 )
 
 // outsideStageTx are the tables written outside a stage's transaction on
-// purpose: LLM calls are recorded as they happen, whatever the stage does
-// with the answer. River's own bookkeeping tables (river_leader, river_queue,
+// purpose: the learning and report stages record their LLM calls as they
+// happen, whatever the stage does with the answer (the batch stages record
+// theirs in their commit, or on their own if the job does not commit:
+// TestJobCallsSideBySide). River's own bookkeeping tables (river_leader, river_queue,
 // river_client…) are left out too; river_job is checked.
 var outsideStageTx = map[string]bool{"llm_calls": true, "goose_db_version": true}
 
