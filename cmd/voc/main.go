@@ -52,12 +52,13 @@ func rootCmd() *cobra.Command {
 }
 
 // defaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT
-// is unset. With hundreds of LLM calls in flight the live heap is 60–70 MB;
+// is unset. With 500 LLM calls in flight the live heap is 50–65 MB and the
+// goroutine stacks (a call, its connection's reader and writer) about 28 MB;
 // at the default GOGC the heap may grow to twice that before a collection,
-// which with goroutine stacks put a host over 150 MB of RSS. The soft limit
-// makes the collector run earlier instead; it never fails an allocation.
-// GOMEMLIMIT (e.g. "1GiB", or "off") overrides it.
-const defaultMemoryLimit = 110 << 20
+// and the binary's own pages add about 50 MB of RSS, which put a host over
+// 150 MB. The soft limit makes the collector run earlier instead; it never
+// fails an allocation. GOMEMLIMIT (e.g. "1GiB", or "off") overrides it.
+const defaultMemoryLimit = 96 << 20
 
 func setMemoryLimit() {
 	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
