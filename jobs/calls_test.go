@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/jobs"
@@ -32,12 +33,7 @@ func TestJobCallsSideBySide(t *testing.T) {
 	require.Len(t, ids, 4)
 
 	// Sequential calls would arrive 1.2 s apart; side by side, within ms.
-	sim := llmsim.New(llmsim.Config{Seed: 3, Latency: 1200 * time.Millisecond}, offline.New())
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	provider, err := llm.NewOpenAI(llm.OpenAIConfig{BaseURL: srv.URL + "/v1", APIKey: "sim-key", Model: "voc-sim",
-		Timeout: 20 * time.Second, Recorder: store.CallRecorder{DB: pool}})
-	require.NoError(t, err)
+	sim, provider := simProvider(t, pool, llmsim.Config{Seed: 3, Latency: 1200 * time.Millisecond})
 
 	var failNext atomic.Bool
 	failNext.Store(true)
@@ -56,23 +52,14 @@ func TestJobCallsSideBySide(t *testing.T) {
 	require.NoError(t, client.Start(ctx))
 	defer client.Stop(ctx) //nolint:errcheck
 
-	count := func(sql string, args ...any) int64 {
-		var n int64
-		require.NoError(t, pool.QueryRow(ctx, sql, args...).Scan(&n))
-		return n
-	}
+	count := func(sql string, args ...any) int64 { return int64(dbCount(t, pool, sql, args...)) }
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				var state string
-				var errs []byte
-				_ = pool.QueryRow(ctx, `SELECT state, errors::text FROM river_job WHERE id = $1`, res.Job.ID).Scan(&state, &errs)
-				t.Fatalf("timed out waiting for %s: job %s %s", what, state, errs)
-			}
-			time.Sleep(50 * time.Millisecond) // polling with a deadline
-		}
+		waitUntil(t, what, cond, func() string {
+			var state, errs string
+			_ = pool.QueryRow(ctx, `SELECT state, errors::text FROM river_job WHERE id = $1`, res.Job.ID).Scan(&state, &errs)
+			return "job " + state + " " + errs
+		})
 	}
 
 	// The first attempt makes its two calls and fails at its commit;
@@ -101,18 +88,55 @@ func TestJobCallsSideBySide(t *testing.T) {
 	require.Equal(t, []int{1, 3}, themes.Calls, "the theme job keeps the split")
 }
 
+// simProvider serves llmsim with the offline analyser behind it and returns
+// it with a provider that records its calls in pool.
+func simProvider(t *testing.T, pool *pgxpool.Pool, cfg llmsim.Config) (*llmsim.Server, llm.Analyzer) {
+	t.Helper()
+	sim := llmsim.New(cfg, offline.New())
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	provider, err := llm.NewOpenAI(llm.OpenAIConfig{BaseURL: srv.URL + "/v1", APIKey: "sim-key", Model: "voc-sim",
+		Timeout: 20 * time.Second, Recorder: store.CallRecorder{DB: pool}})
+	require.NoError(t, err)
+	return sim, provider
+}
+
+// dbCount runs a count query.
+func dbCount(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+// waitUntil polls cond for up to a minute; state, if given, says what was
+// seen when it gives up.
+func waitUntil(t *testing.T, what string, cond func() bool, state func() string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			seen := ""
+			if state != nil {
+				seen = ": " + state()
+			}
+			t.Fatalf("timed out waiting for %s%s", what, seen)
+		}
+		time.Sleep(50 * time.Millisecond) // polling with a deadline
+	}
+}
+
 // TestBatchJobsGroupCalls: the plan puts up to CallsPerJob LLM batches of
 // one first stage in a job, each batch its own call.
 func TestBatchJobsGroupCalls(t *testing.T) {
 	pool := storetest.NewPool(t)
 	ctx := context.Background()
-	var pid, aid int64
+	var aid int64
 	require.NoError(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		p, err := store.ProductUpsert(ctx, tx, store.ProductInput{Marketplace: "US", ASIN: "B0CALLS001", TargetLanguage: "en"})
 		if err != nil {
 			return err
 		}
-		pid = p.ID
 		// 150 short English reviews: five batches of 30.
 		if _, err := tx.Exec(ctx, `INSERT INTO reviews (product_id, content_hash, rating, body, language)
 			SELECT $1, int4send(g), 1 + g % 5, 'Short review number ' || g || ', the sound is fine.', 'en' FROM generate_series(1, 150) g`, p.ID); err != nil {
@@ -129,19 +153,19 @@ func TestBatchJobsGroupCalls(t *testing.T) {
 	require.NoError(t, client.Start(ctx))
 	defer client.Stop(ctx) //nolint:errcheck
 	var planned []jobs.BatchArgs
-	deadline := time.Now().Add(30 * time.Second)
-	for len(planned) == 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond) // polling with a deadline
+	waitUntil(t, "the plan", func() bool {
 		rows, err := pool.Query(ctx, `SELECT args FROM river_job WHERE kind IN ('translate_batch', 'extract_insights') ORDER BY id`)
 		require.NoError(t, err)
 		raw, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 		require.NoError(t, err)
+		planned = planned[:0]
 		for _, b := range raw {
 			var a jobs.BatchArgs
 			require.NoError(t, json.Unmarshal(b, &a))
 			planned = append(planned, a)
 		}
-	}
+		return len(planned) > 0
+	}, nil)
 	require.Len(t, planned, 2, "five batches in jobs of up to %d", jobs.CallsPerJob)
 	require.Equal(t, []int{30, 30, 30, 30}, planned[0].Calls)
 	require.Len(t, planned[0].ReviewIDs, 120)
@@ -155,5 +179,4 @@ func TestBatchJobsGroupCalls(t *testing.T) {
 		}
 	}
 	require.Len(t, seen, 150)
-	_ = pid
 }

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -11,9 +10,7 @@ import (
 
 	"github.com/voc-project/voc/internal/fixture"
 	"github.com/voc-project/voc/jobs"
-	"github.com/voc-project/voc/llm"
 	"github.com/voc-project/voc/llm/llmsim"
-	"github.com/voc-project/voc/llm/offline"
 	"github.com/voc-project/voc/store"
 	"github.com/voc-project/voc/store/storetest"
 )
@@ -26,31 +23,14 @@ import (
 func TestSameLanguageStoredSkipped(t *testing.T) {
 	pool := storetest.NewPool(t)
 	ctx := context.Background()
-	sim := llmsim.New(llmsim.Config{Seed: 5, Latency: time.Millisecond}, offline.New())
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	provider, err := llm.NewOpenAI(llm.OpenAIConfig{BaseURL: srv.URL + "/v1", APIKey: "sim-key", Model: "voc-sim", Timeout: 20 * time.Second})
-	require.NoError(t, err)
+	sim, provider := simProvider(t, pool, llmsim.Config{Seed: 5, Latency: time.Millisecond})
 	client, err := jobs.NewClient(jobs.Deps{Pool: pool, Log: quiet, LLM: provider}, jobs.DefaultConcurrency)
 	require.NoError(t, err)
 	require.NoError(t, client.Start(ctx))
 	defer client.Stop(ctx) //nolint:errcheck
 
-	count := func(sql string, args ...any) int {
-		var n int
-		require.NoError(t, pool.QueryRow(ctx, sql, args...).Scan(&n))
-		return n
-	}
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(60 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(50 * time.Millisecond) // polling with a deadline
-		}
-	}
+	count := func(sql string, args ...any) int { return dbCount(t, pool, sql, args...) }
+	waitFor := func(what string, cond func() bool) { t.Helper(); waitUntil(t, what, cond, nil) }
 
 	var pid, uploadID int64
 	require.NoError(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {
