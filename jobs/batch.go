@@ -231,6 +231,25 @@ type batch struct {
 	ids      []int64
 }
 
+// calls returns the job's LLM calls (BatchArgs.groups) over the reviews
+// that were loaded: a review deleted since the job was queued is in no call.
+func (b batch) calls(args BatchArgs) [][]int64 {
+	loaded := make(map[int64]bool, len(b.ids))
+	for _, id := range b.ids {
+		loaded[id] = true
+	}
+	groups := args.groups()
+	out := make([][]int64, len(groups))
+	for i, g := range groups {
+		for _, id := range g {
+			if loaded[id] {
+				out[i] = append(out[i], id)
+			}
+		}
+	}
+	return out
+}
+
 // loadBatch reads a batch's analysis, the product's model and the reviews.
 func (s *stage) loadBatch(ctx context.Context, args BatchArgs) (batch, error) {
 	var b batch

@@ -35,7 +35,7 @@ func (w *InsightWorker) Work(ctx context.Context, job *river.Job[InsightArgs]) e
 	}
 	a, model, batchIDs := b.analysis, b.model, b.ids
 	dims := model.LLMDimensions()
-	groups := BatchArgs(job.Args).groups()
+	groups := b.calls(BatchArgs(job.Args))
 	results, fails, rest, err := runBatch(ctx, job, groups, func(ctx context.Context, sub []int64) (map[int64]llm.ReviewInsights, error) {
 		out, _, err := w.llm.Insights(ctx, llm.InsightInput{TargetLanguage: a.TargetLanguage, Dimensions: dims, Reviews: reviewTexts(b.reviews, sub)})
 		return keyed(out.Reviews, func(r llm.ReviewInsights) int64 { return r.ID }), err

@@ -33,7 +33,7 @@ func (w *ThemeWorker) Work(ctx context.Context, job *river.Job[ThemeArgs]) error
 	}
 	a, model, batchIDs := b.analysis, b.model, b.ids
 	labels := model.LLMLabels()
-	results, fails, rest, err := runBatch(ctx, job, BatchArgs(job.Args).groups(), func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
+	results, fails, rest, err := runBatch(ctx, job, b.calls(BatchArgs(job.Args)), func(ctx context.Context, sub []int64) (map[int64]llm.ReviewTags, error) {
 		out, _, err := w.llm.Themes(ctx, llm.ThemeInput{TargetLanguage: a.TargetLanguage, Labels: labels, Reviews: reviewTexts(b.reviews, sub)})
 		return keyed(out.Reviews, func(r llm.ReviewTags) int64 { return r.ID }), err
 	})
