@@ -98,6 +98,7 @@ func TestUploadFormParsing(t *testing.T) {
 	}
 	require.Equal(t, 0, e.count("SELECT count(*) FROM uploads"))
 	require.Equal(t, 0, e.count("SELECT count(*) FROM river_job"))
+	require.Equal(t, 0, e.count("SELECT count(*) FROM audit_log WHERE action LIKE 'POST /api/v1/uploads%'"))
 
 	// The fields may come before or after the file, and unknown fields
 	// are ignored. What is stored reads back as the file that was sent,
@@ -117,6 +118,9 @@ func TestUploadFormParsing(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, csvBody, up.Body, "%d", i)
 		require.Equal(t, 1, e.count("SELECT count(*) FROM river_job WHERE kind = $1 AND (args->>'upload_id')::bigint = $2", jobs.IngestArgs{}.Kind(), acc.UploadID))
+		// Its audit entry is written once, in the upload's transaction.
+		require.Equal(t, 1, e.count(`SELECT count(*) FROM audit_log WHERE action = 'POST /api/v1/uploads' AND status = 202
+			AND token_id IS NOT NULL AND (details->>'upload_id')::bigint = $1`, acc.UploadID))
 		body, ct = rawForm(t, parts...)
 		status, raw = e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
 		require.Equal(t, http.StatusOK, status, "%d: %s", i, raw)

@@ -203,13 +203,14 @@ func (s *server) acceptUpload(ctx context.Context, p store.ProductInput, up stor
 		}
 		out = Accepted{UploadID: id, ProductID: prod.ID, TargetLanguage: prod.TargetLanguage, Status: store.UploadPending,
 			StatusURL: fmt.Sprintf("/api/v1/uploads/%d", id)}
-		return nil
+		auditDetail(ctx, "upload_id", out.UploadID)
+		auditDetail(ctx, "product_id", out.ProductID)
+		return auditInTx(ctx, tx, http.StatusAccepted)
 	})
 	if err != nil {
 		return nil, s.storeError(ctx, "upload", err)
 	}
-	auditDetail(ctx, "upload_id", out.UploadID)
-	auditDetail(ctx, "product_id", out.ProductID)
+	auditRecorded(ctx)
 	return &acceptedOutput{Status: http.StatusAccepted, Body: out}, nil
 }
 
