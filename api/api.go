@@ -107,12 +107,6 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.AddressThrottle.Threshold <= 0 {
 		cfg.AddressThrottle = DefaultAddressThrottle
 	}
-	// Uploads up to this size are parsed in memory instead of spilling to
-	// a temporary file (huma's default is 8 KiB). Larger ones spill, so a
-	// file is held in memory once (when it is read for storing), not twice:
-	// with 32 MiB, two 50 MB uploads and their ingestion took the server
-	// to 470 MB RSS; with 4 MiB, 290 MB (docs/SECURITY.md).
-	humachi.MultipartMaxMemory = 4 << 20
 	s := &server{Config: cfg, uploads: newUploadGate(cfg.Uploads, cfg.MaxUploadBytes)}
 	var buildErr error
 	r := chi.NewRouter()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/voc-project/voc/store"
 )
@@ -15,6 +16,10 @@ type auditNote struct {
 	action  string
 	target  string
 	details map[string]any
+	// entry builds the entry for a status (set by the middleware).
+	entry func(status int) store.AuditEntry
+	// recorded says a handler wrote the entry in its own transaction.
+	recorded bool
 }
 
 type auditKey struct{}
@@ -44,6 +49,25 @@ func auditDetail(ctx context.Context, key string, value any) {
 	}
 }
 
+// auditInTx writes the request's audit entry, for status, in the
+// handler's transaction, so the change and its entry commit together and
+// the request does not wait for a second commit. Call auditRecorded once
+// the transaction has committed, or the middleware writes the entry again.
+func auditInTx(ctx context.Context, tx pgx.Tx, status int) error {
+	n, ok := ctx.Value(auditKey{}).(*auditNote)
+	if !ok || n.entry == nil {
+		return nil
+	}
+	return store.AuditRecord(ctx, tx, n.entry(status))
+}
+
+// auditRecorded tells the middleware that auditInTx's entry committed.
+func auditRecorded(ctx context.Context) {
+	if n, ok := ctx.Value(auditKey{}).(*auditNote); ok {
+		n.recorded = true
+	}
+}
+
 // audit records every successful mutation (any method but GET, HEAD and
 // OPTIONS) in the audit log: who, which route with which path parameters,
 // and what the handler noted. The entry is written before the status line
@@ -56,11 +80,7 @@ func (s *server) audit(next http.Handler) http.Handler {
 		}
 		note := &auditNote{}
 		r = r.WithContext(context.WithValue(r.Context(), auditKey{}, note))
-		aw := &auditWriter{ResponseWriter: w}
-		aw.record = func(status int) {
-			if status >= 400 || status < 200 {
-				return
-			}
+		note.entry = func(status int) store.AuditEntry {
 			ri := infoFrom(r.Context())
 			rc := chi.RouteContext(r.Context())
 			e := store.AuditEntry{Actor: "anonymous", Action: r.Method + " " + rc.RoutePattern(), Method: r.Method,
@@ -79,6 +99,14 @@ func (s *server) audit(next http.Handler) http.Handler {
 			if ri.identity != nil {
 				e.UserID, e.TokenID, e.Actor = ri.identity.UserID, ri.identity.TokenID, ri.identity.Label()
 			}
+			return e
+		}
+		aw := &auditWriter{ResponseWriter: w}
+		aw.record = func(status int) {
+			if status >= 400 || status < 200 || note.recorded {
+				return
+			}
+			e := note.entry(status)
 			if err := store.AuditRecord(context.WithoutCancel(r.Context()), s.Pool, e); err != nil {
 				s.Log.ErrorContext(r.Context(), "audit log", "action", e.Action, "error", err)
 			}

@@ -170,10 +170,7 @@ func (s *server) resolve(r *http.Request, ri *reqInfo) error {
 		if strings.HasPrefix(secret, "vocs_") {
 			id, err = store.SessionIdentity(ctx, s.Pool, secret, store.SessionBearer)
 		} else {
-			var tok store.Token
-			if tok, err = store.TokenAuthenticate(ctx, s.Pool, secret); err == nil {
-				id, err = store.IdentityForToken(ctx, s.Pool, tok.ID)
-			}
+			id, err = store.TokenIdentity(ctx, s.Pool, secret)
 		}
 		switch {
 		case errors.Is(err, store.ErrNotFound):

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"regexp"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5"
@@ -39,11 +35,6 @@ type Accepted struct {
 type acceptedOutput struct {
 	Status int
 	Body   Accepted
-}
-
-type uploadInput struct {
-	AcceptLanguage string `header:"Accept-Language" doc:"a new product's target language when the form names none"`
-	RawBody        multipart.Form
 }
 
 type extensionInput struct {
@@ -97,19 +88,19 @@ func (s *server) registerUploadRoutes(api huma.API) {
 			"`Accept-Language`, else VOC_DEFAULT_TARGET_LANGUAGE, else `en`; an existing product keeps its language. " +
 			"The body is stored and queued; parsing happens in the ingestion job. Poll the status URL.",
 		Tags:          []string{"ingest"},
-		MaxBodyBytes:  s.MaxUploadBytes,
+		RequestBody:   uploadFormBody(),
 		DefaultStatus: http.StatusAccepted,
 		Errors:        []int{400, 401, 413, 415, 422},
 	}, s.createUpload)
 	huma.Register(api, huma.Operation{
-		OperationID:  "preview-upload",
-		Method:       http.MethodPost,
-		Path:         "/api/v1/uploads/preview",
-		Summary:      "Preview how a file would be mapped",
-		Description:  "Same multipart fields as an upload. Parses the first rows only and stores nothing.",
-		Tags:         []string{"ingest"},
-		MaxBodyBytes: s.MaxUploadBytes,
-		Errors:       []int{400, 401, 413, 415, 422},
+		OperationID: "preview-upload",
+		Method:      http.MethodPost,
+		Path:        "/api/v1/uploads/preview",
+		Summary:     "Preview how a file would be mapped",
+		Description: "Same multipart fields as an upload. Parses the first rows only and stores nothing.",
+		Tags:        []string{"ingest"},
+		RequestBody: uploadFormBody(),
+		Errors:      []int{400, 401, 413, 415, 422},
 	}, s.previewUpload)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-upload",
@@ -163,120 +154,16 @@ func (s *server) registerUploadRoutes(api huma.API) {
 	}, s.collectionComplete)
 }
 
-// maxMappingBytes bounds the mapping field: 14 fields with column names of a
-// few hundred characters fit many times over, and the mapping is stored
-// and echoed on every read of the upload.
-const maxMappingBytes = 64 << 10
-
-// uploadForm is the validated multipart form.
-type uploadForm struct {
-	product  store.ProductInput
-	filename string
-	format   ingest.Format
-	mapping  ingest.Mapping
-	body     []byte
-}
-
-func formValue(f *multipart.Form, name string) string {
-	if v := f.Value[name]; len(v) > 0 {
-		return strings.TrimSpace(v[0])
-	}
-	return ""
-}
-
-// readUploadForm validates the multipart fields and reads the file. It
-// sniffs the format from the name and the first bytes only; nothing is
-// parsed.
-func (s *server) readUploadForm(f *multipart.Form, needProduct bool) (uploadForm, error) {
-	var out uploadForm
-	var errs []error
-	files := f.File["file"]
-	if len(files) != 1 {
-		return out, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.file", Message: "send exactly one file in the multipart field \"file\""})
-	}
-	fh := files[0]
-	if fh.Size > s.MaxUploadBytes {
-		return out, huma.Error413RequestEntityTooLarge(fmt.Sprintf("file is %d bytes; the limit is %d (VOC_MAX_UPLOAD_BYTES)", fh.Size, s.MaxUploadBytes))
-	}
-	asin := formValue(f, "asin")
-	mp := strings.ToUpper(formValue(f, "marketplace"))
-	if mp == "" {
-		mp = "US"
-	}
-	lang := formValue(f, "target_language")
-	uiLang := formValue(f, "ui_language")
-	if needProduct {
-		if !asinRe.MatchString(asin) {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.asin", Message: "asin must be 5–20 letters, digits, - or _", Value: asin})
-		}
-		if !ingest.ValidMarketplace(mp) {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.marketplace", Message: "marketplace must be one of " + ingest.MarketplaceList(), Value: ingest.Clip(mp, 40)})
-		}
-		if lang != "" && !languageRe.MatchString(lang) {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.target_language", Message: "target_language must be a language code such as en, de or zh", Value: lang})
-		}
-		if uiLang != "" && !languageRe.MatchString(uiLang) {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.ui_language", Message: "ui_language must be a language code such as en, de or zh", Value: uiLang})
-		}
-	}
-	if m := formValue(f, "mapping"); len(m) > maxMappingBytes {
-		errs = append(errs, &huma.ErrorDetail{Location: "body.mapping",
-			Message: fmt.Sprintf("mapping is %d bytes; the limit is %d (a JSON object of field → column name)", len(m), maxMappingBytes)})
-	} else if m != "" {
-		var raw map[string]string
-		if err := json.Unmarshal([]byte(m), &raw); err != nil {
-			errs = append(errs, &huma.ErrorDetail{Location: "body.mapping", Message: "mapping must be a JSON object of field → column name: " + err.Error()})
-		} else {
-			out.mapping = ingest.Mapping{}
-			for k, v := range raw {
-				fld := ingest.Field(k)
-				if !fld.Valid() {
-					errs = append(errs, &huma.ErrorDetail{Location: "body.mapping." + k, Message: "unknown field; known fields: review_id, author, rating, title, body, review_date, variant, helpful_votes, verified_purchase, review_url, image_urls, video_url, has_video, has_images"})
-					continue
-				}
-				out.mapping[fld] = v
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return out, huma.Error422UnprocessableEntity("validation failed", errs...)
-	}
-	file, err := fh.Open()
-	if err != nil {
-		return out, huma.Error400BadRequest("cannot read the uploaded file: " + err.Error())
-	}
-	defer file.Close()
-	// Sized from the part's length (already checked against the limit):
-	// io.ReadAll's doubling from 512 bytes allocated and zeroed about twice
-	// the body per upload, a tenth of the server's CPU at 20 concurrent
-	// uploads (docs/BENCHMARKS.md).
-	body := make([]byte, 0, fh.Size+bytes.MinRead+1)
-	buf := bytes.NewBuffer(body)
-	_, err = buf.ReadFrom(io.LimitReader(file, s.MaxUploadBytes+1))
-	body = buf.Bytes()
-	if err != nil {
-		return out, huma.Error400BadRequest("cannot read the uploaded file: " + err.Error())
-	}
-	if int64(len(body)) > s.MaxUploadBytes {
-		return out, huma.Error413RequestEntityTooLarge(fmt.Sprintf("file is over the %d-byte limit (VOC_MAX_UPLOAD_BYTES)", s.MaxUploadBytes))
-	}
-	if len(body) == 0 {
-		return out, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.file", Message: "the file is empty"})
-	}
-	head := body[:min(len(body), 8192)]
-	format, err := ingest.DetectFormat(fh.Filename, fh.Header.Get("Content-Type"), head)
-	if err != nil {
-		return out, huma.Error415UnsupportedMediaType(err.Error())
-	}
-	out.product = store.ProductInput{Marketplace: mp, ASIN: asin, TargetLanguage: lang, DefaultTargetLanguage: uiLang}
-	out.filename, out.format, out.body = fh.Filename, format, body
-	return out, nil
-}
-
+// createUpload compresses the file as it arrives, then stores it.
 func (s *server) createUpload(ctx context.Context, in *uploadInput) (*acceptedOutput, error) {
-	form, err := s.readUploadForm(&in.RawBody, true)
+	body := store.NewUploadBody(in.req.ContentLength)
+	defer body.Close()
+	form, err := s.readUploadForm(in.req, body, true)
 	if err != nil {
-		return nil, err
+		return nil, s.formError(ctx, err)
+	}
+	if err := body.Close(); err != nil {
+		return nil, s.storeError(ctx, "upload", fmt.Errorf("compress the upload: %w", err))
 	}
 	form.product.DefaultTargetLanguage = s.workingLanguage(form.product.DefaultTargetLanguage, in.AcceptLanguage)
 	mapping := map[string]string{}
@@ -284,7 +171,17 @@ func (s *server) createUpload(ctx context.Context, in *uploadInput) (*acceptedOu
 		mapping[string(k)] = v
 	}
 	return s.acceptUpload(ctx, form.product, store.UploadInput{Source: store.SourceFile, Filename: form.filename,
-		Format: string(form.format), Mapping: mapping, Body: form.body, StartPipeline: true})
+		Format: string(form.format), Mapping: mapping, Compressed: body, StartPipeline: true})
+}
+
+// formError passes a form's problem on; anything else is an internal
+// error.
+func (s *server) formError(ctx context.Context, err error) error {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return err
+	}
+	return s.storeError(ctx, "upload", err)
 }
 
 // acceptUpload stores the raw body and queues its ingestion in one
@@ -306,22 +203,27 @@ func (s *server) acceptUpload(ctx context.Context, p store.ProductInput, up stor
 		}
 		out = Accepted{UploadID: id, ProductID: prod.ID, TargetLanguage: prod.TargetLanguage, Status: store.UploadPending,
 			StatusURL: fmt.Sprintf("/api/v1/uploads/%d", id)}
-		return nil
+		auditDetail(ctx, "upload_id", out.UploadID)
+		auditDetail(ctx, "product_id", out.ProductID)
+		return auditInTx(ctx, tx, http.StatusAccepted)
 	})
 	if err != nil {
 		return nil, s.storeError(ctx, "upload", err)
 	}
-	auditDetail(ctx, "upload_id", out.UploadID)
-	auditDetail(ctx, "product_id", out.ProductID)
+	auditRecorded(ctx)
 	return &acceptedOutput{Status: http.StatusAccepted, Body: out}, nil
 }
 
-func (s *server) previewUpload(_ context.Context, in *uploadInput) (*previewOutput, error) {
-	form, err := s.readUploadForm(&in.RawBody, false)
-	if err != nil {
-		return nil, err
+func (s *server) previewUpload(ctx context.Context, in *uploadInput) (*previewOutput, error) {
+	var body bytes.Buffer
+	if n := in.req.ContentLength; n > 0 {
+		body.Grow(int(min(n, s.MaxUploadBytes)))
 	}
-	res, err := ingest.Preview(form.body, ingest.Options{Format: form.format, Mapping: form.mapping, XLSX: s.XLSX}, 20)
+	form, err := s.readUploadForm(in.req, &body, false)
+	if err != nil {
+		return nil, s.formError(ctx, err)
+	}
+	res, err := ingest.Preview(body.Bytes(), ingest.Options{Format: form.format, Mapping: form.mapping, XLSX: s.XLSX}, 20)
 	if err != nil {
 		var fe *ingest.FileError
 		if errors.As(err, &fe) {

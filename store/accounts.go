@@ -194,6 +194,22 @@ func IdentityForToken(ctx context.Context, db DBTX, tokenID int64) (Identity, er
 	if err != nil {
 		return Identity{}, mapErr(err)
 	}
+	return tokenOwnerIdentity(r)
+}
+
+// TokenIdentity returns who the live token whose secret this is acts as,
+// and notes its use, as TokenAuthenticate then IdentityForToken do but in
+// one round trip; ErrNotFound when there is no such token or its user is
+// disabled.
+func TokenIdentity(ctx context.Context, db DBTX, secret string) (Identity, error) {
+	r, err := q(db).TokenIdentityByHash(ctx, HashToken(secret))
+	if err != nil {
+		return Identity{}, mapErr(err)
+	}
+	return tokenOwnerIdentity(dbsqlc.TokenOwnerRow(r))
+}
+
+func tokenOwnerIdentity(r dbsqlc.TokenOwnerRow) (Identity, error) {
 	id := r.ID
 	if r.UserID == nil {
 		return Identity{TokenID: &id, Name: r.Name, Role: tokenRole(r.IsAdmin)}, nil

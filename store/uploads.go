@@ -1,10 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/voc-project/voc/ingest"
@@ -60,12 +64,15 @@ type Rejection struct {
 
 // UploadInput is a raw upload to store before anything is parsed.
 type UploadInput struct {
-	ProductID     int64
-	Source        string
-	Filename      string
-	Format        string
-	Mapping       map[string]string
-	Body          []byte
+	ProductID int64
+	Source    string
+	Filename  string
+	Format    string
+	Mapping   map[string]string
+	// Body is the raw body; Compressed, when set, replaces it.
+	Body       []byte
+	Compressed *UploadBody
+	// StartPipeline queues the analysis once the upload is ingested.
 	StartPipeline bool
 }
 
@@ -77,7 +84,62 @@ var (
 	// made concurrent uploads queue on compression.
 	bodyEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 	bodyDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(4<<30))
+	// bodyStreams are the encoders of UploadBody: a streaming encoder has
+	// one state, and its buffers are worth keeping between uploads.
+	bodyStreams = sync.Pool{New: func() any {
+		enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+		return enc
+	}}
 )
+
+// UploadBody is an upload's raw body compressed as it is written, for
+// UploadInput.Compressed. A request streams its file into one, so the
+// file is compressed while it arrives and never held raw. Close it once
+// written; its encoder goes back to a pool then.
+type UploadBody struct {
+	enc *zstd.Encoder
+	out bytes.Buffer
+	n   int64
+}
+
+// NewUploadBody returns an empty body whose buffer is sized for about
+// sizeHint raw bytes (0 when unknown).
+func NewUploadBody(sizeHint int64) *UploadBody {
+	b := &UploadBody{enc: bodyStreams.Get().(*zstd.Encoder)}
+	if sizeHint > 0 {
+		// Review exports shrink about 3×; an XLSX (already a ZIP) does
+		// not, and the buffer grows for it.
+		b.out.Grow(int(min(sizeHint, 1<<30) / 3))
+	}
+	b.enc.Reset(&b.out)
+	return b
+}
+
+// Write compresses p. It fails after Close.
+func (b *UploadBody) Write(p []byte) (int, error) {
+	if b.enc == nil {
+		return 0, errors.New("write to a closed upload body")
+	}
+	n, err := b.enc.Write(p)
+	b.n += int64(n)
+	return n, err
+}
+
+// Close ends the compressed stream and returns the encoder to its pool.
+// Calling it again does nothing.
+func (b *UploadBody) Close() error {
+	if b.enc == nil {
+		return nil
+	}
+	err := b.enc.Close()
+	b.enc.Reset(io.Discard)
+	bodyStreams.Put(b.enc)
+	b.enc = nil
+	return err
+}
+
+// Size returns the raw bytes written.
+func (b *UploadBody) Size() int64 { return b.n }
 
 // UploadCreate stores a raw upload and returns its id.
 func UploadCreate(ctx context.Context, db DBTX, in UploadInput) (int64, error) {
@@ -85,10 +147,19 @@ func UploadCreate(ctx context.Context, db DBTX, in UploadInput) (int64, error) {
 	if len(in.Mapping) > 0 {
 		mapping, _ = json.Marshal(in.Mapping)
 	}
+	var body []byte
+	size := int64(len(in.Body))
+	if c := in.Compressed; c != nil {
+		if c.enc != nil {
+			return 0, fmt.Errorf("insert upload for product %d: the body is still open", in.ProductID)
+		}
+		body, size = c.out.Bytes(), c.n
+	} else {
+		body = bodyEncoder.EncodeAll(in.Body, make([]byte, 0, len(in.Body)/3))
+	}
 	id, err := q(db).UploadInsert(ctx, dbsqlc.UploadInsertParams{
 		ProductID: in.ProductID, Source: in.Source, Filename: in.Filename, Format: in.Format,
-		Mapping: mapping, Body: bodyEncoder.EncodeAll(in.Body, make([]byte, 0, len(in.Body)/3)),
-		SizeBytes: int64(len(in.Body)), StartPipeline: in.StartPipeline,
+		Mapping: mapping, Body: body, SizeBytes: size, StartPipeline: in.StartPipeline,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("insert upload for product %d: %w", in.ProductID, mapErr(err))

@@ -37,6 +37,48 @@ func (q *Queries) TokenGetByHash(ctx context.Context, tokenHash []byte) (TokenGe
 	return i, err
 }
 
+const tokenIdentityByHash = `-- name: TokenIdentityByHash :one
+WITH t AS (
+    SELECT a.id, a.name, a.is_admin, a.user_id FROM api_tokens a
+    WHERE a.token_hash = $1::bytea AND a.revoked_at IS NULL
+), touched AS (
+    UPDATE api_tokens SET last_used_at = now()
+    WHERE api_tokens.id = (SELECT t.id FROM t)
+      AND (api_tokens.last_used_at IS NULL OR api_tokens.last_used_at < now() - interval '1 minute')
+)
+SELECT t.id, t.name, t.is_admin, t.user_id, u.email, u.name AS user_name, u.role, u.disabled
+FROM t LEFT JOIN users u ON u.id = t.user_id
+`
+
+type TokenIdentityByHashRow struct {
+	ID       int64
+	Name     string
+	IsAdmin  bool
+	UserID   *int64
+	Email    *string
+	UserName *string
+	Role     *string
+	Disabled *bool
+}
+
+// TokenGetByHash, TokenTouch and TokenOwner in one round trip: a bearer
+// token is resolved on every API request.
+func (q *Queries) TokenIdentityByHash(ctx context.Context, tokenHash []byte) (TokenIdentityByHashRow, error) {
+	row := q.db.QueryRow(ctx, tokenIdentityByHash, tokenHash)
+	var i TokenIdentityByHashRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.IsAdmin,
+		&i.UserID,
+		&i.Email,
+		&i.UserName,
+		&i.Role,
+		&i.Disabled,
+	)
+	return i, err
+}
+
 const tokenInsert = `-- name: TokenInsert :one
 INSERT INTO api_tokens (name, token_hash, is_admin)
 VALUES ($1, $2, $3)
