@@ -63,3 +63,7 @@ func RedisClock(base time.Time) func(slot, redisNow int64, asked, replied time.T
 	c := &redisClock{base: base}
 	return c.local
 }
+
+// WindowMargin is how much longer than the budget's the windows are kept
+// for a tolerance.
+var WindowMargin = windowMargin
