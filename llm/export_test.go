@@ -17,9 +17,10 @@ func (l *RedisLimiter) ReserveSlot(ctx context.Context, tokens int, maxWait time
 // LocalSchedule is the local limiter's rule on a clock the test drives.
 type LocalSchedule struct{ s *schedule }
 
-// NewLocalSchedule returns the rule of NewLocalLimiter for these budgets.
-func NewLocalSchedule(rps float64, burst, tpm int) *LocalSchedule {
-	return &LocalSchedule{s: newSchedule(rps, burst, tpm)}
+// NewLocalSchedule returns the rule of NewLocalLimiter for these budgets
+// and tolerance.
+func NewLocalSchedule(rps float64, burst, tpm int, tolerance time.Duration) *LocalSchedule {
+	return &LocalSchedule{s: newSchedule(rps, burst, tpm, tolerance)}
 }
 
 // Reserve reserves at now and returns the slot; ok is false (and nothing is
@@ -29,9 +30,40 @@ func (l *LocalSchedule) Reserve(now time.Duration, tokens int, maxWait time.Dura
 	return time.Duration(slot) * time.Microsecond, ok
 }
 
-// SendGate returns the pass function of a send gate for rps.
-func SendGate(rps float64) func(context.Context) error { return newSendGate(rps).pass }
+// WaitSent is Wait that also returns the slot kept, in this process's
+// clock, and the time Wait returned: when the caller sends.
+func (l *RedisLimiter) WaitSent(ctx context.Context, tokens int) (slot, sent time.Time, err error) {
+	return l.wait(ctx, tokens)
+}
+
+// WaitSent is Wait that also returns the slot kept and the time Wait
+// returned: when the caller sends.
+func (l *LocalLimiter) WaitSent(ctx context.Context, tokens int) (slot, sent time.Time, err error) {
+	return l.wait(ctx, tokens)
+}
+
+// SetSleep replaces how the limiter sleeps until a slot, so a test can wake
+// it late.
+func (l *RedisLimiter) SetSleep(sleep func(context.Context, time.Duration) error) { l.sleep = sleep }
+
+// SetSleep replaces how the limiter sleeps until a slot, so a test can wake
+// it late.
+func (l *LocalLimiter) SetSleep(sleep func(context.Context, time.Duration) error) { l.sleep = sleep }
+
+// SleepCtx is the limiters' own sleep.
+var SleepCtx = sleepCtx
 
 // SetClock replaces the clock that times the limiter's Redis back-off, so a
 // test advances it instead of sleeping.
 func (l *RedisLimiter) SetClock(now func() time.Time) { l.now = now }
+
+// RedisClock returns the slot mapping of a Redis limiter whose clock starts
+// at base: observe one reply and map slot (µs of Redis's clock) to ours.
+func RedisClock(base time.Time) func(slot, redisNow int64, asked, replied time.Time) time.Time {
+	c := &redisClock{base: base}
+	return c.local
+}
+
+// WindowMargin is how much longer than the budget's the windows are kept
+// for a tolerance.
+var WindowMargin = windowMargin

@@ -13,9 +13,10 @@ import (
 // ctx.Err() if ctx ends while waiting.
 //
 // The in-process LocalLimiter and the Redis-backed RedisLimiter, shared by
-// all hosts, implement it with the same rule (window.go): no 1 s window
-// carries more than the request budget, no 60 s window more than the token
-// budget.
+// all hosts, implement it with the same rule (window.go): no 1 s window of
+// the times Wait returns carries more than the request budget, no 60 s
+// window more than the token budget. Wait returns at most the tolerance
+// after the request's slot; the caller should send at once.
 type Limiter interface {
 	Wait(ctx context.Context, tokens int) error
 }
@@ -36,7 +37,19 @@ type LimiterConfig struct {
 	// MaxWait is the longest Wait blocks before it answers with a
 	// *RateLimitError instead. Zero means 5 seconds.
 	MaxWait time.Duration
+	// Tolerance is how late after its slot Wait may still return; a
+	// request that wakes later reserves again. The windows are kept this
+	// much longer. Zero means DefaultTolerance(RPS).
+	Tolerance time.Duration
 }
+
+// maxLateTries is how many slots one Wait may give up for waking too late
+// before it answers with a *RateLimitError: on a machine so busy that every
+// wake is late, the job snoozes instead of spending slot after slot.
+const maxLateTries = 3
+
+// lateRetryAfter is the snooze after maxLateTries late wakes.
+const lateRetryAfter = time.Second
 
 // Rate-limit codes of errors raised by the local limiter, distinct from the
 // provider's so logs tell them apart.
@@ -49,41 +62,51 @@ const (
 type LocalLimiter struct {
 	mu      sync.Mutex
 	s       *schedule
-	gate    *sendGate
 	off     bool
 	maxWait time.Duration
+	tol     time.Duration
 	epoch   time.Time
 	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
 }
 
 // NewLocalLimiter returns a limiter for cfg. With both rates disabled, Wait
 // never blocks.
 func NewLocalLimiter(cfg LimiterConfig) *LocalLimiter {
-	l := &LocalLimiter{maxWait: cfg.MaxWait, now: time.Now}
+	l := &LocalLimiter{maxWait: cfg.MaxWait, tol: cfg.Tolerance, now: time.Now, sleep: sleepCtx}
 	if l.maxWait <= 0 {
 		l.maxWait = 5 * time.Second
+	}
+	if l.tol <= 0 {
+		l.tol = DefaultTolerance(cfg.RPS)
 	}
 	l.epoch = l.now()
 	burst := cfg.Burst
 	if burst <= 0 {
 		burst = DefaultBurst(cfg.RPS)
 	}
-	l.s = newSchedule(cfg.RPS, burst, cfg.TPM)
-	l.gate = newSendGate(cfg.RPS)
+	l.s = newSchedule(cfg.RPS, burst, cfg.TPM, l.tol)
 	l.off = cfg.RPS <= 0 && cfg.TPM <= 0
 	return l
 }
 
 // Wait implements Limiter. A request larger than the whole token budget is
 // charged the budget, so it waits for a full window rather than forever. A
-// reservation abandoned because ctx ended is not given back: the budget
-// stays spent, which errs on the side of the provider's limit.
+// reservation abandoned because ctx ended, or given up because Wait woke
+// more than the tolerance after it, is not given back: the budget stays
+// spent, which errs on the side of the provider's limit.
 func (l *LocalLimiter) Wait(ctx context.Context, tokens int) error {
+	_, _, err := l.wait(ctx, tokens)
+	return err
+}
+
+// wait is Wait that also returns the slot it kept and when it returned.
+func (l *LocalLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Time, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return time.Time{}, time.Time{}, err
 	}
 	if l.off {
-		return nil
+		return time.Time{}, time.Time{}, nil
 	}
 	maxWait := l.maxWait
 	if dl, ok := ctx.Deadline(); ok {
@@ -91,22 +114,33 @@ func (l *LocalLimiter) Wait(ctx context.Context, tokens int) error {
 		// a failed attempt.
 		maxWait = min(maxWait, time.Until(dl))
 	}
-	l.mu.Lock()
-	now := float64(l.now().Sub(l.epoch).Microseconds())
-	slot, reqWait, tokWait, ok := l.s.reserve(now, float64(max(tokens, 0)), float64(maxWait.Microseconds()))
-	l.mu.Unlock()
-	wait := time.Duration(slot-now) * time.Microsecond
-	if !ok {
-		code := CodeLocalRequests
-		if tokWait > reqWait {
-			code = CodeLocalTokens
+	give := l.now().Add(maxWait)
+	for try := 1; ; try++ {
+		l.mu.Lock()
+		now := float64(l.now().Sub(l.epoch).Microseconds())
+		us, reqWait, tokWait, ok := l.s.reserve(now, float64(max(tokens, 0)), float64(give.Sub(l.epoch).Microseconds())-now)
+		l.mu.Unlock()
+		slot = l.epoch.Add(time.Duration(us) * time.Microsecond)
+		if !ok {
+			code := CodeLocalRequests
+			if tokWait > reqWait {
+				code = CodeLocalTokens
+			}
+			return slot, time.Time{}, &RateLimitError{Code: code, RetryAfter: time.Duration(us-now) * time.Microsecond, Message: "local llm rate limit"}
 		}
-		return &RateLimitError{Code: code, RetryAfter: wait, Message: "local llm rate limit"}
+		// The wait is counted from the clock the slot is in, read now,
+		// not from before the reservation.
+		if err := l.sleep(ctx, slot.Sub(l.now())); err != nil {
+			return slot, time.Time{}, err
+		}
+		sent = l.now()
+		if sent.Sub(slot) <= l.tol {
+			return slot, sent, nil
+		}
+		if try == maxLateTries {
+			return slot, time.Time{}, &RateLimitError{Code: CodeLocalRequests, RetryAfter: lateRetryAfter, Message: "local llm rate limit: woke too late for its slot"}
+		}
 	}
-	if err := sleepCtx(ctx, wait); err != nil {
-		return err
-	}
-	return l.gate.pass(ctx)
 }
 
 // sleepCtx waits d, or returns ctx.Err() if ctx ends first.

@@ -44,14 +44,20 @@ type RedisLimiterConfig struct {
 	// Backoff is how long the limiter uses the fallback after a Redis error
 	// before it tries Redis again. Zero means 5 seconds.
 	Backoff time.Duration
+	// Tolerance is how late after its slot Wait may still return; a
+	// request that wakes later reserves again. The windows are kept this
+	// much longer. Zero means DefaultTolerance(RPS).
+	Tolerance time.Duration
 }
 
 // RedisLimiter is a Limiter whose budget is shared by every host through
 // Redis. One Lua script (one round trip) gives each request its send time by
 // the rule in window.go — GCRA pacing plus an exact sliding-window cap in
 // both dimensions — so requests from all hosts queue fairly behind each
-// other's reservations and no window carries more than the budget. It is
-// safe for concurrent use.
+// other's reservations and no window carries more than the budget. Each
+// host turns the slot, in Redis's clock, into its own clock (redisClock), so
+// a slow reply does not make the send late, and gives up a slot it wakes
+// more than the tolerance after. It is safe for concurrent use.
 //
 // When Redis fails it logs once per outage and delegates to a fallback
 // limiter, which the caller sizes to this host's share of the budget, so no
@@ -62,7 +68,8 @@ type RedisLimiter struct {
 	keys     []string
 	args     [8]float64 // per dimension: interval, tolerance, limit, window
 	fallback Limiter
-	gate     *sendGate
+	clock    redisClock
+	sleep    func(context.Context, time.Duration) error
 	log      *slog.Logger
 
 	mu        sync.Mutex
@@ -99,6 +106,9 @@ func NewRedisLimiter(rdb *redis.Client, cfg RedisLimiterConfig, fallback Limiter
 	if cfg.Burst <= 0 {
 		cfg.Burst = DefaultBurst(cfg.RPS)
 	}
+	if cfg.Tolerance <= 0 {
+		cfg.Tolerance = DefaultTolerance(cfg.RPS)
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -107,11 +117,12 @@ func NewRedisLimiter(rdb *redis.Client, cfg RedisLimiterConfig, fallback Limiter
 		cfg:      cfg,
 		keys:     []string{cfg.Prefix + "state", cfg.Prefix + "rlog", cfg.Prefix + "tlog"},
 		fallback: fallback,
-		gate:     newSendGate(cfg.RPS),
+		clock:    redisClock{base: time.Now()},
+		sleep:    sleepCtx,
 		log:      log,
 		now:      time.Now,
 	}
-	s := newSchedule(cfg.RPS, cfg.Burst, cfg.TPM)
+	s := newSchedule(cfg.RPS, cfg.Burst, cfg.TPM, cfg.Tolerance)
 	for i, d := range []dimension{s.req, s.tok} {
 		l.args[4*i], l.args[4*i+1], l.args[4*i+2], l.args[4*i+3] = d.interval, d.tol, d.limit, d.window
 	}
@@ -181,6 +192,7 @@ return {1, string.format('%.0f', slot), math.floor(slot - now), math.floor(earli
 type reservation struct {
 	ok                     bool
 	slot                   time.Time     // in Redis's clock
+	local                  time.Time     // the slot in this process's clock, never early
 	wait, reqWait, tokWait time.Duration // from Redis's now to the slot
 }
 
@@ -188,8 +200,10 @@ type reservation struct {
 func (l *RedisLimiter) reserve(ctx context.Context, tokens int, maxWait time.Duration) (reservation, error) {
 	cost := math.Max(float64(tokens), 0)
 	a := l.args
+	asked := time.Now()
 	res, err := reserveScript.Run(ctx, l.rdb, l.keys,
 		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], cost, maxWait.Microseconds()).Slice()
+	replied := time.Now()
 	if err != nil {
 		return reservation{}, err
 	}
@@ -205,54 +219,110 @@ func (l *RedisLimiter) reserve(ctx context.Context, tokens int, maxWait time.Dur
 	w, _ := res[2].(int64)
 	rw, _ := res[3].(int64)
 	tw, _ := res[4].(int64)
-	return reservation{ok: ok == 1, slot: time.UnixMicro(slotUS), wait: time.Duration(w) * time.Microsecond,
-		reqWait: time.Duration(rw) * time.Microsecond, tokWait: time.Duration(tw) * time.Microsecond}, nil
+	return reservation{ok: ok == 1, slot: time.UnixMicro(slotUS), local: l.clock.local(slotUS, slotUS-w, asked, replied),
+		wait: time.Duration(w) * time.Microsecond, reqWait: time.Duration(rw) * time.Microsecond, tokWait: time.Duration(tw) * time.Microsecond}, nil
+}
+
+// redisClock maps Redis's clock onto this process's monotonic clock, so a
+// host sleeps until the slot itself rather than for the wait Redis computed,
+// counted from whenever the reply arrived: a reply delayed by a busy machine
+// or a slow network would make the send as late as the reply.
+//
+// Each reply bounds the offset (Redis's clock minus ours): Redis read its
+// clock after the request left and before the reply came back. The lower
+// bound — the offset if Redis had read it just as the reply arrived — maps a
+// slot to a time no earlier than the true one, so sends are never early. The
+// limiter keeps the tightest lower bound seen (a reply that came back at
+// once), aged by the most two clocks drift apart, and starts over from the
+// new reply when that reply proves the kept bound wrong (Redis's clock was
+// set back).
+type redisClock struct {
+	mu   sync.Mutex
+	base time.Time // origin of our clock (monotonic)
+	lo   int64     // the kept lower bound of the offset, µs
+	at   int64     // our µs when the reply that gave lo arrived
+	ok   bool
+}
+
+// maxDriftPPM is the drift allowed between two clocks kept by NTP (which
+// slews at most 500 ppm).
+const maxDriftPPM = 500
+
+// local observes one reply (Redis's now, when it was asked and when it
+// replied, in our clock) and returns slot (µs of Redis's clock) in ours.
+func (c *redisClock) local(slot, redisNow int64, asked, replied time.Time) time.Time {
+	a, r := asked.Sub(c.base).Microseconds(), replied.Sub(c.base).Microseconds()
+	lo, hi := redisNow-r, redisNow-a
+	c.mu.Lock()
+	if aged := c.lo - max(r-c.at, 0)*maxDriftPPM/1_000_000; c.ok && lo < aged && aged <= hi {
+		// The kept bound, aged, is tighter and still possible. Above hi
+		// the clocks moved, and this reply's bound replaces it.
+		lo = aged
+	} else {
+		c.lo, c.at, c.ok = lo, r, true
+	}
+	c.mu.Unlock()
+	return c.base.Add(time.Duration(slot-lo) * time.Microsecond)
 }
 
 // Wait implements Limiter. It returns a *RateLimitError with code
 // CodeSharedRequests or CodeSharedTokens when the shared wait would exceed
-// MaxWait or ctx's deadline, ctx.Err() if ctx ends, and otherwise whatever
-// the fallback returns while Redis is unreachable. A reservation abandoned
-// because ctx ended is not refunded: the shared budget is spent.
+// MaxWait or ctx's deadline (or after maxLateTries slots given up for
+// waking too late), ctx.Err() if ctx ends, and otherwise whatever the
+// fallback returns while Redis is unreachable. A reservation abandoned
+// because ctx ended or given up is not refunded: the shared budget is spent.
 func (l *RedisLimiter) Wait(ctx context.Context, tokens int) error {
+	_, _, err := l.wait(ctx, tokens)
+	return err
+}
+
+// wait is Wait that also returns the slot it kept, in this process's clock,
+// and when it returned; both are zero when the fallback answered.
+func (l *RedisLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Time, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return time.Time{}, time.Time{}, err
 	}
 	if l.args[0] == 0 && l.args[4] == 0 {
-		return nil
-	}
-	if l.useFallback() {
-		return l.waitFallback(ctx, tokens)
+		return time.Time{}, time.Time{}, nil
 	}
 	maxWait := l.cfg.MaxWait
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = min(maxWait, time.Until(dl))
 	}
-	rctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
-	r, err := l.reserve(rctx, tokens, maxWait)
-	cancel()
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	give := time.Now().Add(maxWait)
+	for try := 1; ; try++ {
+		if l.useFallback() {
+			return time.Time{}, time.Time{}, l.waitFallback(ctx, tokens)
 		}
-		l.markDown(ctx, err)
-		return l.waitFallback(ctx, tokens)
-	}
-	l.markUp(ctx)
-	if !r.ok {
-		code := CodeSharedRequests
-		if r.tokWait > r.reqWait {
-			code = CodeSharedTokens
+		rctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
+		r, err := l.reserve(rctx, tokens, time.Until(give))
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return time.Time{}, time.Time{}, ctx.Err()
+			}
+			l.markDown(ctx, err)
+			return time.Time{}, time.Time{}, l.waitFallback(ctx, tokens)
 		}
-		return &RateLimitError{Code: code, RetryAfter: max(r.wait, time.Millisecond), Message: "shared llm rate limit"}
+		l.markUp(ctx)
+		if !r.ok {
+			code := CodeSharedRequests
+			if r.tokWait > r.reqWait {
+				code = CodeSharedTokens
+			}
+			return r.local, time.Time{}, &RateLimitError{Code: code, RetryAfter: max(r.wait, time.Millisecond), Message: "shared llm rate limit"}
+		}
+		if err := l.sleep(ctx, time.Until(r.local)); err != nil {
+			return r.local, time.Time{}, err
+		}
+		sent = time.Now()
+		if sent.Sub(r.local) <= l.cfg.Tolerance {
+			return r.local, sent, nil
+		}
+		if try == maxLateTries {
+			return r.local, time.Time{}, &RateLimitError{Code: CodeSharedRequests, RetryAfter: lateRetryAfter, Message: "shared llm rate limit: woke too late for its slot"}
+		}
 	}
-	// The wait counts from Redis's "now"; sleeping it from the reply's
-	// arrival sends a little late, never early. The gate then keeps this
-	// process's own late sends from bunching.
-	if err := sleepCtx(ctx, r.wait); err != nil {
-		return err
-	}
-	return l.gate.pass(ctx)
 }
 
 func (l *RedisLimiter) useFallback() bool {

@@ -185,3 +185,32 @@ func TestRedisLimiterCanceledContext(t *testing.T) {
 	require.True(t, errors.Is(l.Wait(ctx, 0), context.Canceled))
 	require.Zero(t, fb.n.Load())
 }
+
+// TestRedisClockMapsSlotsNeverEarly: a slot in Redis's clock becomes a time
+// in ours that is never early and, once one reply came back quickly, not
+// late by more than that reply's round trip either, however slow later
+// replies are. A Redis clock set back is followed.
+func TestRedisClockMapsSlotsNeverEarly(t *testing.T) {
+	t.Parallel()
+	base := time.Now()
+	at := func(us int64) time.Time { return base.Add(time.Duration(us) * time.Microsecond) }
+	offset := int64(1_700_000_000_000_000) // Redis's µs minus ours
+	local := llm.RedisClock(base)
+	check := func(slotLocal int64, got time.Time, late time.Duration) {
+		t.Helper()
+		d := got.Sub(at(slotLocal))
+		require.GreaterOrEqual(t, d, time.Duration(0), "early")
+		require.LessOrEqual(t, d, late)
+	}
+	// A 10 ms round trip: the slot may be up to 10 ms late.
+	check(60_000, local(offset+60_000, offset+5_000, at(0), at(10_000)), 10*time.Millisecond)
+	// A 0.2 ms round trip tightens it...
+	check(150_000, local(offset+150_000, offset+100_100, at(100_000), at(100_200)), 200*time.Microsecond)
+	// ...and a 100 ms one that follows does not loosen it (a wait counted
+	// from the reply would send 90 ms late).
+	check(400_000, local(offset+400_000, offset+210_000, at(200_000), at(300_000)), 400*time.Microsecond)
+	// Redis's clock goes back a second: the kept bound is impossible now,
+	// and the new reply's is used.
+	offset -= 1_000_000
+	check(600_000, local(offset+600_000, offset+500_000, at(499_900), at(500_100)), 200*time.Microsecond)
+}

@@ -111,7 +111,7 @@ func defaultConfig() *Config {
 		LLMTimeout:            envDuration("VOC_LLM_TIMEOUT", llm.DefaultTimeout),
 		LLMRPS:                le.number("VOC_LLM_RPS", 200),
 		LLMTPM:                le.integer("VOC_LLM_TPM", 0),
-		LLMHosts:              int(envInt64("VOC_LLM_HOSTS", 1)),
+		LLMHosts:              le.integer("VOC_LLM_HOSTS", 1),
 		LLMCacheTTL:           envDuration("VOC_LLM_CACHE_TTL", 720*time.Hour),
 		HostID:                env("VOC_HOST_ID", ""),
 		LLMBurst:              le.integer("VOC_LLM_BURST", 0),

@@ -103,6 +103,10 @@ func (c *Config) validateLLM() error {
 		return fmt.Errorf("VOC_LLM_BURST (--llm-burst) must be greater than zero, got %d", c.LLMBurst)
 	case c.LLMConcurrency < 0:
 		return fmt.Errorf("VOC_LLM_CONCURRENCY (--llm-concurrency) must be greater than zero, got %d", c.LLMConcurrency)
+	case c.LLMHosts <= 0:
+		// Zero hosts would give each host the whole budget while Redis is
+		// down.
+		return fmt.Errorf("VOC_LLM_HOSTS (--llm-hosts) must be greater than zero, got %d", c.LLMHosts)
 	case c.LLMLatency <= 0:
 		return fmt.Errorf("VOC_LLM_LATENCY (--llm-latency) must be greater than zero, got %s", c.LLMLatency)
 	}

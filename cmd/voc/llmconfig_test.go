@@ -8,10 +8,11 @@ import (
 	"github.com/voc-project/voc/jobs"
 )
 
-// TestLLMSettingsRejectBadValues: a budget, burst or concurrency that is
-// zero, negative or not a number stops start-up with the variable's name.
-func TestLLMSettingsRejectBadValues(t *testing.T) {
-	for _, name := range []string{"VOC_LLM_RPS", "VOC_LLM_TPM", "VOC_LLM_BURST", "VOC_LLM_CONCURRENCY", "VOC_LLM_LATENCY"} {
+// TestLLMConfigRejectsBadValues: a budget, burst, host count or
+// concurrency that is zero, negative or not a number stops start-up with
+// the variable's name.
+func TestLLMConfigRejectsBadValues(t *testing.T) {
+	for _, name := range []string{"VOC_LLM_RPS", "VOC_LLM_TPM", "VOC_LLM_BURST", "VOC_LLM_HOSTS", "VOC_LLM_CONCURRENCY", "VOC_LLM_LATENCY"} {
 		for _, bad := range []string{"0", "-5", "lots", "NaN"} {
 			t.Run(name+"="+bad, func(t *testing.T) {
 				t.Setenv(name, bad)
@@ -23,10 +24,10 @@ func TestLLMSettingsRejectBadValues(t *testing.T) {
 	}
 }
 
-// TestLLMConcurrencyFollowsBudget: by default the LLM queues are sized by
+// TestLLMConfigConcurrencyFollowsBudget: by default the LLM queues are sized by
 // Little's law from the budget and the expected latency; VOC_QUEUES and
 // VOC_LLM_CONCURRENCY still win.
-func TestLLMConcurrencyFollowsBudget(t *testing.T) {
+func TestLLMConfigConcurrencyFollowsBudget(t *testing.T) {
 	t.Setenv("VOC_LLM_RPS", "200")
 	t.Setenv("VOC_LLM_LATENCY", "1.5s")
 	q, err := defaultConfig().queues()
