@@ -13,11 +13,12 @@ FILE=$1 DB=$2
 shift 2
 VOC=${VOC:-/tmp/voc} VOCBENCH=${VOCBENCH:-/tmp/vocbench}
 TOKEN=bench-e-admin-token-0123456789abcdef
-psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
+PGPORT=${PGPORT:-5432}
+psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
 "$VOC" llmsim --addr 127.0.0.1:18090 --canned --latency "${SIM_LATENCY:-1.5s}" --jitter "${SIM_JITTER:-0.5s}" >/tmp/bench-sim.log 2>&1 &
 SIM=$!
-env "$@" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable" \
+env "$@" DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$DB?sslmode=disable" \
   VOC_ADMIN_TOKEN=$TOKEN VOC_LLM_PROVIDER=openai VOC_LLM_API_KEY=x \
   VOC_LLM_BASE_URL=http://127.0.0.1:18090/v1 \
   "$VOC" serve --addr 127.0.0.1:18080 --pprof 127.0.0.1:16060 >/tmp/bench-serve.log 2>&1 &
