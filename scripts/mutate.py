@@ -54,38 +54,28 @@ MUTATIONS = [
 }"""),
       # The batch stages' commit (translation, insights, themes) likewise.
       ("jobs/batch.go",
-       """	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+       """	err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		if err := store.AsyncCommit(ctx, tx); err != nil {
 			return err
 		}
 		if err := insertMany(ctx, tx, next); err != nil {
 			return err
 		}""",
-       """	if err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+       """	err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		if err := store.AsyncCommit(ctx, tx); err != nil {
 			return err
 		}"""),
       ("jobs/batch.go",
-       """		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
-			return err
-		}
-		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
-			return err
-		}
-		return complete(ctx, tx, job)
-	})
-}""",
-       """		if err := checkNotCancelled(ctx, tx, job.JobRow); err != nil {
-			return err
-		}
-		if err := testHookBeforeCommit(ctx, job.Kind); err != nil {
-			return err
-		}
-		return complete(ctx, tx, job)
-	}); err != nil {
-		return err
+       """	if err == nil {
+		calls.Written(recorded)
 	}
-	return store.InTx(ctx, pool, func(tx pgx.Tx) error { return insertMany(ctx, tx, next) })
+	return err
+}""",
+       """	if err == nil {
+		calls.Written(recorded)
+		err = store.InTx(ctx, pool, func(tx pgx.Tx) error { return insertMany(ctx, tx, next) })
+	}
+	return err
 }""")],
      "./jobs", "^TestEveryHopCommitsOnce$"),
 
@@ -110,8 +100,8 @@ MUTATIONS = [
 
     ("theme commits queue no progress fold",
      [("jobs/themes.go",
-       """	next := append(rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids}), foldJob(a.ID))""",
-       """	next := rest.job(ThemeArgs{AnalysisID: a.ID, ReviewIDs: rest.ids})""")],
+       """	next := append(rest.job(a.ID, func(b BatchArgs) river.JobArgs { return ThemeArgs(b) }), foldJob(a.ID))""",
+       """	next := rest.job(a.ID, func(b BatchArgs) river.JobArgs { return ThemeArgs(b) })""")],
      "./jobs", "^TestEveryHopCommitsOnce$"),
 
     ("quote check off for insights (provider validation)",
