@@ -134,6 +134,14 @@ func (s *server) readUploadForm(r *http.Request, file io.Writer, needProduct boo
 		return huma.Error413RequestEntityTooLarge(fmt.Sprintf("the form is over %d bytes: the file may have up to %d (VOC_MAX_UPLOAD_BYTES) and the other fields %d",
 			s.MaxUploadBytes+formOverhead, s.MaxUploadBytes, formOverhead))
 	}
+	// readErr answers a part that could not be read: past the form's bound,
+	// or cut short.
+	readErr := func(err error) error {
+		if limit.N <= 0 {
+			return overLimit()
+		}
+		return formError(err.Error() + "; the form is malformed or cut short")
+	}
 	values := map[string]string{}
 	var files int
 	var fileType, strayFile string
@@ -149,10 +157,7 @@ func (s *server) readUploadForm(r *http.Request, file io.Writer, needProduct boo
 			break
 		}
 		if err != nil {
-			if limit.N <= 0 {
-				return out, overLimit()
-			}
-			return out, formError(err.Error() + "; the form is malformed or cut short")
+			return out, readErr(err)
 		}
 		if parts == maxFormParts {
 			return out, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body",
@@ -193,10 +198,7 @@ func (s *server) readUploadForm(r *http.Request, file io.Writer, needProduct boo
 			_, err = io.CopyBuffer(io.Discard, part, *bufp)
 		}
 		if err != nil {
-			if limit.N <= 0 {
-				return out, overLimit()
-			}
-			return out, formError(err.Error() + "; the form is malformed or cut short")
+			return out, readErr(err)
 		}
 	}
 	if files == 0 {
@@ -270,7 +272,7 @@ func (s *server) validateUploadFields(out *uploadForm, values map[string]string,
 			for k, v := range raw {
 				fld := ingest.Field(k)
 				if !fld.Valid() {
-					errs = append(errs, &huma.ErrorDetail{Location: "body.mapping." + k, Message: "unknown field; known fields: review_id, author, rating, title, body, review_date, variant, helpful_votes, verified_purchase, review_url, image_urls, video_url, has_video, has_images"})
+					errs = append(errs, &huma.ErrorDetail{Location: "body.mapping." + k, Message: "unknown field; known fields: " + ingest.FieldList()})
 					continue
 				}
 				out.mapping[fld] = v

@@ -268,7 +268,7 @@ func resolveColumns(m Mapping, headers []string) ([numFields]int, error) {
 		col := strings.TrimSpace(m[f])
 		fi := fieldIndex(f)
 		if fi < 0 {
-			return cols, fileErrorf("mapping: unknown field %q; fields are %s", clipName(string(f)), fieldList())
+			return cols, fileErrorf("mapping: unknown field %q; fields are %s", clipName(string(f)), FieldList())
 		}
 		if col == "" {
 			continue
@@ -305,7 +305,8 @@ func sortedFields(m Mapping) []Field {
 	return fs
 }
 
-func fieldList() string {
+// FieldList names the fields a mapping may map, for messages.
+func FieldList() string {
 	s := make([]string, len(Fields))
 	for i, f := range Fields {
 		s[i] = string(f)

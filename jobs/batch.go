@@ -206,13 +206,21 @@ func retrySubCall[O any](ctx context.Context, call func() (O, error)) (O, error)
 			}
 			wait = max(wait, rl.RetryAfter)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if sleepCtx(ctx, wait) != nil {
 			return out, err
-		case <-t.C:
 		}
+	}
+}
+
+// sleepCtx waits d, or returns ctx.Err() if ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
@@ -238,11 +246,16 @@ func (b batch) calls(args BatchArgs) [][]int64 {
 	for _, id := range b.ids {
 		loaded[id] = true
 	}
-	groups := args.groups()
+	return filterGroups(args.groups(), func(id int64) bool { return loaded[id] })
+}
+
+// filterGroups keeps, call by call, the reviews keep accepts. Calls left
+// empty stay in place, so the result lines up with groups.
+func filterGroups(groups [][]int64, keep func(id int64) bool) [][]int64 {
 	out := make([][]int64, len(groups))
 	for i, g := range groups {
 		for _, id := range g {
-			if loaded[id] {
+			if keep(id) {
 				out[i] = append(out[i], id)
 			}
 		}
@@ -327,16 +340,13 @@ func runBatch[O any, T river.JobArgs](ctx context.Context, job *river.Job[T], gr
 	for _, f := range fails {
 		failed[f.ReviewID] = true
 	}
+	rest.groups = filterGroups(groups, func(id int64) bool {
+		_, ok := results[id]
+		return !ok && !failed[id]
+	})
 	rest.delay = restDelay
-	for i, g := range groups {
-		var left []int64
-		for _, id := range g {
-			if _, ok := results[id]; !ok && !failed[id] {
-				left = append(left, id)
-			}
-		}
-		rest.groups = append(rest.groups, left)
-		if rl, ok := llm.AsRateLimit(outs[i].err); ok && rl.RetryAfter > rest.delay {
+	for _, o := range outs {
+		if rl, ok := llm.AsRateLimit(o.err); ok && rl.RetryAfter > rest.delay {
 			rest.delay = rl.RetryAfter
 		}
 	}
@@ -366,36 +376,13 @@ func (r batchRest) job(analysisID int64, args func(BatchArgs) river.JobArgs) []r
 // resolved returns the job's calls without the rest: what moves on to the
 // next stage.
 func (r batchRest) resolved(analysisID int64, groups [][]int64) BatchArgs {
-	if len(r.groups) == 0 {
-		return batchOf(analysisID, groups)
-	}
-	out := make([][]int64, len(groups))
-	for i, g := range groups {
-		var left []int64
-		if i < len(r.groups) {
-			left = r.groups[i]
-		}
-		out[i] = without(g, left)
-	}
-	return batchOf(analysisID, out)
-}
-
-// without returns ids minus those in drop.
-func without(ids, drop []int64) []int64 {
-	if len(drop) == 0 {
-		return ids
-	}
-	skip := make(map[int64]bool, len(drop))
-	for _, id := range drop {
-		skip[id] = true
-	}
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if !skip[id] {
-			out = append(out, id)
+	left := map[int64]bool{}
+	for _, g := range r.groups {
+		for _, id := range g {
+			left[id] = true
 		}
 	}
-	return out
+	return batchOf(analysisID, filterGroups(groups, func(id int64) bool { return !left[id] }))
 }
 
 // keyed indexes outputs by review id.

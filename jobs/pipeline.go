@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -187,31 +188,24 @@ func StartAnalysis(ctx context.Context, tx pgx.Tx, productID int64, kind string,
 // analysis has only translation jobs, which count what needs none).
 // Consecutive batches of one first stage share a job, up to CallsPerJob.
 func batchJobs(ctx context.Context, tx pgx.Tx, a store.Analysis, skipTranslation bool) ([]river.InsertManyParams, error) {
-	analysisID := a.ID
-	batches, err := store.AnalysisBatches(ctx, tx, analysisID, llmBatches)
+	batches, err := store.AnalysisBatches(ctx, tx, a.ID, llmBatches)
 	if err != nil {
 		return nil, err
 	}
 	var translate, insights [][]int64
-	var out []river.InsertManyParams
-	flush := func(groups *[][]int64, args func(BatchArgs) river.JobArgs) {
-		if len(*groups) > 0 {
-			out = append(out, river.InsertManyParams{Args: args(batchOf(analysisID, *groups))})
-			*groups = nil
-		}
-	}
-	toTranslate := func(a BatchArgs) river.JobArgs { return TranslateArgs(a) }
-	toInsights := func(a BatchArgs) river.JobArgs { return InsightArgs(a) }
 	for _, b := range batches {
 		if a.Kind != AnalysisTranslateOnly && (skipTranslation || !b.NeedsTranslation) {
-			if insights = append(insights, b.ReviewIDs); len(insights) == CallsPerJob {
-				flush(&insights, toInsights)
-			}
-		} else if translate = append(translate, b.ReviewIDs); len(translate) == CallsPerJob {
-			flush(&translate, toTranslate)
+			insights = append(insights, b.ReviewIDs)
+		} else {
+			translate = append(translate, b.ReviewIDs)
 		}
 	}
-	flush(&translate, toTranslate)
-	flush(&insights, toInsights)
+	var out []river.InsertManyParams
+	for calls := range slices.Chunk(translate, CallsPerJob) {
+		out = append(out, river.InsertManyParams{Args: TranslateArgs(batchOf(a.ID, calls))})
+	}
+	for calls := range slices.Chunk(insights, CallsPerJob) {
+		out = append(out, river.InsertManyParams{Args: InsightArgs(batchOf(a.ID, calls))})
+	}
 	return out, nil
 }

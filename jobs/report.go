@@ -134,12 +134,8 @@ func waitForReport(ctx context.Context, db store.DBTX, a store.Analysis, kind st
 		if time.Now().After(deadline) {
 			return river.JobSnooze(time.Second)
 		}
-		t := time.NewTimer(200 * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := sleepCtx(ctx, 200*time.Millisecond); err != nil {
+			return err
 		}
 	}
 }

@@ -56,14 +56,7 @@ func (w *TranslateWorker) Work(ctx context.Context, job *river.Job[TranslateArgs
 	}
 	// Each call translates its reviews that need it (maybe none).
 	groups := BatchArgs(job.Args).groups()
-	need := make([][]int64, len(groups))
-	for i, g := range groups {
-		for _, id := range g {
-			if needs[id] {
-				need[i] = append(need[i], id)
-			}
-		}
-	}
+	need := filterGroups(groups, func(id int64) bool { return needs[id] })
 	results, fails, rest, err := runBatch(ctx, job, need, func(ctx context.Context, sub []int64) (map[int64]llm.Translation, error) {
 		out, _, err := w.llm.Translate(ctx, llm.TranslateInput{TargetLanguage: a.TargetLanguage, Reviews: reviewTexts(reviews, sub)})
 		return keyed(out.Translations, func(t llm.Translation) int64 { return t.ID }), err

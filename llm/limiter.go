@@ -108,13 +108,7 @@ func (l *LocalLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Ti
 	if l.off {
 		return time.Time{}, time.Time{}, nil
 	}
-	maxWait := l.maxWait
-	if dl, ok := ctx.Deadline(); ok {
-		// Waiting past the caller's deadline would only turn a snooze into
-		// a failed attempt.
-		maxWait = min(maxWait, time.Until(dl))
-	}
-	give := l.now().Add(maxWait)
+	give := l.now().Add(waitBound(ctx, l.maxWait))
 	for try := 1; ; try++ {
 		l.mu.Lock()
 		now := float64(l.now().Sub(l.epoch).Microseconds())
@@ -141,6 +135,16 @@ func (l *LocalLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Ti
 			return slot, time.Time{}, &RateLimitError{Code: CodeLocalRequests, RetryAfter: lateRetryAfter, Message: "local llm rate limit: woke too late for its slot"}
 		}
 	}
+}
+
+// waitBound is the longest a Wait under ctx may block: maxWait, or less
+// when ctx's deadline comes first (waiting past it would only turn a snooze
+// into a failed attempt).
+func waitBound(ctx context.Context, maxWait time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return min(maxWait, time.Until(dl))
+	}
+	return maxWait
 }
 
 // sleepCtx waits d, or returns ctx.Err() if ctx ends first.

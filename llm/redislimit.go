@@ -285,11 +285,7 @@ func (l *RedisLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Ti
 	if l.args[0] == 0 && l.args[4] == 0 {
 		return time.Time{}, time.Time{}, nil
 	}
-	maxWait := l.cfg.MaxWait
-	if dl, ok := ctx.Deadline(); ok {
-		maxWait = min(maxWait, time.Until(dl))
-	}
-	give := time.Now().Add(maxWait)
+	give := time.Now().Add(waitBound(ctx, l.cfg.MaxWait))
 	for try := 1; ; try++ {
 		if l.useFallback() {
 			return time.Time{}, time.Time{}, l.waitFallback(ctx, tokens)
