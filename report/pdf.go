@@ -115,11 +115,16 @@ func (p *pdfDoc) setRunFont(cjk bool) {
 }
 
 // clean turns control characters into spaces and folds whitespace runs
-// into one space, keeping one at either end ("review " + "#3").
+// into one space, keeping one at either end ("review " + "#3"). A
+// character beyond the Basic Multilingual Plane (an emoji, mostly) becomes
+// U+FFFD: the fonts' tables stop at U+FFFF, and fpdf indexes past them.
 func clean(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		switch {
+		case r < 0x20 || r == 0x7f:
 			return ' '
+		case r > 0xffff:
+			return unicode.ReplacementChar
 		}
 		return r
 	}, s)
