@@ -593,7 +593,7 @@ func TestReviewsAndDocuments(t *testing.T) {
 	require.Equal(t, "text/markdown; charset=utf-8", resp.Header.Get("Content-Type"))
 	md := string(body)
 	require.Contains(t, md, "B0WFDOC001")
-	require.Contains(t, md, "&lt;script&gt;", "the quote is there, escaped")
+	require.Contains(t, md, "&lt;script>", "the quote is there, its tag escaped")
 	require.NotContains(t, strings.ToLower(md), "<script")
 	require.NotContains(t, strings.ToLower(md), "</script")
 	resp, body = e.get(fmt.Sprintf("/api/v1/reports/%d/html", reportID))

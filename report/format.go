@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -26,13 +27,21 @@ var fiveWTitles = map[string]string{
 const maxFailuresListed = 20
 
 // mdEscaper neutralises what Markdown (CommonMark + GFM tables) or the HTML
-// it may be rendered to would interpret: entities for <, > and &, so review
-// text can never become a tag, and backslashes for the inline syntax, so a
-// `|` cannot end a table cell nor a `[` start a link.
+// it may be rendered to would interpret: an entity for <, so review text
+// can never open a tag (not even in a renderer with loose backslash
+// handling, and the raw file holds no "<script"), and backslashes for the
+// inline syntax, so a `|` cannot end a table cell nor a `[` start a link.
+// A > or & is left as it is: without a < there is no tag to close, and an &
+// stays readable unless it starts an entity reference (see mdEntity).
 var mdEscaper = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"<", "&lt;",
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`, "~", `\~`,
 )
+
+// mdEntity matches what CommonMark would decode as an entity or numeric
+// character reference ("&amp;", "&#34;", "&#x27;"); only such an & is
+// escaped, so "Delivery & service" reads the same raw and rendered.
+var mdEntity = regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});`)
 
 // md makes user or model text safe as inline Markdown, including inside a
 // table cell: whitespace runs (newlines too) become one space, control
@@ -45,12 +54,13 @@ func md(s string) string {
 		}
 		return r
 	}, s)
-	s = mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
+	s = mdEntity.ReplaceAllString(strings.Join(strings.Fields(s), " "), "&amp;$1;")
+	s = mdEscaper.Replace(s)
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '#', '-', '+', '=':
+	case '#', '-', '+', '=', '>':
 		return `\` + s
 	}
 	// "1. text" or "1) text" would start an ordered list.

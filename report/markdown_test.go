@@ -56,9 +56,13 @@ func TestMD(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"plain text", "plain text"},
-		{"<script>x</script>", "&lt;script&gt;x&lt;/script&gt;"},
+		{"<script>x</script>", "&lt;script>x&lt;/script>"},
 		{"a | b", `a \| b`},
-		{"a & b", "a &amp; b"},
+		{"a & b", "a & b"},
+		{"Delivery &amp; service", "Delivery &amp;amp; service"},
+		{"&#34;quoted&#x27; &nbsp;", "&amp;#34;quoted&amp;#x27; &amp;nbsp;"},
+		{"R&D, AT&T ok", "R&D, AT&T ok"},
+		{"AT&T;", "AT&amp;T;"}, // entity-shaped: escaped, to be safe
 		{"`x`", "\\`x\\`"},
 		{"*a* _b_ [c](d) ~e~", `\*a\* \_b\_ \[c\](d) \~e\~`},
 		{`back\slash`, `back\\slash`},
@@ -66,7 +70,8 @@ func TestMD(t *testing.T) {
 		{"# heading", `\# heading`},
 		{"- item", `\- item`},
 		{"+ item", `\+ item`},
-		{"> quote", "&gt; quote"},
+		{"> quote", `\> quote`},
+		{"a > b", "a > b"},
 		{"12. list", `12\. list`},
 		{"3) list", `3\) list`},
 		{"2024年 good", "2024年 good"},
@@ -115,7 +120,7 @@ func TestRenderMarkdown(t *testing.T) {
 	t.Run("sections in order", func(t *testing.T) {
 		last := -1
 		for _, h := range []string{
-			"# Voice-of-Customer report (preliminary): Noise &lt;Cancelling&gt; Headphones", "## Executive summary", "## Rating distribution",
+			"# Voice-of-Customer report (preliminary): Noise &lt;Cancelling> Headphones", "## Executive summary", "## Rating distribution",
 			"## Sentiment share", "## Impact on rating", "## Dimensions", "## Strengths", "### Top strengths", "## Weaknesses", "### Top weaknesses",
 			"## Polarising dimensions", "## Suggestions", "### Top suggestions", "## Emerging issues", "## 5W consumer model", "### Buyer — who pays", "### Where",
 			"## Trends", "### Monthly trend", "## Rating vs. sentiment", "## Personas", "## Priority actions", "## Failed reviews",
@@ -134,7 +139,7 @@ func TestRenderMarkdown(t *testing.T) {
 		require.NotContains(t, out, "<img")
 		require.NotContains(t, out, "<b>")
 		require.NotContains(t, out, "<Cancelling>")
-		require.Contains(t, out, "&lt;script&gt;alert(1)&lt;/script&gt;")
+		require.Contains(t, out, "&lt;script>alert(1)&lt;/script>")
 	})
 
 	t.Run("tables keep their shape", func(t *testing.T) {
@@ -153,25 +158,25 @@ func TestRenderMarkdown(t *testing.T) {
 		require.Contains(t, out, `| no rating | 20 | 20.0% |`)
 		require.Contains(t, out, `| 2025-01 | 40 | 4.25 | 30 | 5 |`)
 		require.Contains(t, out, `| 2025-02 | 1 | – | 0 | 0 |`)
-		require.Contains(t, out, "| parents | 5 | 62.5% | &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line ([review #43]("+store.ReviewLink(43, hostile)+")) |")
+		require.Contains(t, out, "| parents | 5 | 62.5% | &lt;script>alert(1)&lt;/script> \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line ([review #43]("+store.ReviewLink(43, hostile)+")) |")
 	})
 
 	t.Run("evidence and citations", func(t *testing.T) {
-		require.Contains(t, out, "> &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line ([review #41](/reviews/41?quote=%3Cscript%3Ealert%281%29%3C%2Fscript%3E+%7C+pipe+%60code%60+%2Abold%2A+%5Blink%5D%28http%3A%2F%2Fx%29+%26amp%3B%0Anext+line))\n")
+		require.Contains(t, out, "> &lt;script>alert(1)&lt;/script> \\| pipe \\`code\\` \\*bold\\* \\[link\\](http://x) &amp;amp; next line ([review #41](/reviews/41?quote=%3Cscript%3Ealert%281%29%3C%2Fscript%3E+%7C+pipe+%60code%60+%2Abold%2A+%5Blink%5D%28http%3A%2F%2Fx%29+%26amp%3B%0Anext+line))\n")
 		require.Contains(t, out, "> hurts after 1 hour ([review #42](/reviews/42?quote=hurts+after+1+hour))\n")
 		require.Contains(t, out, "> The headband pinches — original (de): Der Bügel drückt ([review #44](/reviews/44?quote=Der+B%C3%BCgel+dr%C3%BCckt))\n",
 			"a quote in another language: the translation, then the original")
 		require.Contains(t, out, "\\# Buyers love it - mostly (reviews [#41](/reviews/41), [#43](/reviews/43))\n")
 		require.Contains(t, out, "1. 1\\. Offer larger ear cups (review [#42](/reviews/42))\n")
 		require.NotRegexp(t, `[^\[]review #\d`, out, "every citation is a link")
-		require.Contains(t, out, "### Commuter &lt;img src=x&gt;\n")
+		require.Contains(t, out, "### Commuter &lt;img src=x>\n")
 		require.Contains(t, out, "1. **battery \\| life** — 30 mentions\n")
 		require.Contains(t, out, "1. **fit** — 3 mentions\n")
 		require.Contains(t, out, "**68 of 80** reviews (85.0%)")
 		require.Contains(t, out, "> **Preliminary report.**")
 		require.Contains(t, out, "| Coverage | 90.0% of 100 reviews analysed")
 		require.Contains(t, out, "3 review-stage failures: translation 0, insights 2, themes 1.")
-		require.Contains(t, out, "| [#99](/reviews/99) | insight\\_extraction | refused \\| &lt;b&gt;policy&lt;/b&gt; |")
+		require.Contains(t, out, "| [#99](/reviews/99) | insight\\_extraction | refused \\| &lt;b>policy&lt;/b> |")
 	})
 
 	t.Run("empty report", func(t *testing.T) {
