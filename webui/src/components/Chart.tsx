@@ -64,5 +64,5 @@ export const palette = {
   neutral: "#6e7781",
   negative: "#cf222e",
   primary: "#0b5cad",
-  series: ["#0b5cad", "#b35900", "#1a7f37", "#8250df", "#cf222e", "#0a7d8c", "#9a6700", "#bf3989"],
+  series: ["#0b5cad", "#b35900", "#1a7f37", "#8250df", "#cf222e", "#0a7d8c", "#9a6700", "#bf3989", "#57606a", "#116329"],
 };

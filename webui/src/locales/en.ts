@@ -290,7 +290,7 @@ const en = {
   },
   compare: {
     title: "Compare products",
-    pick: "Products to compare (2 to 4)",
+    pick: "Products to compare (2 to 10)",
     hint: "Choose at least two products.",
     product: "Product",
     avgRating: "Average rating",

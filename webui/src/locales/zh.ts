@@ -294,7 +294,7 @@ const zh: Shape<typeof en> = {
   },
   compare: {
     title: "产品对比",
-    pick: "要对比的产品（2 到 4 个）",
+    pick: "要对比的产品（2 到 10 个）",
     hint: "请至少选择两个产品。",
     product: "产品",
     avgRating: "平均评分",

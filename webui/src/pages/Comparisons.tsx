@@ -1,4 +1,4 @@
-// Comparisons: two to four products side by side (KPIs and net sentiment
+// Comparisons: two to ten products (the API's bound) side by side (KPIs and net sentiment
 // per dimension, from each product's dashboard), kept in the URL; saving
 // the picked products as a comparison (aligned on the server, opened in
 // pages/Comparison); and the server's saved comparisons.
@@ -13,12 +13,16 @@ import { Chart, palette } from "../components/Chart";
 import { ErrorBox, Loading } from "../components/Status";
 import { toggle } from "../filters";
 
+// maxCompared is the API's bound on a comparison's products (POST
+// /api/v1/comparisons takes 2–10).
+const maxCompared = 10;
+
 export function ComparisonsPage() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const { caps } = useSession();
-  const ids = params.getAll("p").map(Number).filter((n) => n > 0).slice(0, 4);
+  const ids = params.getAll("p").map(Number).filter((n) => n > 0).slice(0, maxCompared);
   // The router applies URL changes in a transition; the optimistic list
   // keeps a clicked box checked until the new URL has rendered.
   const [picked, setPicked] = useOptimistic(ids);
@@ -79,7 +83,7 @@ export function ComparisonsPage() {
         {products.error && <ErrorBox error={products.error} retry={() => products.refetch()} />}
         {(products.data?.items ?? []).map((p) => (
           <label key={p.id} className="check">
-            <input type="checkbox" checked={picked.includes(p.id)} disabled={!picked.includes(p.id) && picked.length >= 4} onChange={() => pick(p.id)} />
+            <input type="checkbox" checked={picked.includes(p.id)} disabled={!picked.includes(p.id) && picked.length >= maxCompared} onChange={() => pick(p.id)} />
             {p.marketplace} · {p.asin} {p.title}
           </label>
         ))}
