@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/comparison"
+	"github.com/voc-project/voc/internal/pdftest"
 	"github.com/voc-project/voc/store"
 )
 
@@ -240,7 +240,7 @@ func checkComparison(t *testing.T, e *env, ids []int64, source string) {
 	// reviews as the Markdown), the Chinese phone reviews' included.
 	pdf := e.getBody(fmt.Sprintf("/api/v1/comparisons/%d/pdf", v.ID))
 	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
-	text := strings.Join(strings.Fields(pdfToText(t, pdf)), "")
+	text := strings.Join(strings.Fields(pdftest.Text(t, pdf)), "")
 	cjk := false
 	for i, sec := range sections {
 		cited := 0
@@ -259,19 +259,6 @@ func checkComparison(t *testing.T, e *env, ids []int64, source string) {
 		require.Positive(t, cited)
 	}
 	require.True(t, cjk, "the Chinese phone product has a Chinese quote: %s", md)
-}
-
-// pdfToText extracts a PDF's text with pdftotext (poppler-utils).
-func pdfToText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	file := filepath.Join(t.TempDir(), "c.pdf")
-	require.NoError(t, os.WriteFile(file, pdf, 0o600))
-	out, err := exec.Command("pdftotext", file, "-").Output()
-	require.NoError(t, err)
-	return string(out)
 }
 
 // TestComparisonOffline compares the MARC, Alexa and Chinese phone

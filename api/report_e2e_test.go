@@ -17,6 +17,7 @@ import (
 	"github.com/voc-project/voc"
 
 	"github.com/voc-project/voc/internal/fixture"
+	"github.com/voc-project/voc/internal/pdftest"
 
 	"github.com/stretchr/testify/require"
 
@@ -71,14 +72,7 @@ var countClaim = regexp.MustCompile(`(\d+)(?: mentions?|条提及)`)
 func TestReportsEndToEnd(t *testing.T) {
 	t.Parallel()
 	alexa := fixture.Shared(t, "amazon_alexa_reviews.tsv")
-	for _, tool := range []string{"pdftoppm", "pdftotext"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s (poppler-utils) is not installed; .ci/run installs it", tool)
-			}
-			t.Skipf("%s (poppler-utils) is not installed", tool)
-		}
-	}
+	pdftest.Need(t, "pdftoppm", "pdftotext")
 	e := newEnv(t, envOpts{})
 	ctx := context.Background()
 	var building store.Report
@@ -245,13 +239,12 @@ func TestReportsEndToEnd(t *testing.T) {
 		require.NoError(t, err, string(out))
 		pngs, _ := filepath.Glob(filepath.Join(dir, kind+"-*.png"))
 		require.GreaterOrEqual(t, len(pngs), 2, "pages rendered")
-		text, err := exec.Command("pdftotext", "-layout", file, "-").Output()
-		require.NoError(t, err)
+		text := pdftest.FileText(t, file, "-layout")
 		for _, want := range []string{k.Title, "B0RPT00001", fmt.Sprintf("Page 1 of %d", len(pngs)), fmt.Sprintf("Page %d of %d", len(pngs), len(pngs)),
 			"coverage 100.0% of 2385 reviews", k.SectionTitle(report.SecSummary), g.Impact[0].Dimension} {
-			require.Contains(t, string(text), want, kind)
+			require.Contains(t, text, want, kind)
 		}
-		require.Regexp(t, `reviews?\s*#\d+`, string(text), kind)
+		require.Regexp(t, `reviews?\s*#\d+`, text, kind)
 	}
 	status, raw = e.do(http.MethodGet, fmt.Sprintf("/api/v1/products/%d/reports", acc.ProductID), nil, "", &list)
 	require.Equal(t, http.StatusOK, status, string(raw))

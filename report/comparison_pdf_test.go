@@ -1,29 +1,15 @@
 package report
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/comparison"
+	"github.com/voc-project/voc/internal/pdftest"
 	"github.com/voc-project/voc/store"
 )
-
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	file := filepath.Join(t.TempDir(), "c.pdf")
-	require.NoError(t, os.WriteFile(file, pdf, 0o600))
-	out, err := exec.Command("pdftotext", file, "-").Output()
-	require.NoError(t, err)
-	return string(out)
-}
 
 // TestComparisonPDFText renders a comparison of an English, a German and a
 // Chinese product and reads it back with pdftotext: every product's
@@ -52,7 +38,7 @@ func TestComparisonPDFText(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(string(pdf), "%PDF-"))
 	require.Contains(t, string(pdf), "/URI (https://voc.example/reviews/303?quote=")
-	text := pdfText(t, pdf)
+	text := pdftest.Text(t, pdf)
 	flat := strings.Join(strings.Fields(text), "")
 	for _, want := range []string{"The battery lasts all day", "Der Akku hält nicht lange", "电池很耐用，充一次用两天", "华为手机", "厨房", "续航",
 		"Speakers <vs> phones", "aligned by meaning by the language model voc-sim", "US/B0SPEAKER1: battery life; DE/B0SPEAKER2: Akkulaufzeit; CN/B0PHONE001: 续航", "5 · +0.60 · +0.075"} {

@@ -1,14 +1,12 @@
 package report
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/voc-project/voc/internal/pdftest"
 	"github.com/voc-project/voc/store"
 )
 
@@ -19,9 +17,7 @@ import (
 // dimension name and a quote alike.
 func TestPDFText(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
+	pdftest.Need(t, "pdftotext")
 	d := sampleDoc()
 	d.Agg.TopWeaknesses = append(d.Agg.TopWeaknesses, store.TopicStat{Topic: "电池续航", Count: 7,
 		Evidence: []store.Quote{{ReviewID: 77, Quote: "电池用了两天就没电了，太失望"}}})
@@ -34,11 +30,7 @@ func TestPDFText(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, strings.HasPrefix(string(pdf), "%PDF-"))
 		require.Contains(t, string(pdf), "/URI (https://voc.example/reviews/77?quote=")
-		file := filepath.Join(t.TempDir(), "r.pdf")
-		require.NoError(t, os.WriteFile(file, pdf, 0o600))
-		out, err := exec.Command("pdftotext", file, "-").Output()
-		require.NoError(t, err)
-		text := string(out)
+		text := pdftest.Text(t, pdf)
 		require.Contains(t, text, "电池用了两天就没电了，太失望")
 		if kind == KindFinal {
 			require.Contains(t, text, "Love it \uFFFD great bass")
