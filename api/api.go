@@ -23,9 +23,6 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 	"riverqueue.com/riverui"
 
@@ -145,9 +142,7 @@ func New(cfg Config) (http.Handler, error) {
 		// The API viewer is served from the binary (webui/dist/docs.html
 		// and swagger-ui's files), never from a CDN.
 		r.Get("/docs", webui.DocsPage(ui).ServeHTTP)
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(cfg.Pool))
-		r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		r.Method(http.MethodGet, "/metrics", Metrics(cfg.Pool))
 
 		hcfg := huma.DefaultConfig("voc API", "1.0.0")
 		hcfg.CreateHooks = nil // no $schema links in bodies

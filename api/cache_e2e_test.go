@@ -22,6 +22,7 @@ func TestRerunFromCacheCostsNoCalls(t *testing.T) {
 	acc := e.upload("fixture.csv", fixtureCSV(t, 1), "B0CACHE001", nil)
 	first := e.waitFinal(acc.ProductID, 3*time.Minute)
 	before := e.sim.Stats()
+	hitsBefore := e.metric("voc_llm_calls_total", `cache="hit"`, `stage="insight_extraction"`, `status="ok"`)
 
 	var rr struct {
 		AnalysisID int64 `json:"analysis_id"`
@@ -47,5 +48,9 @@ func TestRerunFromCacheCostsNoCalls(t *testing.T) {
 	hits := e.count("SELECT count(*) FROM llm_calls WHERE analysis_id = $1 AND cache_hit", a.ID)
 	require.Positive(t, hits)
 	require.Equal(t, a.ReviewsTotal, a.InsightsDone)
+	// /metrics counts the hits too (other tests' hits may add to them).
+	insightHits := e.count("SELECT count(*) FROM llm_calls WHERE analysis_id = $1 AND cache_hit AND stage = 'insight_extraction'", a.ID)
+	require.Positive(t, insightHits)
+	require.GreaterOrEqual(t, e.metric("voc_llm_calls_total", `cache="hit"`, `stage="insight_extraction"`, `status="ok"`)-hitsBefore, float64(insightHits))
 	t.Logf("re-run: %d cache hits, %d provider calls (first run made %d)", hits, after.Calls-before.Calls, before.Calls)
 }

@@ -13,6 +13,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,4 +226,37 @@ func fixtureCSV(t testing.TB, copies int) []byte {
 	w.Flush()
 	require.NoError(t, w.Error())
 	return buf.Bytes()
+}
+
+// metric reads /metrics with the env's token and sums the samples of name
+// whose labels include every one of labels (`key="value"`).
+func (e *env) metric(name string, labels ...string) float64 {
+	e.t.Helper()
+	status, raw := e.do(http.MethodGet, "/metrics", nil, "", nil)
+	require.Equal(e.t, http.StatusOK, status, string(raw))
+	sum := 0.0
+	for _, line := range strings.Split(string(raw), "\n") {
+		rest, ok := strings.CutPrefix(line, name+"{")
+		if !ok {
+			continue
+		}
+		set, value, ok := strings.Cut(rest, "} ")
+		if !ok || !hasAll(set, labels) {
+			continue
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		require.NoError(e.t, err, line)
+		sum += v
+	}
+	return sum
+}
+
+// hasAll reports whether a Prometheus label set holds every label.
+func hasAll(set string, labels []string) bool {
+	for _, l := range labels {
+		if !slices.Contains(strings.Split(set, ","), l) {
+			return false
+		}
+	}
+	return true
 }

@@ -2,11 +2,26 @@ package api
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/voc-project/voc/llm"
 )
+
+// Metrics serves this process's Prometheus metrics: the Go runtime and the
+// process, the LLM calls and the limiter's waits (llm.Collectors), and the
+// River queues' depth read from pool at scrape time.
+func Metrics(pool *pgxpool.Pool) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(pool))
+	reg.MustRegister(llm.Collectors()...)
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
 
 // queueCollector reports River queue depth by queue and state at scrape
 // time, from the voc_queue_depth view.

@@ -186,14 +186,10 @@ func cached[I, O any](ctx context.Context, c *cachedAnalyzer, task Task, in I,
 	if out, ok := c.get(ctx, key); ok {
 		var o O
 		if err := json.Unmarshal(out, &o); err == nil {
+			hit := Call{Stage: task.Stage(), Provider: c.inner.Name(), Model: c.inner.Model(), Status: CallOK, CacheHit: true}
+			observeCall(hit)
 			if c.rec != nil {
-				c.rec.RecordCall(ctx, Call{
-					Stage:    task.Stage(),
-					Provider: c.inner.Name(),
-					Model:    c.inner.Model(),
-					Status:   CallOK,
-					CacheHit: true,
-				})
+				c.rec.RecordCall(ctx, hit)
 			}
 			return o, Usage{CacheHit: true}, nil
 		}

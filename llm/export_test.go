@@ -3,6 +3,8 @@ package llm
 import (
 	"context"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // ReserveSlot reserves one request of tokens tokens and returns its send
@@ -67,3 +69,17 @@ func RedisClock(base time.Time) func(slot, redisNow int64, asked, replied time.T
 // WindowMargin is how much longer than the budget's the windows are kept
 // for a tolerance.
 var WindowMargin = windowMargin
+
+// Metric reads one series of the LLM metrics: "late" (limiter) and
+// "snoozes" (limiter, code).
+func Metric(name string, labels ...string) float64 {
+	switch name {
+	case "late":
+		return testutil.ToFloat64(metricLimiterLate.WithLabelValues(labels...))
+	case "snoozes":
+		return testutil.ToFloat64(metricLimiterRefused.WithLabelValues(labels...))
+	case "calls":
+		return testutil.ToFloat64(metricCalls.WithLabelValues(labels...))
+	}
+	panic("no metric " + name)
+}

@@ -96,7 +96,11 @@ func NewLocalLimiter(cfg LimiterConfig) *LocalLimiter {
 // more than the tolerance after it, is not given back: the budget stays
 // spent, which errs on the side of the provider's limit.
 func (l *LocalLimiter) Wait(ctx context.Context, tokens int) error {
+	start := time.Now()
 	_, _, err := l.wait(ctx, tokens)
+	if !l.off {
+		observeWait(limiterLocal, start, err)
+	}
 	return err
 }
 
@@ -131,6 +135,7 @@ func (l *LocalLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Ti
 		if sent.Sub(slot) <= l.tol {
 			return slot, sent, nil
 		}
+		metricLimiterLate.WithLabelValues(limiterLocal).Inc()
 		if try == maxLateTries {
 			return slot, time.Time{}, &RateLimitError{Code: CodeLocalRequests, RetryAfter: lateRetryAfter, Message: "local llm rate limit: woke too late for its slot"}
 		}

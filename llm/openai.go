@@ -398,6 +398,7 @@ func (o *OpenAI) send(ctx context.Context, t Task, msgs []openai.ChatCompletionM
 }
 
 func (o *OpenAI) record(ctx context.Context, c Call) {
+	observeCall(c)
 	if o.recorder != nil {
 		o.recorder.RecordCall(ctx, c)
 	}

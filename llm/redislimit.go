@@ -272,7 +272,13 @@ func (c *redisClock) local(slot, redisNow int64, asked, replied time.Time) time.
 // fallback returns while Redis is unreachable. A reservation abandoned
 // because ctx ended or given up is not refunded: the shared budget is spent.
 func (l *RedisLimiter) Wait(ctx context.Context, tokens int) error {
-	_, _, err := l.wait(ctx, tokens)
+	start := time.Now()
+	slot, _, err := l.wait(ctx, tokens)
+	// A zero slot is the fallback's answer (counted as local by it), a
+	// disabled limiter or an ended ctx.
+	if !slot.IsZero() {
+		observeWait(limiterShared, start, err)
+	}
 	return err
 }
 
@@ -315,6 +321,7 @@ func (l *RedisLimiter) wait(ctx context.Context, tokens int) (slot, sent time.Ti
 		if sent.Sub(r.local) <= l.cfg.Tolerance {
 			return r.local, sent, nil
 		}
+		metricLimiterLate.WithLabelValues(limiterShared).Inc()
 		if try == maxLateTries {
 			return r.local, time.Time{}, &RateLimitError{Code: CodeSharedRequests, RetryAfter: lateRetryAfter, Message: "shared llm rate limit: woke too late for its slot"}
 		}
@@ -357,6 +364,7 @@ func (l *RedisLimiter) markDown(ctx context.Context, err error) {
 	}
 	l.mu.Unlock()
 	if first {
+		metricLimiterOutages.Inc()
 		// The error text names the address at most, never the password.
 		l.log.WarnContext(ctx, "redis rate limiter unavailable, using local fallback",
 			slog.String("error", err.Error()), slog.Duration("retry_in", l.cfg.Backoff))

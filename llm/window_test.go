@@ -238,10 +238,13 @@ func TestLateWakeGivesUpItsSlot(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		wait     func(context.Context, int) (time.Time, time.Time, error)
+		limiter  llm.Limiter
 		setSleep func(func(context.Context, time.Duration) error)
+		label    string
+		code     string
 	}{
-		{"local", local.WaitSent, local.SetSleep},
-		{"redis", shared.WaitSent, shared.SetSleep},
+		{"local", local.WaitSent, local, local.SetSleep, "local", llm.CodeLocalRequests},
+		{"redis", shared.WaitSent, shared, shared.SetSleep, "shared", llm.CodeSharedRequests},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var slots []time.Duration
@@ -255,19 +258,26 @@ func TestLateWakeGivesUpItsSlot(t *testing.T) {
 				}
 				return llm.SleepCtx(ctx, d)
 			})
+			// Other tests give slots up too: the counters only grow.
+			given := llm.Metric("late", tc.label)
 			slot, sent, err := tc.wait(t.Context(), 0)
 			require.NoError(t, err)
 			require.Len(t, slots, 2, "the late wake reserved again")
 			require.LessOrEqual(t, sent.Sub(slot), tol)
 			require.GreaterOrEqual(t, slots[1]-slots[0], time.Second/rps-5*time.Millisecond, "the given-up slot stays spent")
+			require.GreaterOrEqual(t, llm.Metric("late", tc.label)-given, 1.0, "the given-up slot is counted")
 
 			late = 100
 			slots = nil
-			_, _, err = tc.wait(t.Context(), 0)
+			given = llm.Metric("late", tc.label)
+			snoozes := llm.Metric("snoozes", tc.label, tc.code)
+			err = tc.limiter.Wait(t.Context(), 0)
 			rl, ok := llm.AsRateLimit(err)
 			require.True(t, ok, "got %v", err)
 			require.Contains(t, rl.Message, "too late")
 			require.Len(t, slots, 3)
+			require.GreaterOrEqual(t, llm.Metric("late", tc.label)-given, 3.0, "every given-up slot is counted")
+			require.GreaterOrEqual(t, llm.Metric("snoozes", tc.label, tc.code)-snoozes, 1.0, "the snooze is counted")
 		})
 	}
 }

@@ -67,6 +67,7 @@ type Config struct {
 	LLMConcurrency int           // jobs per LLM queue; 0: RPS × LLMLatency
 	llmEnv         *llmEnv
 	PprofAddr      string // loopback address for net/http/pprof; empty: off
+	MetricsAddr    string // loopback address for /metrics without auth; empty: off
 }
 
 func env(name, def string) string {
@@ -118,6 +119,7 @@ func defaultConfig() *Config {
 		LLMLatency:            le.duration("VOC_LLM_LATENCY", DefaultLLMLatency),
 		LLMConcurrency:        le.integer("VOC_LLM_CONCURRENCY", 0),
 		PprofAddr:             env("VOC_PPROF_ADDR", ""),
+		MetricsAddr:           env("VOC_METRICS_ADDR", ""),
 		llmEnv:                le,
 		DefaultTargetLanguage: env("VOC_DEFAULT_TARGET_LANGUAGE", ""),
 		TrustedProxies:        env("VOC_TRUSTED_PROXIES", ""),
@@ -160,6 +162,7 @@ func (c *Config) registerFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.LLMLatency, "llm-latency", c.LLMLatency, "expected LLM latency (VOC_LLM_LATENCY); sizes the LLM queues by Little's law")
 	fs.IntVar(&c.LLMConcurrency, "llm-concurrency", c.LLMConcurrency, "jobs each LLM queue runs at once on this host (VOC_LLM_CONCURRENCY); unset: --llm-rps × --llm-latency")
 	fs.StringVar(&c.PprofAddr, "pprof", c.PprofAddr, "serve net/http/pprof on this loopback address, e.g. 127.0.0.1:6060 (VOC_PPROF_ADDR); empty: off")
+	fs.StringVar(&c.MetricsAddr, "metrics", c.MetricsAddr, "serve Prometheus /metrics without auth on this loopback address, e.g. 127.0.0.1:9464, for a voc worker, which has no API (VOC_METRICS_ADDR); empty: off")
 	fs.IntVar(&c.LLMHosts, "llm-hosts", c.LLMHosts, "hosts sharing the LLM budget (VOC_LLM_HOSTS): without Redis each gets 1/N of it")
 	fs.DurationVar(&c.LLMCacheTTL, "llm-cache-ttl", c.LLMCacheTTL, "how long LLM answers stay cached in Redis (VOC_LLM_CACHE_TTL)")
 }

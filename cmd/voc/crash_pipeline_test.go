@@ -60,10 +60,12 @@ func newPipelineRun(t *testing.T, bin, simURL string) *pipelineRun {
 	return r
 }
 
-func (r *pipelineRun) start(queues string) *exec.Cmd {
+// start runs a worker for queues; env adds to its environment.
+func (r *pipelineRun) start(queues string, env ...string) *exec.Cmd {
 	cmd := exec.Command(r.bin, "worker", "--migrate=false", "--queues", queues, "--log-level", "error")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+r.dbURL, "VOC_LLM_PROVIDER=openai", "VOC_LLM_API_KEY=sim-key",
 		"VOC_LLM_BASE_URL="+r.simURL+"/v1", "VOC_LLM_MODEL=voc-sim", "VOC_LLM_RPS=100000") // a budget that never binds (zero is refused)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	require.NoError(r.t, cmd.Start())
 	return cmd

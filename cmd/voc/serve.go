@@ -77,6 +77,13 @@ func run(ctx context.Context, cfg *Config, withAPI, migrate bool) error {
 		}
 		defer stop()
 	}
+	if cfg.MetricsAddr != "" {
+		stop, err := startMetrics(cfg.MetricsAddr, a.pool, a.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	client, err := a.riverClient(queues)
 	if err != nil {
 		return err
