@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/voc-project/voc/api"
+	"github.com/voc-project/voc/store"
 )
 
 // startPprof serves net/http/pprof on addr, which must be a loopback
@@ -29,27 +31,75 @@ func startPprof(addr string, log *slog.Logger) (func(), error) {
 	return serveLoopback("pprof", "VOC_PPROF_ADDR (--pprof)", "127.0.0.1:6060", addr, mux, log)
 }
 
-// startMetrics serves /metrics (api.Metrics) on addr, which must be a
-// loopback address: a voc worker has no API, so its metrics are served
-// without auth, for a scraper or agent on the same host. voc serve also
-// has them on its authenticated /metrics.
+// startMetrics serves /metrics (api.Metrics) on addr, for a voc worker,
+// which has no API. On a loopback address it needs no auth, for a scraper
+// or agent on the same host; on any other it needs an API token
+// ("Authorization: Bearer …", any role, as voc serve's /metrics), so a
+// Prometheus on another host can scrape it. voc serve has the same metrics
+// on its authenticated /metrics.
 func startMetrics(addr string, pool *pgxpool.Pool, log *slog.Logger) (func(), error) {
+	const setting = "VOC_METRICS_ADDR (--metrics)"
+	loopback, err := isLoopback(addr, setting)
+	if err != nil {
+		return nil, err
+	}
+	var h http.Handler = api.Metrics(pool)
+	if !loopback {
+		h = bearerOnly(pool, h, log)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", api.Metrics(pool))
-	return serveLoopback("metrics", "VOC_METRICS_ADDR (--metrics)", "127.0.0.1:9464", addr, mux, log)
+	mux.Handle("GET /metrics", h)
+	return serve("metrics", setting, addr, mux, log)
+}
+
+// bearerOnly lets through requests with a live API token.
+func bearerOnly(pool *pgxpool.Pool, h http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if ok && secret != "" {
+			_, err := store.TokenIdentity(r.Context(), pool, secret)
+			if err == nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				log.Warn("metrics: checking the token", "error", err)
+				http.Error(w, "the token could not be checked: the database is unreachable", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="voc"`)
+		http.Error(w, "an API token is needed: send Authorization: Bearer <token>", http.StatusUnauthorized)
+	})
 }
 
 // serveLoopback serves h on addr when it is a loopback address, else it
 // returns an error naming setting and an example. It returns a function
 // that stops the server.
 func serveLoopback(name, setting, example, addr string, h http.Handler, log *slog.Logger) (func(), error) {
-	host, _, err := net.SplitHostPort(addr)
+	loopback, err := isLoopback(addr, setting)
 	if err != nil {
-		return nil, fmt.Errorf("%s %q: %w", setting, addr, err)
+		return nil, err
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !loopback {
 		return nil, fmt.Errorf("%s must be a loopback address such as %s, got %q", setting, example, addr)
 	}
+	return serve(name, setting, addr, h, log)
+}
+
+// isLoopback reports whether addr (host:port) names a loopback host; an
+// address that does not parse is an error naming setting.
+func isLoopback(addr, setting string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, fmt.Errorf("%s %q: %w", setting, addr, err)
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback()), nil
+}
+
+// serve serves h on addr until the returned function stops it.
+func serve(name, setting, addr string, h http.Handler, log *slog.Logger) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s (%s): %w", addr, setting, err)

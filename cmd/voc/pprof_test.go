@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,23 +18,50 @@ import (
 	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/llm/llmsim"
 	"github.com/voc-project/voc/llm/offline"
+	"github.com/voc-project/voc/store"
+	"github.com/voc-project/voc/store/storetest"
 )
 
-// TestPprofOnlyOnLoopback: profiles and a worker's metrics are served
-// without auth, so only a loopback address is accepted.
+// TestPprofOnlyOnLoopback: profiles are served without auth, so only a
+// loopback address is accepted. A worker's metrics are served without auth
+// on a loopback address and with a token check on any other.
 func TestPprofOnlyOnLoopback(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, addr := range []string{"0.0.0.0:0", ":0", "10.1.2.3:6060", "nonsense"} {
 		_, err := startPprof(addr, log)
 		require.Error(t, err, addr)
 		require.Contains(t, err.Error(), "VOC_PPROF_ADDR")
-		_, err = startMetrics(addr, nil, log)
-		require.Error(t, err, addr)
-		require.Contains(t, err.Error(), "VOC_METRICS_ADDR")
 	}
 	stop, err := startPprof("127.0.0.1:0", log)
 	require.NoError(t, err)
 	stop()
+
+	_, err = startMetrics("nonsense", nil, log)
+	require.ErrorContains(t, err, "VOC_METRICS_ADDR")
+	pool := storetest.NewPool(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", mhFreePort(t))
+	stop, err = startMetrics(addr, pool, log)
+	require.NoError(t, err)
+	defer stop()
+	status, body := scrape(t, addr, "")
+	require.Equal(t, http.StatusOK, status, "no token on loopback")
+	require.Contains(t, body, "voc_llm_limiter_redis_outages_total")
+}
+
+// scrape GETs /metrics from addr, with token as the bearer when not empty.
+func scrape(t *testing.T, addr, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(raw)
 }
 
 // TestWorkerMetrics runs the insight stage in a voc worker with
@@ -51,8 +79,9 @@ func TestWorkerMetrics(t *testing.T) {
 	for _, q := range []string{jobs.QueueIngestion, jobs.QueueLearning, jobs.QueueTranslate} {
 		run.drain(q)
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", mhFreePort(t))
-	cmd := run.start(jobs.QueueInsights+"=4", "VOC_METRICS_ADDR="+addr)
+	// Not loopback: a scraper from another host must bring a token.
+	port := mhFreePort(t)
+	cmd := run.start(jobs.QueueInsights+"=4", fmt.Sprintf("VOC_METRICS_ADDR=0.0.0.0:%d", port))
 	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
 	deadline := time.Now().Add(2 * time.Minute)
 	for run.pending(jobs.QueueInsights) > 0 && time.Now().Before(deadline) {
@@ -62,14 +91,19 @@ func TestWorkerMetrics(t *testing.T) {
 	calls := run.int("SELECT count(*) FROM llm_calls WHERE stage = 'insight_extraction' AND status = 'ok' AND NOT cache_hit")
 	require.Positive(t, calls)
 
-	resp, err := http.Get("http://" + addr + "/metrics")
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for _, token := range []string{"", "not-a-token"} {
+		status, body := scrape(t, addr, token)
+		require.Equal(t, http.StatusUnauthorized, status, body)
+		require.Contains(t, body, "Authorization: Bearer")
+	}
+	token := store.NewTokenSecret()
+	_, err := store.TokenCreate(context.Background(), run.pool, "scraper", token, false)
 	require.NoError(t, err)
-	raw, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+	status, raw := scrape(t, addr, token)
+	require.Equal(t, http.StatusOK, status, raw)
 	sample := func(re string) float64 {
-		m := regexp.MustCompile(`(?m)^` + re + ` (\S+)$`).FindStringSubmatch(string(raw))
+		m := regexp.MustCompile(`(?m)^` + re + ` (\S+)$`).FindStringSubmatch(raw)
 		require.NotNil(t, m, "no %s in:\n%s", re, raw)
 		v, err := strconv.ParseFloat(m[1], 64)
 		require.NoError(t, err)
