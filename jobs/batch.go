@@ -515,9 +515,27 @@ func commitBatch[T river.JobArgs](ctx context.Context, pool store.DB, job *river
 		return complete(ctx, tx, job)
 	})
 	if err == nil {
+		err = testHookAfterCommit(ctx, job.Kind)
+	}
+	// A commit whose acknowledgement was lost (the connection dropped as it
+	// answered) may have landed all the same, calls included: then Close
+	// must not write them again.
+	if err == nil || (recorded > 0 && completedAnyway(ctx, pool, job.ID)) {
 		calls.Written(recorded)
 	}
 	return err
+}
+
+// completedAnyway reports whether the job's row says completed after its
+// commit answered with an error: only the stage's own commit completes it.
+// When that cannot be read either, it answers false (the calls are then
+// written again rather than lost).
+func completedAnyway(ctx context.Context, pool store.DB, jobID int64) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	var done bool
+	err := pool.QueryRow(ctx, "SELECT state = 'completed' FROM river_job WHERE id = $1", jobID).Scan(&done)
+	return err == nil && done
 }
 
 // batchContext tags ctx with the job's analysis and keeps the LLM calls made
@@ -537,4 +555,15 @@ func testHookBeforeCommit(ctx context.Context, kind string) error {
 		return nil
 	}
 	return beforeCommitHook(ctx, kind)
+}
+
+// afterCommitHook lets tests turn a batch stage's successful commit into an
+// error, as a lost acknowledgement would. It is nil outside tests.
+var afterCommitHook func(ctx context.Context, kind string) error
+
+func testHookAfterCommit(ctx context.Context, kind string) error {
+	if afterCommitHook == nil {
+		return nil
+	}
+	return afterCommitHook(ctx, kind)
 }

@@ -88,6 +88,42 @@ func TestJobCallsSideBySide(t *testing.T) {
 	require.Equal(t, []int{1, 3}, themes.Calls, "the theme job keeps the split")
 }
 
+// TestLostCommitAckRecordsCallsOnce: a batch job's commit lands but its
+// acknowledgement is lost (the hook turns the commit's success into an
+// error). The call records went in with the commit, so the job's end must
+// not write them again: each call is recorded once.
+func TestLostCommitAckRecordsCallsOnce(t *testing.T) {
+	pool := storetest.NewPool(t)
+	ctx := context.Background()
+	aid, ids := seed(t, pool, true)
+	sim, provider := simProvider(t, pool, llmsim.Config{Seed: 4})
+	var lose atomic.Bool
+	lose.Store(true)
+	defer jobs.SetAfterCommitHook(func(_ context.Context, kind string) error {
+		if kind == "extract_insights" && lose.CompareAndSwap(true, false) {
+			return errors.New("injected: connection lost as the commit was acknowledged")
+		}
+		return nil
+	})()
+	client, err := jobs.NewClient(jobs.Deps{Pool: pool, Log: quiet, LLM: provider}, map[string]int{jobs.QueueInsights: 1})
+	require.NoError(t, err)
+	res, err := client.Insert(ctx, jobs.InsightArgs{AnalysisID: aid, ReviewIDs: ids, Calls: []int{1, 3}}, nil)
+	require.NoError(t, err)
+	require.NoError(t, client.Start(ctx))
+	waitUntil(t, "the commit", func() bool {
+		return dbCount(t, pool, `SELECT count(*) FROM river_job WHERE id = $1 AND state = 'completed'`, res.Job.ID) == 1
+	}, func() string { return "job not completed" })
+	// Stop waits for Work to return, and with it for the job's end, where
+	// calls no commit wrote are written.
+	require.NoError(t, client.Stop(ctx))
+	require.False(t, lose.Load(), "the acknowledgement was lost")
+	require.Equal(t, int64(2), sim.Stats().Calls)
+	require.Equal(t, 2, dbCount(t, pool, `SELECT count(*) FROM llm_calls WHERE analysis_id = $1 AND stage = 'insight_extraction'`, aid),
+		"each call recorded once")
+	require.Equal(t, 2, dbCount(t, pool, `SELECT count(*) FROM llm_calls c, river_job j WHERE j.id = $1 AND c.xmin = j.xmin`, res.Job.ID),
+		"in the job's commit")
+}
+
 // simProvider serves llmsim with the offline analyser behind it and returns
 // it with a provider that records its calls in pool.
 func simProvider(t *testing.T, pool *pgxpool.Pool, cfg llmsim.Config) (*llmsim.Server, llm.Analyzer) {

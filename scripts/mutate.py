@@ -66,13 +66,15 @@ MUTATIONS = [
 			return err
 		}"""),
       ("jobs/batch.go",
-       """	if err == nil {
+       """	if err == nil || (recorded > 0 && completedAnyway(ctx, pool, job.ID)) {
 		calls.Written(recorded)
 	}
 	return err
 }""",
-       """	if err == nil {
+       """	if err == nil || (recorded > 0 && completedAnyway(ctx, pool, job.ID)) {
 		calls.Written(recorded)
+	}
+	if err == nil {
 		err = store.InTx(ctx, pool, func(tx pgx.Tx) error { return insertMany(ctx, tx, next) })
 	}
 	return err
@@ -151,11 +153,17 @@ MUTATIONS = [
 
     ("LLM call counter skips repairs",
      [("llm/openai.go",
-       """func (o *OpenAI) record(ctx context.Context, c Call) {
+       """	observeCall(c)
 	if o.recorder != nil {""",
-       """func (o *OpenAI) record(ctx context.Context, c Call) {
+       """	observeCall(c)
 	if o.recorder != nil && !c.Repair {""")],
      "./llm", "^(TestOpenAIMalformedExhaustsRepair|TestOpenAIRepairSucceeds)$"),
+
+    ("a lost commit acknowledgement records the calls twice",
+     [("jobs/batch.go",
+       """	if err == nil || (recorded > 0 && completedAnyway(ctx, pool, job.ID)) {""",
+       """	if err == nil {""")],
+     "./jobs", "^TestLostCommitAckRecordsCallsOnce$"),
 ]
 
 
