@@ -124,6 +124,29 @@ test("drill-down: a chart item opens exactly the reviews it counts", async ({ pa
   await signIn(page);
   await page.goto(`/products/${productID}`);
   await expect(page.locator("h1")).toHaveText("Dashboard");
+  // The impact bubbles' names never print over one another: a name that
+  // would is hidden (the tooltip still has it).
+  const bubble = page.locator('[data-chart="bubble"]');
+  await bubble.scrollIntoViewIfNeeded();
+  const overlaps = () => bubble.evaluate((node) => {
+    const c = (node as unknown as { __chart: { getOption(): { series: { data: { name: string }[] }[] } } }).__chart;
+    const names = new Set(c.getOption().series[0]!.data.map((d) => d.name));
+    const boxes = [...node.querySelectorAll("svg text")]
+      .filter((e) => names.has(e.textContent ?? ""))
+      .map((e) => ({ name: e.textContent, r: e.getBoundingClientRect() }));
+    const hit: string[] = [];
+    boxes.forEach((a, i) =>
+      boxes.slice(i + 1).forEach((b) => {
+        // 2 px: a 12 px label's box is 14 px tall (its leading), ECharts lays out 12.
+        const m = 2;
+        if (a.r.left < b.r.right - m && b.r.left < a.r.right - m && a.r.top < b.r.bottom - m && b.r.top < a.r.bottom - m) hit.push(`${a.name} / ${b.name}`);
+      }),
+    );
+    return { shown: boxes.length, hit };
+  });
+  // Polled: the labels are laid out again as the entry animation ends.
+  await expect.poll(async () => (await overlaps()).hit).toEqual([]);
+  expect((await overlaps()).shown).toBeGreaterThan(0);
   // The 5★ bar (bars run 1★ to 5★).
   const five = await chartPoint(page, "ratings", 0, 4);
   expect(five.value).toBeGreaterThan(0);

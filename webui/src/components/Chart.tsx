@@ -1,15 +1,17 @@
 // Chart wraps one ECharts instance (tree-shaken: only the charts and
-// components voc uses are registered). onClick receives the clicked data
+// components voc uses are registered, and LabelLayout, without which a
+// series' labelLayout, e.g. hideOverlap, is silently ignored). onClick receives the clicked data
 // item; the instance is kept on the element as __chart for the browser
 // tests, which click chart items by their pixel position.
 import { BarChart, LineChart, PieChart, ScatterChart } from "echarts/charts";
 import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import type { EChartsCoreOption } from "echarts/core";
+import { LabelLayout } from "echarts/features";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
-echarts.use([BarChart, LineChart, PieChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, PieChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, LabelLayout, SVGRenderer]);
 
 export interface ChartClick {
   seriesIndex: number;
