@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"context"
@@ -500,8 +501,66 @@ func TestHostileUploadBackPressure(t *testing.T) {
 	require.NotEmpty(t, resp.Header.Get("Retry-After"))
 	require.Contains(t, string(raw), "VOC_UPLOADS_QUEUED")
 	require.Equal(t, 3, e.count("SELECT count(*) FROM uploads"))
+	// A client that sends its whole body before it reads (as many HTTP
+	// libraries do) reads the 429 too, not a reset connection.
+	status, head, raw := sendWholeBody(t, e.url, e.token, 8<<20)
+	require.Equal(t, http.StatusTooManyRequests, status, string(raw))
+	require.NotEmpty(t, head.Get("Retry-After"))
+	require.Contains(t, string(raw), "VOC_UPLOADS_QUEUED")
+	// A body that stalls is not waited for: the answer comes at once and
+	// the connection closes after a second without bytes.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /api/v1/uploads HTTP/1.1\r\nHost: voc\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=xx\r\nContent-Length: 100000\r\n\r\n--xx\r\n", e.token)
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	br := bufio.NewReader(conn)
+	stalled, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusTooManyRequests, stalled.StatusCode)
+	_, _ = io.Copy(io.Discard, stalled.Body)
+	start := time.Now()
+	_, err = br.ReadByte()
+	require.ErrorIs(t, err, io.EOF, "the server closes the stalled connection")
+	require.Less(t, time.Since(start), 4*time.Second)
+	require.Equal(t, 3, e.count("SELECT count(*) FROM uploads"))
 	// Preview stores nothing and is not held back.
 	body, ct = multipartBody(t, "q.csv", smallReviews(2), nil)
-	status, raw := e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
+	status, raw = e.do(http.MethodPost, "/api/v1/uploads/preview", body, ct, nil)
 	require.Equal(t, http.StatusOK, status, string(raw))
+}
+
+// sendWholeBody posts an upload of about size bytes over a raw connection,
+// writing the whole request before reading anything, then reads the answer.
+func sendWholeBody(t *testing.T, url, token string, size int) (int, http.Header, []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	require.NoError(t, w.WriteField("asin", "B0WHOLE001"))
+	fw, err := w.CreateFormFile("file", "whole.csv")
+	require.NoError(t, err)
+	csv := smallReviews(1000)
+	for body.Len() < size {
+		_, err = fw.Write(csv)
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(30*time.Second)))
+	head := fmt.Sprintf("POST /api/v1/uploads HTTP/1.1\r\nHost: voc\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+		token, w.FormDataContentType(), body.Len())
+	_, err = conn.Write([]byte(head))
+	require.NoError(t, err)
+	_, err = conn.Write(body.Bytes())
+	require.NoError(t, err, "the server kept reading the body it refused")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header, raw
 }

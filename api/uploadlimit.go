@@ -168,9 +168,7 @@ func (s *server) limitUploads(next http.Handler) http.Handler {
 				release()
 			}
 			w.Header().Set("Retry-After", strconv.Itoa(int(s.uploads.lim.RetryAfter.Round(time.Second)/time.Second)))
-			// The body is not read: let the client stop sending it.
-			w.Header().Set("Connection", "close")
-			writeProblem(w, http.StatusTooManyRequests, refused+"; retry later")
+			refuseBody(w, r, s.MaxUploadBytes, http.StatusTooManyRequests, refused+"; retry later")
 			return
 		}
 		defer release()
@@ -190,4 +188,49 @@ func (s *server) queuedRefusal(ctx context.Context) string {
 		return ""
 	}
 	return fmt.Sprintf("%d uploads are waiting to be ingested; the limit is %d (VOC_UPLOADS_QUEUED)", n, s.uploads.lim.Queued)
+}
+
+// A refused upload's body is read and dropped for at most lingerFor, and
+// only while it keeps coming: lingerIdle without a byte ends it.
+const (
+	lingerFor  = 10 * time.Second
+	lingerIdle = time.Second
+)
+
+// refuseBody answers status with msg before the request's body is read,
+// then reads and drops up to max bytes of the body (within lingerFor, while
+// bytes keep coming), and closes the connection. A client that writes its
+// whole body before it reads (as many HTTP libraries do) then reads the
+// answer; closing at once would reset its connection mid-body, and it would
+// never see why. A client whose body stalls is let go after lingerIdle.
+func refuseBody(w http.ResponseWriter, r *http.Request, max int64, status int, msg string) {
+	rc := http.NewResponseController(w)
+	// HTTP/1 would otherwise stop the body's reads once the answer is out.
+	_ = rc.EnableFullDuplex()
+	w.Header().Set("Connection", "close")
+	writeProblem(w, status, msg)
+	if err := rc.Flush(); err != nil || r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	// The linger sets its own deadlines, not the upload's minimum rate.
+	body := r.Body
+	if m, ok := body.(*minRateBody); ok {
+		body = m.ReadCloser
+	}
+	end := time.Now().Add(lingerFor)
+	buf := make([]byte, 32<<10)
+	for read := int64(0); read < max; {
+		next := time.Now().Add(lingerIdle)
+		if next.After(end) {
+			next = end
+		}
+		if rc.SetReadDeadline(next) != nil {
+			return
+		}
+		n, err := body.Read(buf)
+		read += int64(n)
+		if err != nil {
+			return
+		}
+	}
 }
