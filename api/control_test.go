@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/jobs"
@@ -94,8 +95,10 @@ func TestQueuePauseResumeAPI(t *testing.T) {
 	require.Contains(t, problemDetail(t, raw), `unknown queue "no_such_queue"`)
 
 	var q store.QueueState
-	status, raw = e.do(http.MethodPost, "/api/v1/queues/ingestion/pause", nil, "", &q)
-	require.Equal(t, http.StatusOK, status, string(raw))
+	e.pausing(jobs.QueueIngestion, func() {
+		status, raw = e.do(http.MethodPost, "/api/v1/queues/ingestion/pause", nil, "", &q)
+		require.Equal(t, http.StatusOK, status, string(raw))
+	})
 	require.True(t, q.Paused)
 	// A queue no worker serves can be paused ahead of its workers.
 	status, raw = e.do(http.MethodPost, "/api/v1/queues/reports/pause", nil, "", &q)
@@ -250,4 +253,26 @@ func TestAnalysisRetryFailedAPI(t *testing.T) {
 	status, raw = e.do(http.MethodPost, fmt.Sprintf("/api/v1/analyses/%d/retry-failed", a.ID), nil, "", nil)
 	require.Equal(t, http.StatusConflict, status, string(raw))
 	require.Contains(t, problemDetail(t, raw), "no failed reviews")
+}
+
+// pausing runs pause, which pauses queue, and returns once the env's
+// producer for queue has paused. River's producers learn of a pause by
+// notification, so a job inserted right after the pause returns can still
+// be fetched (CI saw it once).
+func (e *env) pausing(queue string, pause func()) {
+	e.t.Helper()
+	paused, stop := e.client.Subscribe(river.EventKindQueuePaused)
+	defer stop()
+	pause()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-paused:
+			if ev.Queue != nil && ev.Queue.Name == queue {
+				return
+			}
+		case <-timeout:
+			e.t.Fatalf("the %s producer never paused", queue)
+		}
+	}
 }

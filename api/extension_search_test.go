@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/voc-project/voc/comparison"
+	"github.com/voc-project/voc/jobs"
 	"github.com/voc-project/voc/password"
 	"github.com/voc-project/voc/store"
 )
@@ -114,8 +115,10 @@ func TestExtensionSearchResults(t *testing.T) {
 
 	// triggerProductAnalysis(): with the learning queue paused, the
 	// analysis started stays running, so a second click finds it running.
-	status, raw = e.do(http.MethodPost, "/api/v1/queues/learning/pause", nil, "", nil)
-	require.Equal(t, http.StatusOK, status, string(raw))
+	e.pausing(jobs.QueueLearning, func() {
+		status, raw = e.do(http.MethodPost, "/api/v1/queues/learning/pause", nil, "", nil)
+		require.Equal(t, http.StatusOK, status, string(raw))
+	})
 	type started struct {
 		Success     bool   `json:"success"`
 		Status      string `json:"status"`

@@ -186,7 +186,7 @@ func TestHostileConcurrentReruns(t *testing.T) {
 
 	// Hold the next analysis at its first stage so it is surely running.
 	ctx := context.Background()
-	require.NoError(t, e.client.QueuePause(ctx, jobs.QueueLearning, nil))
+	e.pausing(jobs.QueueLearning, func() { require.NoError(t, e.client.QueuePause(ctx, jobs.QueueLearning, nil)) })
 	path := fmt.Sprintf("/api/v1/products/%d/rerun", acc.ProductID)
 	var wg sync.WaitGroup
 	codes := make([]int, 10)
