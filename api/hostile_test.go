@@ -469,11 +469,16 @@ func TestHostileUploadCaps(t *testing.T) {
 	}
 	// All released: uploads go through again.
 	e.upload("ok.csv", smallReviews(2), "B0CAPS0004", nil)
+	// A body declared over the bound is refused before it is read, and a
+	// client that sends it whole before reading reads why.
+	status, _, raw := sendWholeBody(t, e.url, e.token, 16<<20)
+	require.Equal(t, http.StatusRequestEntityTooLarge, status, string(raw))
+	require.Contains(t, string(raw), "VOC_MAX_UPLOAD_BYTES")
 
 	// The mapping field is bounded.
 	big := `{"body":"` + strings.Repeat("m", 70_000) + `"}`
 	body, ct := multipartBody(t, "m.csv", smallReviews(2), map[string]string{"asin": "B0CAPS0005", "mapping": big})
-	status, raw := e.do(http.MethodPost, "/api/v1/uploads", body, ct, nil)
+	status, raw = e.do(http.MethodPost, "/api/v1/uploads", body, ct, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, status, string(raw))
 	require.Contains(t, string(raw), "mapping is 70")
 }

@@ -155,6 +155,14 @@ func (s *server) limitUploads(next http.Handler) http.Handler {
 				caller = -*id.UserID
 			}
 		}
+		// A body declared over every upload's bound is refused before it is
+		// read (a form's file may have MaxUploadBytes, its fields formOverhead).
+		if r.ContentLength > s.MaxUploadBytes+formOverhead {
+			refuseBody(w, r, r.ContentLength, http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("the body is %d bytes: an upload may have up to %d (VOC_MAX_UPLOAD_BYTES) and a form's other fields %d more",
+					r.ContentLength, s.MaxUploadBytes, formOverhead))
+			return
+		}
 		size := r.ContentLength
 		if size < 0 || size > s.MaxUploadBytes {
 			size = s.MaxUploadBytes
