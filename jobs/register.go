@@ -52,6 +52,7 @@ func Workers(d Deps) *river.Workers {
 	river.AddWorker(w, &ProgressWorker{stage: s})
 	river.AddWorker(w, &ReportWorker{stage: s})
 	river.AddWorker(w, &CollectionCompleteWorker{stage: s})
+	river.AddWorker(w, &VacuumWorker{stage: s})
 	return w
 }
 

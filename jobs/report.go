@@ -108,7 +108,8 @@ func (w *ReportWorker) build(ctx context.Context, job *river.Job[ReportArgs]) er
 			return nil, err
 		}
 		if job.Args.ReportKind == ReportFinal {
-			return nil, store.AnalysisFinish(ctx, tx, a.ID, "done")
+			// The analysis's rows are all in: vacuum them (VacuumArgs).
+			return []river.InsertManyParams{{Args: VacuumArgs{}}}, store.AnalysisFinish(ctx, tx, a.ID, "done")
 		}
 		return nil, nil
 	})

@@ -197,29 +197,38 @@ func (p *mhProc) stop(t *testing.T, sig syscall.Signal, within time.Duration) ti
 }
 
 var (
-	mhLogOnce sync.Once
-	mhLogPath string
+	mhLogMu   sync.Mutex
+	mhLogDirs = map[string]string{}
 )
 
-// mhLogDir keeps the processes' logs; they are printed when the test fails.
+// mhLogDir keeps the processes' logs, one folder per run of a top-level
+// test (-count may run it again); they are printed when the test fails.
 func mhLogDir(t *testing.T) string {
-	mhLogOnce.Do(func() {
-		mhLogPath = t.TempDir()
-		t.Cleanup(func() {
-			if !t.Failed() {
-				return
+	mhLogMu.Lock()
+	defer mhLogMu.Unlock()
+	name := strings.SplitN(t.Name(), "/", 2)[0]
+	if dir, ok := mhLogDirs[name]; ok {
+		return dir
+	}
+	dir := t.TempDir()
+	mhLogDirs[name] = dir
+	t.Cleanup(func() {
+		mhLogMu.Lock()
+		delete(mhLogDirs, name)
+		mhLogMu.Unlock()
+		if !t.Failed() {
+			return
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			if len(b) > 4000 {
+				b = b[len(b)-4000:]
 			}
-			files, _ := filepath.Glob(filepath.Join(mhLogPath, "*.log"))
-			for _, f := range files {
-				b, _ := os.ReadFile(f)
-				if len(b) > 4000 {
-					b = b[len(b)-4000:]
-				}
-				t.Logf("--- %s (tail) ---\n%s", filepath.Base(f), b)
-			}
-		})
+			t.Logf("--- %s (tail) ---\n%s", filepath.Base(f), b)
+		}
 	})
-	return mhLogPath
+	return dir
 }
 
 // perSecond counts simulator requests per wall-clock second.
@@ -511,6 +520,11 @@ func TestMultiHost(t *testing.T) {
 		return ok && n == 1
 	})
 	runTook := time.Since(runStart)
+	// The final report's commit queued the vacuum of the analysis's tables.
+	mhWaitFor(t, "the vacuum after the analysis", time.Minute, func() bool {
+		n, ok := qTry("SELECT count(*) FROM river_job WHERE state <> 'completed'")
+		return ok && n == 0
+	})
 	for _, p := range []*mhProc{master, w1, w2} {
 		select {
 		case <-p.done:
