@@ -474,6 +474,11 @@ func TestHostileUploadCaps(t *testing.T) {
 	status, _, raw := sendWholeBody(t, e.url, e.token, 16<<20)
 	require.Equal(t, http.StatusRequestEntityTooLarge, status, string(raw))
 	require.Contains(t, string(raw), "VOC_MAX_UPLOAD_BYTES")
+	// Without a Content-Length, it is refused once past the limit, and the
+	// rest of the body is read and dropped all the same.
+	status, _, raw = sendWhole(t, e.url, e.token, 16<<20, true)
+	require.Equal(t, http.StatusRequestEntityTooLarge, status, string(raw))
+	require.Contains(t, string(raw), "VOC_MAX_UPLOAD_BYTES")
 
 	// The mapping field is bounded.
 	big := `{"body":"` + strings.Repeat("m", 70_000) + `"}`
@@ -540,6 +545,12 @@ func TestHostileUploadBackPressure(t *testing.T) {
 // sendWholeBody posts an upload of about size bytes over a raw connection,
 // writing the whole request before reading anything, then reads the answer.
 func sendWholeBody(t *testing.T, url, token string, size int) (int, http.Header, []byte) {
+	return sendWhole(t, url, token, size, false)
+}
+
+// sendWhole is sendWholeBody, with a chunked body (no Content-Length) when
+// chunked is set.
+func sendWhole(t *testing.T, url, token string, size int, chunked bool) (int, http.Header, []byte) {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -556,11 +567,26 @@ func sendWholeBody(t *testing.T, url, token string, size int) (int, http.Header,
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.SetDeadline(time.Now().Add(30*time.Second)))
-	head := fmt.Sprintf("POST /api/v1/uploads HTTP/1.1\r\nHost: voc\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
-		token, w.FormDataContentType(), body.Len())
+	length := fmt.Sprintf("Content-Length: %d", body.Len())
+	if chunked {
+		length = "Transfer-Encoding: chunked"
+	}
+	head := fmt.Sprintf("POST /api/v1/uploads HTTP/1.1\r\nHost: voc\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\n%s\r\n\r\n",
+		token, w.FormDataContentType(), length)
 	_, err = conn.Write([]byte(head))
 	require.NoError(t, err)
-	_, err = conn.Write(body.Bytes())
+	if chunked {
+		raw := body.Bytes()
+		for len(raw) > 0 {
+			n := min(len(raw), 64<<10)
+			_, err = fmt.Fprintf(conn, "%x\r\n%s\r\n", n, raw[:n])
+			require.NoError(t, err, "the server kept reading the body it refused")
+			raw = raw[n:]
+		}
+		_, err = conn.Write([]byte("0\r\n\r\n"))
+	} else {
+		_, err = conn.Write(body.Bytes())
+	}
 	require.NoError(t, err, "the server kept reading the body it refused")
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/voc-project/voc/store"
 )
 
@@ -158,7 +159,7 @@ func (s *server) limitUploads(next http.Handler) http.Handler {
 		// A body declared over every upload's bound is refused before it is
 		// read (a form's file may have MaxUploadBytes, its fields formOverhead).
 		if r.ContentLength > s.MaxUploadBytes+formOverhead {
-			refuseBody(w, r, r.ContentLength, http.StatusRequestEntityTooLarge,
+			refuseBody(w, r, http.StatusRequestEntityTooLarge,
 				fmt.Sprintf("the body is %d bytes: an upload may have up to %d (VOC_MAX_UPLOAD_BYTES) and a form's other fields %d more",
 					r.ContentLength, s.MaxUploadBytes, formOverhead))
 			return
@@ -176,11 +177,22 @@ func (s *server) limitUploads(next http.Handler) http.Handler {
 				release()
 			}
 			w.Header().Set("Retry-After", strconv.Itoa(int(s.uploads.lim.RetryAfter.Round(time.Second)/time.Second)))
-			refuseBody(w, r, s.MaxUploadBytes, http.StatusTooManyRequests, refused+"; retry later")
+			refuseBody(w, r, http.StatusTooManyRequests, refused+"; retry later")
 			return
 		}
 		defer release()
-		next.ServeHTTP(w, r)
+		// An upload refused part-way (413 past the limit, 422 for a broken
+		// form) is answered before its body is all in: reading the rest
+		// afterwards needs full duplex, set before the answer is written.
+		rc := http.NewResponseController(w)
+		duplex := rc.EnableFullDuplex() == nil
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		if duplex && ww.Status() >= http.StatusBadRequest {
+			if rc.Flush() == nil {
+				linger(rc, r)
+			}
+		}
 	})
 }
 
@@ -198,26 +210,37 @@ func (s *server) queuedRefusal(ctx context.Context) string {
 	return fmt.Sprintf("%d uploads are waiting to be ingested; the limit is %d (VOC_UPLOADS_QUEUED)", n, s.uploads.lim.Queued)
 }
 
-// A refused upload's body is read and dropped for at most lingerFor, and
-// only while it keeps coming: lingerIdle without a byte ends it.
+// A refused upload's body is read and dropped for at most lingerFor (and
+// lingerMax bytes), and only while it keeps coming: lingerIdle without a
+// byte ends it.
 const (
 	lingerFor  = 10 * time.Second
 	lingerIdle = time.Second
+	lingerMax  = 1 << 30
 )
 
 // refuseBody answers status with msg before the request's body is read,
-// then reads and drops up to max bytes of the body (within lingerFor, while
-// bytes keep coming), and closes the connection. A client that writes its
+// then reads and drops the body (linger), and closes the connection. A client that writes its
 // whole body before it reads (as many HTTP libraries do) then reads the
 // answer; closing at once would reset its connection mid-body, and it would
 // never see why. A client whose body stalls is let go after lingerIdle.
-func refuseBody(w http.ResponseWriter, r *http.Request, max int64, status int, msg string) {
+func refuseBody(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	rc := http.NewResponseController(w)
 	// HTTP/1 would otherwise stop the body's reads once the answer is out.
 	_ = rc.EnableFullDuplex()
 	w.Header().Set("Connection", "close")
 	writeProblem(w, status, msg)
-	if err := rc.Flush(); err != nil || r.Body == nil || r.Body == http.NoBody {
+	if rc.Flush() == nil {
+		linger(rc, r)
+	}
+}
+
+// linger reads and drops what is left of r's body, within lingerFor and
+// lingerMax and while bytes keep coming (lingerIdle), once r's answer is
+// out, so that a client still sending reads it instead of a reset
+// connection.
+func linger(rc *http.ResponseController, r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
 		return
 	}
 	// The linger sets its own deadlines, not the upload's minimum rate.
@@ -227,7 +250,7 @@ func refuseBody(w http.ResponseWriter, r *http.Request, max int64, status int, m
 	}
 	end := time.Now().Add(lingerFor)
 	buf := make([]byte, 32<<10)
-	for read := int64(0); read < max; {
+	for read := int64(0); read < lingerMax; {
 		next := time.Now().Add(lingerIdle)
 		if next.After(end) {
 			next = end
