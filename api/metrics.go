@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/voc-project/voc/llm"
+	"github.com/voc-project/voc/store"
 )
 
 // Metrics serves this process's Prometheus metrics: the Go runtime and the
@@ -21,6 +24,29 @@ func Metrics(pool *pgxpool.Pool) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), newQueueCollector(pool))
 	reg.MustRegister(llm.Collectors()...)
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
+
+// MetricsWithToken is Metrics for a listener of its own (a voc worker's
+// VOC_METRICS_ADDR): it serves only requests with a live API token
+// ("Authorization: Bearer …", any role, as the API's /metrics).
+func MetricsWithToken(pool *pgxpool.Pool, log *slog.Logger) http.Handler {
+	h := Metrics(pool)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if secret, _ := bearerHeader(r); secret != "" {
+			_, err := store.TokenIdentity(r.Context(), pool, secret)
+			if err == nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				log.WarnContext(r.Context(), "metrics: checking the token", "error", err)
+				writeProblem(w, http.StatusServiceUnavailable, "the token could not be checked: the database is unreachable")
+				return
+			}
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="voc"`)
+		writeProblem(w, http.StatusUnauthorized, "an API token is needed: send Authorization: Bearer <token>")
+	})
 }
 
 // queueCollector reports River queue depth by queue and state at scrape

@@ -159,10 +159,8 @@ func (s *server) registerSessionRoutes(api huma.API) {
 		var userID, tokenID *int64
 		switch {
 		case in.Body.Token != "" && in.Body.Email == "":
-			tok, err := store.TokenAuthenticate(ctx, s.Pool, in.Body.Token)
-			if err == nil {
-				id, err = store.IdentityForToken(ctx, s.Pool, tok.ID)
-			}
+			var err error
+			id, err = store.TokenIdentity(ctx, s.Pool, in.Body.Token)
 			if errors.Is(err, store.ErrNotFound) {
 				s.Log.WarnContext(ctx, "token sign-in failed", "client_addr", ri.clientAddr)
 				return nil, huma.Error401Unauthorized("invalid or revoked token")
@@ -170,7 +168,7 @@ func (s *server) registerSessionRoutes(api huma.API) {
 			if err != nil {
 				return nil, s.storeError(ctx, "token", err)
 			}
-			tokenID = &tok.ID
+			tokenID = id.TokenID
 		case in.Body.Email != "" && in.Body.Password != "":
 			u, err := s.checkPassword(ctx, in.Body.Email, in.Body.Password)
 			if err != nil {

@@ -130,15 +130,11 @@ func (s *server) readUploadForm(r *http.Request, file io.Writer, needProduct boo
 	br.Reset(limit)
 	defer func() { br.Reset(nil); bodyReaders.Put(br) }()
 	mr := multipart.NewReader(br, params["boundary"])
-	overLimit := func() error {
-		return huma.Error413RequestEntityTooLarge(fmt.Sprintf("the form is over %d bytes: the file may have up to %d (VOC_MAX_UPLOAD_BYTES) and the other fields %d",
-			s.MaxUploadBytes+formOverhead, s.MaxUploadBytes, formOverhead))
-	}
 	// readErr answers a part that could not be read: past the form's bound,
 	// or cut short.
 	readErr := func(err error) error {
 		if limit.N <= 0 {
-			return overLimit()
+			return huma.Error413RequestEntityTooLarge(s.formTooLarge())
 		}
 		return formError(err.Error() + "; the form is malformed or cut short")
 	}
@@ -223,6 +219,12 @@ func (s *server) readUploadForm(r *http.Request, file io.Writer, needProduct boo
 	}
 	out.format, out.size = format, hw.n
 	return out, nil
+}
+
+// formTooLarge says what an upload form may hold, for a 413.
+func (s *server) formTooLarge() string {
+	return fmt.Sprintf("the form is over %d bytes: the file may have up to %d (VOC_MAX_UPLOAD_BYTES) and the other fields %d",
+		s.MaxUploadBytes+formOverhead, s.MaxUploadBytes, formOverhead)
 }
 
 func hasKey(m map[string]string, k string) bool {

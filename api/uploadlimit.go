@@ -159,9 +159,7 @@ func (s *server) limitUploads(next http.Handler) http.Handler {
 		// A body declared over every upload's bound is refused before it is
 		// read (a form's file may have MaxUploadBytes, its fields formOverhead).
 		if r.ContentLength > s.MaxUploadBytes+formOverhead {
-			refuseBody(w, r, http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("the body is %d bytes: an upload may have up to %d (VOC_MAX_UPLOAD_BYTES) and a form's other fields %d more",
-					r.ContentLength, s.MaxUploadBytes, formOverhead))
+			refuseBody(w, r, http.StatusRequestEntityTooLarge, s.formTooLarge())
 			return
 		}
 		size := r.ContentLength

@@ -341,14 +341,8 @@ func (l *RedisLimiter) waitFallback(ctx context.Context, tokens int) error {
 	l.mu.Lock()
 	from := l.fallbackFrom
 	l.mu.Unlock()
-	if d := from.Sub(l.now()); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := sleepCtx(ctx, from.Sub(l.now())); err != nil {
+		return err
 	}
 	return l.fallback.Wait(ctx, tokens)
 }

@@ -8,13 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/voc-project/voc/api"
-	"github.com/voc-project/voc/store"
 )
 
 // startPprof serves net/http/pprof on addr, which must be a loopback
@@ -43,34 +41,13 @@ func startMetrics(addr string, pool *pgxpool.Pool, log *slog.Logger) (func(), er
 	if err != nil {
 		return nil, err
 	}
-	var h http.Handler = api.Metrics(pool)
+	h := api.Metrics(pool)
 	if !loopback {
-		h = bearerOnly(pool, h, log)
+		h = api.MetricsWithToken(pool, log)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
 	return serve("metrics", setting, addr, mux, log)
-}
-
-// bearerOnly lets through requests with a live API token.
-func bearerOnly(pool *pgxpool.Pool, h http.Handler, log *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if ok && secret != "" {
-			_, err := store.TokenIdentity(r.Context(), pool, secret)
-			if err == nil {
-				h.ServeHTTP(w, r)
-				return
-			}
-			if !errors.Is(err, store.ErrNotFound) {
-				log.Warn("metrics: checking the token", "error", err)
-				http.Error(w, "the token could not be checked: the database is unreachable", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="voc"`)
-		http.Error(w, "an API token is needed: send Authorization: Bearer <token>", http.StatusUnauthorized)
-	})
 }
 
 // serveLoopback serves h on addr when it is a loopback address, else it
