@@ -645,7 +645,7 @@ func PDF(d Document, l Links) ([]byte, error) {
 			}
 			p.hbars(labels, vals, texts, 192, 80, 77)
 			p.table([]string{"Dimension", "Mentions", "Net", "Neg. reviews", "Rating w/ complaint", "Rating w/o", "Effect"},
-				[]float64{3, 1.2, 1, 1.3, 1.8, 1.3, 1.2}, "LRRRRRR", rows)
+				[]float64{2.4, 1.2, 0.9, 1.6, 2.6, 1.6, 1.1}, "LRRRRRR", rows)
 		case SecDimensions:
 			if len(a.Dimensions) == 0 {
 				p.note("The model has no dimensions.")

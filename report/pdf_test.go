@@ -34,6 +34,11 @@ func TestPDFText(t *testing.T) {
 		require.Contains(t, text, "电池用了两天就没电了，太失望")
 		if kind == KindFinal {
 			require.Contains(t, text, "Love it \uFFFD great bass")
+			// The impact table's headers fit their columns (they were cut
+			// to "Neg. revi…" and "Rating w/ com…").
+			for _, h := range []string{"Neg. reviews", "Rating w/ complaint", "Rating w/o"} {
+				require.Contains(t, text, h)
+			}
 		}
 		require.Contains(t, text, "Noise <Cancelling> Headphones", "text is text in a PDF")
 		require.Contains(t, text, "Page 1 of")
